@@ -1,0 +1,1 @@
+//! Procedural macros of auth-runtime (the `#[auth]` attribute arrives with the macro issue).

@@ -1,0 +1,2 @@
+//! Auth.js v5 for Rust.
+pub mod jose;
