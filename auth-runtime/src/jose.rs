@@ -20,7 +20,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, LazyLock, RwLock};
 
 use aes::cipher::{BlockModeDecrypt, BlockModeEncrypt, KeyIvInit, block_padding::Pkcs7};
 use aes_gcm::aead::{Aead, Payload};
@@ -73,18 +73,24 @@ pub enum JoseError {
 }
 
 /// A secret used to derive token keys. Its `Debug` output never shows the value.
-#[derive(Clone)]
-pub struct Secret(Arc<str>);
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret {
+    value: Arc<str>,
+    /// SHA-256 of the value: the key of the process-wide derived-key cache.
+    fingerprint: [u8; 32],
+}
 
 impl Secret {
     /// Wraps a secret string.
     pub fn new(value: impl Into<String>) -> Self {
-        Self(Arc::from(value.into()))
+        let value: Arc<str> = Arc::from(value.into());
+        let fingerprint = Sha256::digest(value.as_bytes()).into();
+        Self { value, fingerprint }
     }
 
     /// The secret's text, for key derivation and hashing.
     pub fn expose(&self) -> &str {
-        &self.0
+        &self.value
     }
 }
 
@@ -139,13 +145,21 @@ enum Enc {
     Gcm,
 }
 
+/// Derived keys by (salt, secret fingerprint), shared by every codec in the process, so that HKDF
+/// runs once per secret and cookie name even when a configuration is built per request.
+type KeyCache = RwLock<HashMap<(String, [u8; 32]), Arc<DerivedKeys>>>;
+static KEY_CACHE: LazyLock<KeyCache> = LazyLock::new(|| RwLock::new(HashMap::new()));
+
+/// Bound of the key cache; salts are cookie names, so real use stays far below it.
+const KEY_CACHE_LIMIT: usize = 1024;
+
 /// Encodes and decodes Auth.js session tokens for a list of secrets (newest first).
 ///
-/// Derived keys are cached per salt, so HKDF runs once per secret and cookie name for the life of
-/// the codec, not once per request.
+/// Derived keys are cached process-wide per secret and salt: HKDF runs once per secret and cookie
+/// name, not once per request.
+#[derive(Clone)]
 pub struct JwtCodec {
     secrets: Vec<Secret>,
-    keys: RwLock<HashMap<String, Arc<Vec<DerivedKeys>>>>,
 }
 
 impl fmt::Debug for JwtCodec {
@@ -153,16 +167,6 @@ impl fmt::Debug for JwtCodec {
         f.debug_struct("JwtCodec")
             .field("secrets", &self.secrets.len())
             .finish_non_exhaustive()
-    }
-}
-
-impl Clone for JwtCodec {
-    fn clone(&self) -> Self {
-        let keys = self.keys.read().map(|k| k.clone()).unwrap_or_default();
-        Self {
-            secrets: self.secrets.clone(),
-            keys: RwLock::new(keys),
-        }
     }
 }
 
@@ -178,10 +182,7 @@ impl JwtCodec {
         if secrets.is_empty() || secrets.iter().any(|s| s.expose().is_empty()) {
             return Err(JoseError::MissingSecret);
         }
-        Ok(Self {
-            secrets,
-            keys: RwLock::new(HashMap::new()),
-        })
+        Ok(Self { secrets })
     }
 
     /// The secrets, newest first.
@@ -189,27 +190,26 @@ impl JwtCodec {
         &self.secrets
     }
 
-    fn keys_for(&self, salt: &str) -> Arc<Vec<DerivedKeys>> {
-        if let Ok(cache) = self.keys.read()
-            && let Some(keys) = cache.get(salt)
+    fn key_for(secret: &Secret, salt: &str) -> Arc<DerivedKeys> {
+        let cache_key = (salt.to_owned(), secret.fingerprint);
+        if let Ok(cache) = KEY_CACHE.read()
+            && let Some(keys) = cache.get(&cache_key)
         {
             return keys.clone();
         }
-        let derived: Arc<Vec<DerivedKeys>> = Arc::new(
-            self.secrets
-                .iter()
-                .map(|s| DerivedKeys::derive(s.expose(), salt))
-                .collect(),
-        );
-        if let Ok(mut cache) = self.keys.write() {
-            // Salts are cookie names chosen by the server, so the map stays small; the bound only
-            // guards against a caller that feeds it request-controlled salts.
-            if cache.len() >= 64 {
+        let derived = Arc::new(DerivedKeys::derive(secret.expose(), salt));
+        if let Ok(mut cache) = KEY_CACHE.write() {
+            if cache.len() >= KEY_CACHE_LIMIT {
                 cache.clear();
             }
-            cache.insert(salt.to_owned(), derived.clone());
+            cache.insert(cache_key, derived.clone());
         }
         derived
+    }
+
+    fn first_key(&self, salt: &str) -> Result<Arc<DerivedKeys>, JoseError> {
+        let first = self.secrets.first().ok_or(JoseError::MissingSecret)?;
+        Ok(Self::key_for(first, salt))
     }
 
     /// Encrypts `claims` plus `iat` (now), `exp` (now + `max_age`) and a fresh `jti`, replacing
@@ -241,9 +241,8 @@ impl JwtCodec {
         );
         let plaintext = serde_json::to_vec(&payload)
             .map_err(|_| JoseError::InvalidClaims("claims are not serialisable"))?;
-        let keys = self.keys_for(salt);
-        let first = keys.first().ok_or(JoseError::MissingSecret)?;
-        Ok(encrypt_cbc(first, &plaintext))
+        let key = self.first_key(salt)?;
+        Ok(encrypt_cbc(&key, &plaintext))
     }
 
     /// Decrypts and validates a token at the current time.
@@ -311,11 +310,12 @@ impl JwtCodec {
         if header.contains_key("crit") {
             return Err(JoseError::UnsupportedAlgorithm("crit".into()));
         }
-        let keys = self.keys_for(salt);
         let key = match header.get("kid") {
-            None => keys.first().ok_or(JoseError::MissingSecret)?,
-            Some(Value::String(kid)) => keys
+            None => self.first_key(salt)?,
+            Some(Value::String(kid)) => self
+                .secrets
                 .iter()
+                .map(|s| Self::key_for(s, salt))
                 .find(|k| bool::from(k.kid(enc).as_bytes().ct_eq(kid.as_bytes())))
                 .ok_or(JoseError::NoMatchingSecret)?,
             Some(_) => return Err(JoseError::Malformed("kid is not a string")),
@@ -324,8 +324,8 @@ impl JwtCodec {
         let ciphertext = b64(ct_b64)?;
         let tag = b64(tag_b64)?;
         match enc {
-            Enc::CbcHs512 => decrypt_cbc(key, header_b64.as_bytes(), &iv, &ciphertext, &tag),
-            Enc::Gcm => decrypt_gcm(key, header_b64.as_bytes(), &iv, &ciphertext, &tag),
+            Enc::CbcHs512 => decrypt_cbc(&key, header_b64.as_bytes(), &iv, &ciphertext, &tag),
+            Enc::Gcm => decrypt_gcm(&key, header_b64.as_bytes(), &iv, &ciphertext, &tag),
         }
     }
 }

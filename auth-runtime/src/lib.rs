@@ -1,2 +1,11 @@
 //! Auth.js v5 for Rust.
+pub mod adapter;
+pub mod callbacks;
+pub mod config;
+pub mod cookies;
+pub mod csrf;
+pub mod env;
+pub mod error;
 pub mod jose;
+pub mod providers;
+pub mod types;

@@ -1,0 +1,493 @@
+//! [`AuthConfig`]: every option of next-auth's `NextAuthConfig`, with Auth.js's defaults.
+//!
+//! ```
+//! use auth_runtime::config::{AuthConfig, SessionStrategy};
+//! use auth_runtime::providers::CredentialsProvider;
+//! use auth_runtime::types::User;
+//!
+//! let config = AuthConfig::new()
+//!     .secret("a-long-random-secret")
+//!     .provider(CredentialsProvider::new().authorize(|_, _| async { Ok(Some(User::new("1"))) }));
+//! assert_eq!(config.session.max_age, 2_592_000);
+//! assert_eq!(config.resolved_strategy(), SessionStrategy::Jwt);
+//! ```
+
+use std::sync::Arc;
+
+use crate::callbacks::{Callbacks, Events};
+use crate::cookies::CookiesOverride;
+use crate::env;
+use crate::error::{AuthError, ErrorType};
+use crate::jose::{DEFAULT_MAX_AGE, Secret};
+use crate::providers::{Provider, ProviderKind};
+
+/// Where sessions live.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionStrategy {
+    /// An encrypted token in the cookie.
+    Jwt,
+    /// A session id in the cookie, the session in the adapter's store.
+    Database,
+}
+
+/// Session options.
+#[derive(Clone)]
+pub struct SessionOptions {
+    /// The strategy; default `Database` when an adapter is set, else `Jwt`.
+    pub strategy: Option<SessionStrategy>,
+    /// Idle lifetime in seconds (default 30 days).
+    pub max_age: u64,
+    /// How often a database session's expiry is written, in seconds (default 1 day; 0 = always).
+    pub update_age: u64,
+    /// Makes database session tokens; default a random UUID.
+    pub generate_session_token: Option<Arc<dyn Fn() -> String + Send + Sync>>,
+}
+
+impl std::fmt::Debug for SessionOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionOptions")
+            .field("strategy", &self.strategy)
+            .field("max_age", &self.max_age)
+            .field("update_age", &self.update_age)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for SessionOptions {
+    fn default() -> Self {
+        Self {
+            strategy: None,
+            max_age: DEFAULT_MAX_AGE,
+            update_age: 86_400,
+            generate_session_token: None,
+        }
+    }
+}
+
+/// Session token options.
+#[derive(Debug, Clone, Default)]
+pub struct JwtOptions {
+    /// Token lifetime in seconds; default `session.max_age`.
+    pub max_age: Option<u64>,
+}
+
+/// URLs of custom pages that replace the built-in ones.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Pages {
+    /// Sign-in page.
+    pub sign_in: Option<String>,
+    /// Sign-out page.
+    pub sign_out: Option<String>,
+    /// Error page.
+    pub error: Option<String>,
+    /// "Check your email" page.
+    pub verify_request: Option<String>,
+    /// Page new users are sent to after their first sign-in.
+    pub new_user: Option<String>,
+}
+
+/// Colour scheme of the built-in pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ColorScheme {
+    /// Follow the browser.
+    #[default]
+    Auto,
+    /// Dark.
+    Dark,
+    /// Light.
+    Light,
+}
+
+/// Theme of the built-in pages.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Theme {
+    /// Colour scheme.
+    pub color_scheme: ColorScheme,
+    /// Logo URL.
+    pub logo: Option<String>,
+    /// Brand colour (CSS).
+    pub brand_color: Option<String>,
+    /// Button text colour (CSS).
+    pub button_text: Option<String>,
+}
+
+/// Experimental features.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Experimental {
+    /// Enables WebAuthn (passkeys).
+    pub enable_webauthn: bool,
+}
+
+/// Receives Auth.js's log lines. The default writes to `tracing`.
+pub trait Logger: Send + Sync {
+    /// An error, with its type (`JWTSessionError`, ...).
+    fn error(&self, error: &AuthError);
+    /// A warning code (`debug-enabled`, `csrf-disabled`, ...).
+    fn warn(&self, code: &str);
+    /// A debug message (only when `debug` is on).
+    fn debug(&self, code: &str, message: &str);
+}
+
+/// The default logger: `tracing` events with target `auth`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TracingLogger;
+
+impl Logger for TracingLogger {
+    fn error(&self, error: &AuthError) {
+        tracing::error!(target: "auth", error_type = %error.error_type(), "{}", error.message());
+    }
+    fn warn(&self, code: &str) {
+        tracing::warn!(target: "auth", code, "auth warning");
+    }
+    fn debug(&self, code: &str, message: &str) {
+        tracing::debug!(target: "auth", code, "{message}");
+    }
+}
+
+/// The whole configuration. Build it with [`AuthConfig::new`] and the setters, or fill the public
+/// fields; [`AuthConfig::from_env`] starts from the environment.
+#[derive(Clone)]
+pub struct AuthConfig {
+    /// Providers, in the order the sign-in page lists them.
+    pub providers: Vec<Provider>,
+    /// Secrets, newest first; the first encrypts. Empty = infer from `AUTH_SECRET*`.
+    pub secret: Vec<Secret>,
+    /// Base path of the routes; default `/auth`, or `AUTH_URL`'s path.
+    pub base_path: Option<String>,
+    /// The public URL of the app (`AUTH_URL`); when set, its origin is used for every URL.
+    pub url: Option<String>,
+    /// Trust the `Host` / `X-Forwarded-*` headers; see [`env::trust_host_from_env`].
+    pub trust_host: Option<bool>,
+    /// Force `Secure` cookies on or off; default by the request's scheme.
+    pub use_secure_cookies: Option<bool>,
+    /// Session options.
+    pub session: SessionOptions,
+    /// Token options.
+    pub jwt: JwtOptions,
+    /// Cookie overrides.
+    pub cookies: CookiesOverride,
+    /// Callbacks.
+    pub callbacks: Callbacks,
+    /// Events.
+    pub events: Events,
+    /// Custom pages.
+    pub pages: Pages,
+    /// Theme of the built-in pages.
+    pub theme: Theme,
+    /// Debug logging.
+    pub debug: bool,
+    /// Where log lines go.
+    pub logger: Arc<dyn Logger>,
+    /// Experimental features.
+    pub experimental: Experimental,
+    /// Redirect proxy for OAuth callbacks (preview deployments).
+    pub redirect_proxy_url: Option<String>,
+    /// Turns CSRF checks off; only for framework glue that checks requests itself.
+    pub skip_csrf_check: bool,
+    /// Database adapter.
+    pub adapter: Option<Arc<dyn crate::adapter::Adapter>>,
+}
+
+impl std::fmt::Debug for AuthConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuthConfig")
+            .field("providers", &self.providers)
+            .field("secret", &self.secret)
+            .field("base_path", &self.base_path)
+            .field("url", &self.url)
+            .field("trust_host", &self.trust_host)
+            .field("session", &self.session)
+            .field("pages", &self.pages)
+            .field("adapter", &self.adapter.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl AuthConfig {
+    /// An empty configuration with Auth.js's defaults and nothing read from the environment.
+    pub fn new() -> Self {
+        Self {
+            providers: Vec::new(),
+            secret: Vec::new(),
+            base_path: None,
+            url: None,
+            trust_host: None,
+            use_secure_cookies: None,
+            session: SessionOptions::default(),
+            jwt: JwtOptions::default(),
+            cookies: CookiesOverride::default(),
+            callbacks: Callbacks::default(),
+            events: Events::default(),
+            pages: Pages::default(),
+            theme: Theme::default(),
+            debug: false,
+            logger: Arc::new(TracingLogger),
+            experimental: Experimental::default(),
+            redirect_proxy_url: None,
+            skip_csrf_check: false,
+            adapter: None,
+        }
+    }
+
+    /// A configuration whose secret, URL, trust and proxy settings come from the process
+    /// environment (see [`AuthConfig::apply_env`]).
+    pub fn from_env() -> Self {
+        let mut config = Self::new();
+        config.apply_env(&env::process_env);
+        config
+    }
+
+    /// Fills every unset option that the environment can give, as Auth.js's `setEnvDefaults`:
+    /// secrets, `url`, `base_path` (from `AUTH_URL`'s path), `trust_host`, `redirect_proxy_url`,
+    /// and each OAuth provider's client id, secret and issuer.
+    pub fn apply_env(&mut self, env: &dyn Fn(&str) -> Option<String>) {
+        if self.secret.is_empty() {
+            self.secret = env::secrets_from_env(env).into_iter().map(Secret::new).collect();
+        }
+        if self.url.is_none() {
+            self.url = env::url_from_env(env);
+        }
+        if self.base_path.is_none()
+            && let Some(url) = &self.url
+            && let Ok(parsed) = url::Url::parse(url)
+            && parsed.path() != "/"
+        {
+            self.base_path = Some(parsed.path().trim_end_matches('/').to_owned());
+        }
+        if self.trust_host.is_none() {
+            self.trust_host = Some(env::trust_host_from_env(env));
+        }
+        if self.redirect_proxy_url.is_none() {
+            self.redirect_proxy_url = env::redirect_proxy_url_from_env(env);
+        }
+        for provider in &mut self.providers {
+            if let Provider::OAuth(p) = provider {
+                let vars = env::provider_env(&p.id, env);
+                if p.client_id.is_none() {
+                    p.client_id = vars.client_id;
+                }
+                if p.client_secret.is_none() {
+                    p.client_secret = vars.client_secret.map(Secret::new);
+                }
+                if p.issuer.is_none() {
+                    p.issuer = vars.issuer;
+                }
+            }
+        }
+    }
+
+    /// Adds a secret (the first one added encrypts).
+    pub fn secret(mut self, secret: impl Into<String>) -> Self {
+        self.secret.push(Secret::new(secret));
+        self
+    }
+
+    /// Adds a provider.
+    pub fn provider(mut self, provider: impl Into<Provider>) -> Self {
+        self.providers.push(provider.into());
+        self
+    }
+
+    /// Sets the base path.
+    pub fn base_path(mut self, base_path: impl Into<String>) -> Self {
+        self.base_path = Some(base_path.into());
+        self
+    }
+
+    /// Sets the callbacks.
+    pub fn callbacks(mut self, callbacks: Callbacks) -> Self {
+        self.callbacks = callbacks;
+        self
+    }
+
+    /// Sets the events.
+    pub fn events(mut self, events: Events) -> Self {
+        self.events = events;
+        self
+    }
+
+    /// Sets `trust_host`.
+    pub fn trust_host(mut self, trust: bool) -> Self {
+        self.trust_host = Some(trust);
+        self
+    }
+
+    /// Sets the session strategy.
+    pub fn session_strategy(mut self, strategy: SessionStrategy) -> Self {
+        self.session.strategy = Some(strategy);
+        self
+    }
+
+    /// Sets the adapter.
+    pub fn adapter(mut self, adapter: Arc<dyn crate::adapter::Adapter>) -> Self {
+        self.adapter = Some(adapter);
+        self
+    }
+
+    /// The strategy in force: the explicit one, else `Database` with an adapter, else `Jwt`.
+    pub fn resolved_strategy(&self) -> SessionStrategy {
+        self.session.strategy.unwrap_or(if self.adapter.is_some() {
+            SessionStrategy::Database
+        } else {
+            SessionStrategy::Jwt
+        })
+    }
+
+    /// Token lifetime: `jwt.max_age`, else `session.max_age`.
+    pub fn jwt_max_age(&self) -> u64 {
+        self.jwt.max_age.unwrap_or(self.session.max_age)
+    }
+
+    /// The base path in force, normalised (leading `/`, no trailing `/`).
+    pub fn resolved_base_path(&self) -> String {
+        let raw = self.base_path.as_deref().unwrap_or("/auth");
+        let trimmed = raw.trim_end_matches('/');
+        if trimmed.starts_with('/') {
+            trimmed.to_owned()
+        } else {
+            format!("/{trimmed}")
+        }
+    }
+
+    /// Auth.js's `assertConfig` for what does not depend on the request: untrusted host,
+    /// missing secret, provider endpoints, credentials rules and adapter requirements. The first
+    /// failure is returned.
+    pub fn assert_valid(&self) -> Result<(), AuthError> {
+        if self.trust_host == Some(false) && self.url.is_none() {
+            return Err(AuthError::new(
+                ErrorType::UntrustedHost,
+                "Host must be trusted: set AUTH_URL or AUTH_TRUST_HOST=true, or trust_host(true)",
+            ));
+        }
+        if self.secret.is_empty() {
+            return Err(AuthError::new(
+                ErrorType::MissingSecret,
+                "Please define a secret: set AUTH_SECRET (generate one with `auth secret`)",
+            ));
+        }
+        if self.secret.iter().any(|s| s.expose().is_empty()) {
+            return Err(AuthError::new(ErrorType::MissingSecret, "a configured secret is empty"));
+        }
+        let base_path = self.base_path.as_deref().unwrap_or("/auth");
+        if base_path.contains(['?', '#', ' ']) || base_path.contains("//") {
+            return Err(AuthError::new(
+                ErrorType::UnknownAction,
+                "base_path must be a plain path such as /auth",
+            ));
+        }
+        let mut has_credentials = false;
+        let mut only_credentials = !self.providers.is_empty();
+        for provider in &self.providers {
+            match provider {
+                Provider::OAuth(p) => {
+                    only_credentials = false;
+                    if !p.has_endpoints() {
+                        return Err(AuthError::new(
+                            ErrorType::InvalidEndpoints,
+                            format!(
+                                "provider `{}` has neither an issuer nor authorization, token and userinfo URLs",
+                                p.id
+                            ),
+                        ));
+                    }
+                }
+                Provider::Credentials(p) => {
+                    has_credentials = true;
+                    if !p.has_authorize() {
+                        return Err(AuthError::new(
+                            ErrorType::MissingAuthorize,
+                            format!("credentials provider `{}` needs an authorize callback", p.id),
+                        ));
+                    }
+                }
+            }
+        }
+        let database = self.session.strategy == Some(SessionStrategy::Database);
+        if has_credentials && only_credentials && database {
+            return Err(AuthError::new(
+                ErrorType::UnsupportedStrategy,
+                "the credentials provider cannot be the only provider with database sessions",
+            ));
+        }
+        let has_email = self.providers.iter().any(|p| p.kind() == ProviderKind::Email);
+        if (has_email || database) && self.adapter.is_none() {
+            return Err(AuthError::new(
+                ErrorType::MissingAdapter,
+                if has_email {
+                    "Email login requires an adapter"
+                } else {
+                    "Database session requires an adapter"
+                },
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::providers::{CredentialsProvider, OAuthProvider};
+    use crate::types::User;
+
+    fn creds() -> CredentialsProvider {
+        CredentialsProvider::new().authorize(|_, _| async { Ok(Some(User::new("1"))) })
+    }
+
+    #[test]
+    fn missing_secret_is_reported() {
+        let err = AuthConfig::new().trust_host(true).assert_valid().unwrap_err();
+        assert_eq!(err.error_type(), ErrorType::MissingSecret);
+    }
+
+    #[test]
+    fn credentials_rules() {
+        let err = AuthConfig::new()
+            .secret("s")
+            .provider(CredentialsProvider::new())
+            .assert_valid()
+            .unwrap_err();
+        assert_eq!(err.error_type(), ErrorType::MissingAuthorize);
+        let mut config = AuthConfig::new().secret("s").provider(creds());
+        config.session.strategy = Some(SessionStrategy::Database);
+        assert_eq!(
+            config.assert_valid().unwrap_err().error_type(),
+            ErrorType::UnsupportedStrategy
+        );
+    }
+
+    #[test]
+    fn oauth_provider_needs_endpoints_and_reads_env() {
+        let mut config = AuthConfig::new()
+            .secret("s")
+            .provider(OAuthProvider::new("keycloak", "Keycloak", ProviderKind::Oidc));
+        assert_eq!(
+            config.assert_valid().unwrap_err().error_type(),
+            ErrorType::InvalidEndpoints
+        );
+        config.apply_env(&|k| match k {
+            "AUTH_KEYCLOAK_ISSUER" => Some("http://127.0.0.1:8080/realms/x".into()),
+            "AUTH_KEYCLOAK_ID" => Some("client".into()),
+            "AUTH_URL" => Some("https://app.example/api/auth".into()),
+            _ => None,
+        });
+        config.assert_valid().unwrap();
+        assert_eq!(config.resolved_base_path(), "/api/auth");
+        let Provider::OAuth(p) = &config.providers[0] else { unreachable!() };
+        assert_eq!(p.client_id.as_deref(), Some("client"));
+    }
+
+    #[test]
+    fn assertions_do_not_leak_between_configurations() {
+        let mut with_db = AuthConfig::new().secret("s").provider(creds());
+        with_db.session.strategy = Some(SessionStrategy::Database);
+        assert!(with_db.assert_valid().is_err());
+        assert!(AuthConfig::new().secret("s").provider(creds()).assert_valid().is_ok());
+    }
+}

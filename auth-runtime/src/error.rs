@@ -1,0 +1,306 @@
+//! [`AuthError`] and the Auth.js error catalogue (spec §10).
+//!
+//! Every error has an [`ErrorType`] (the name Auth.js logs and puts in `?error=`), a kind (sign-in
+//! or not, which picks the page an error redirects to), and is either safe to show a client or
+//! reported as `Configuration`.
+//!
+//! ```
+//! use auth_runtime::error::{AuthError, ErrorType};
+//! let err = AuthError::credentials_signin("bad_password");
+//! assert!(err.kind().is_sign_in());
+//! assert_eq!(err.client_query(), "error=CredentialsSignin&code=bad_password");
+//! let hidden = AuthError::new(ErrorType::AdapterError, "db down");
+//! assert_eq!(hidden.client_query(), "error=Configuration");
+//! ```
+
+use std::fmt;
+
+macro_rules! error_types {
+    ($( $(#[$doc:meta])* $name:ident : $kind:ident, $safe:literal; )*) => {
+        /// Every error type Auth.js v5 defines.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum ErrorType {
+            $( $(#[$doc])* $name, )*
+        }
+
+        impl ErrorType {
+            /// All types, in the catalogue's order.
+            pub const ALL: &'static [ErrorType] = &[$(ErrorType::$name),*];
+
+            /// The name used in logs and in `?error=`.
+            pub fn as_str(self) -> &'static str {
+                match self { $(ErrorType::$name => stringify!($name),)* }
+            }
+
+            /// Whether errors of this type redirect to the sign-in page (`SignInError` subclasses).
+            pub fn kind(self) -> ErrorKind {
+                match self { $(ErrorType::$name => ErrorKind::$kind,)* }
+            }
+
+            /// Whether the type may be shown to a client; others are reported as `Configuration`.
+            pub fn is_client_safe(self) -> bool {
+                match self { $(ErrorType::$name => $safe,)* }
+            }
+
+            /// The type with this name, if any.
+            pub fn from_name(name: &str) -> Option<Self> {
+                match name { $(stringify!($name) => Some(ErrorType::$name),)* _ => None }
+            }
+        }
+    };
+}
+
+error_types! {
+    /// The `sign_in` callback returned false or failed.
+    AccessDenied: Error, true;
+    /// An adapter method failed.
+    AdapterError: Error, false;
+    /// Something failed inside the callback route.
+    CallbackRouteError: Error, false;
+    /// A configuration error while the callback URL points at the custom error page.
+    ErrorPageLoop: Error, false;
+    /// An event handler failed (logged only).
+    EventError: Error, false;
+    /// A `callbackUrl` that is not an http(s) URL.
+    InvalidCallbackUrl: Error, false;
+    /// `authorize` returned no user; carries a `code`.
+    CredentialsSignin: SignIn, true;
+    /// An OAuth provider without issuer lacks an endpoint.
+    InvalidEndpoints: Error, false;
+    /// A PKCE, state, nonce or challenge cookie is missing or invalid.
+    InvalidCheck: Error, false;
+    /// A session token could not be decoded or encoded.
+    JWTSessionError: Error, false;
+    /// A feature that needs an adapter has none.
+    MissingAdapter: Error, false;
+    /// The adapter lacks required methods.
+    MissingAdapterMethods: Error, false;
+    /// A credentials provider without `authorize`.
+    MissingAuthorize: Error, false;
+    /// No secret configured.
+    MissingSecret: Error, false;
+    /// The OAuth account belongs to another user.
+    OAuthAccountNotLinked: SignIn, true;
+    /// The provider returned an error to the callback.
+    OAuthCallbackError: SignIn, true;
+    /// The provider's profile could not be mapped to a user.
+    OAuthProfileParseError: Error, false;
+    /// A database session could not be read.
+    SessionTokenError: Error, false;
+    /// Starting an OAuth sign-in failed.
+    OAuthSignInError: SignIn, false;
+    /// Sending a sign-in email failed.
+    EmailSignInError: SignIn, false;
+    /// Sign-out failed (logged; cookies are cleared anyway).
+    SignOutError: Error, false;
+    /// An unknown action, method or path.
+    UnknownAction: Error, false;
+    /// Credentials as the only provider with database sessions.
+    UnsupportedStrategy: Error, false;
+    /// An unknown provider, or one that does not support the action.
+    InvalidProvider: Error, false;
+    /// The request's host is not trusted.
+    UntrustedHost: Error, false;
+    /// An email sign-in token is missing, expired or for another address.
+    Verification: Error, true;
+    /// The CSRF token was missing or wrong.
+    MissingCSRF: SignIn, true;
+    /// The WebAuthn account belongs to another user.
+    AccountNotLinked: SignIn, true;
+    /// More than one WebAuthn provider with conditional UI.
+    DuplicateConditionalUI: Error, false;
+    /// Conditional UI without a `webauthn` autocomplete field.
+    MissingWebAuthnAutocomplete: Error, false;
+    /// A WebAuthn response did not verify.
+    WebAuthnVerificationError: Error, true;
+    /// WebAuthn used without `experimental.enable_webauthn`.
+    ExperimentalFeatureNotEnabled: Error, false;
+    /// The session's refresh token could not be used (set on the session, not thrown by Auth.js).
+    RefreshTokenError: Error, false;
+}
+
+impl fmt::Display for ErrorType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Whether an error belongs to the sign-in flow (redirects to the sign-in page) or not (to the
+/// error page).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// A `SignInError`: shown as a banner on the sign-in page.
+    SignIn,
+    /// Any other error: shown on the error page.
+    Error,
+}
+
+impl ErrorKind {
+    /// True for [`ErrorKind::SignIn`].
+    pub fn is_sign_in(self) -> bool {
+        self == ErrorKind::SignIn
+    }
+}
+
+/// An Auth.js error: a type, a message for the server log, and for `CredentialsSignin` a `code`
+/// for the client. Messages must not contain secrets.
+#[derive(Debug)]
+pub struct AuthError {
+    error_type: ErrorType,
+    message: String,
+    code: Option<String>,
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl AuthError {
+    /// An error of `error_type` with a log message.
+    pub fn new(error_type: ErrorType, message: impl Into<String>) -> Self {
+        Self {
+            error_type,
+            message: message.into(),
+            code: None,
+            source: None,
+        }
+    }
+
+    /// `CredentialsSignin` with a client-visible code (Auth.js's default code is `credentials`).
+    pub fn credentials_signin(code: impl Into<String>) -> Self {
+        let mut err = Self::new(ErrorType::CredentialsSignin, "Read more at https://errors.authjs.dev#credentialssignin");
+        err.code = Some(code.into());
+        err
+    }
+
+    /// Attaches the underlying cause.
+    pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.source = Some(Box::new(source));
+        self
+    }
+
+    /// The error's type.
+    pub fn error_type(&self) -> ErrorType {
+        self.error_type
+    }
+
+    /// The error's kind.
+    pub fn kind(&self) -> ErrorKind {
+        self.error_type.kind()
+    }
+
+    /// The log message.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The `code` of a `CredentialsSignin`.
+    pub fn code(&self) -> Option<&str> {
+        self.code.as_deref()
+    }
+
+    /// The type a client is told: this type when client-safe, else `Configuration`.
+    pub fn client_type(&self) -> &'static str {
+        if self.error_type.is_client_safe() {
+            self.error_type.as_str()
+        } else {
+            "Configuration"
+        }
+    }
+
+    /// The query string of the error redirect: `error=<type>` plus `&code=<code>` for
+    /// `CredentialsSignin`.
+    pub fn client_query(&self) -> String {
+        let mut q = form_urlencoded::Serializer::new(String::new());
+        q.append_pair("error", self.client_type());
+        if self.error_type == ErrorType::CredentialsSignin {
+            q.append_pair("code", self.code.as_deref().unwrap_or("credentials"));
+        }
+        q.finish()
+    }
+}
+
+impl fmt::Display for AuthError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.error_type, self.message)
+    }
+}
+
+impl std::error::Error for AuthError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+impl From<crate::jose::JoseError> for AuthError {
+    fn from(err: crate::jose::JoseError) -> Self {
+        let ty = if err == crate::jose::JoseError::MissingSecret {
+            ErrorType::MissingSecret
+        } else {
+            ErrorType::JWTSessionError
+        };
+        AuthError::new(ty, err.to_string()).with_source(err)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_safe_set_matches_authjs() {
+        let safe: Vec<_> = ErrorType::ALL
+            .iter()
+            .filter(|t| t.is_client_safe())
+            .map(|t| t.as_str())
+            .collect();
+        assert_eq!(
+            safe,
+            [
+                "AccessDenied",
+                "CredentialsSignin",
+                "OAuthAccountNotLinked",
+                "OAuthCallbackError",
+                "Verification",
+                "MissingCSRF",
+                "AccountNotLinked",
+                "WebAuthnVerificationError"
+            ]
+        );
+    }
+
+    #[test]
+    fn sign_in_kinds_match_authjs() {
+        let sign_in: Vec<_> = ErrorType::ALL
+            .iter()
+            .filter(|t| t.kind().is_sign_in())
+            .map(|t| t.as_str())
+            .collect();
+        assert_eq!(
+            sign_in,
+            [
+                "CredentialsSignin",
+                "OAuthAccountNotLinked",
+                "OAuthCallbackError",
+                "OAuthSignInError",
+                "EmailSignInError",
+                "MissingCSRF",
+                "AccountNotLinked"
+            ]
+        );
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for t in ErrorType::ALL {
+            assert_eq!(ErrorType::from_name(t.as_str()), Some(*t));
+        }
+        assert_eq!(ErrorType::from_name("Nope"), None);
+    }
+
+    #[test]
+    fn credentials_code_is_url_encoded() {
+        let err = AuthError::credentials_signin("a b&c");
+        assert_eq!(err.client_query(), "error=CredentialsSignin&code=a+b%26c");
+    }
+}

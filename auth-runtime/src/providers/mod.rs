@@ -1,0 +1,87 @@
+//! Providers: how a user proves who they are. Credentials work end to end; OAuth/OIDC providers
+//! carry their client settings (inferred from `AUTH_<ID>_*`) for the sign-in flow.
+
+mod credentials;
+mod oauth;
+
+pub use credentials::{Authorize, AuthorizeRequest, CredentialField, CredentialsProvider};
+pub use oauth::{OAuthProvider, ProviderStyle};
+
+use serde::Serialize;
+
+/// The kind of a provider, as Auth.js names it in `type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProviderKind {
+    /// OAuth 2.
+    OAuth,
+    /// OpenID Connect.
+    Oidc,
+    /// Magic links by email.
+    Email,
+    /// A form checked by `authorize`.
+    Credentials,
+    /// Passkeys.
+    WebAuthn,
+}
+
+impl ProviderKind {
+    /// The name Auth.js uses: `oauth`, `oidc`, `email`, `credentials`, `webauthn`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::OAuth => "oauth",
+            Self::Oidc => "oidc",
+            Self::Email => "email",
+            Self::Credentials => "credentials",
+            Self::WebAuthn => "webauthn",
+        }
+    }
+}
+
+/// A configured provider.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum Provider {
+    /// Username/password or any other form checked by user code.
+    Credentials(CredentialsProvider),
+    /// An OAuth 2 or OIDC provider.
+    OAuth(OAuthProvider),
+}
+
+impl Provider {
+    /// The provider id used in URLs (`/signin/<id>`).
+    pub fn id(&self) -> &str {
+        match self {
+            Self::Credentials(p) => &p.id,
+            Self::OAuth(p) => &p.id,
+        }
+    }
+
+    /// The display name.
+    pub fn name(&self) -> &str {
+        match self {
+            Self::Credentials(p) => &p.name,
+            Self::OAuth(p) => &p.name,
+        }
+    }
+
+    /// The kind.
+    pub fn kind(&self) -> ProviderKind {
+        match self {
+            Self::Credentials(_) => ProviderKind::Credentials,
+            Self::OAuth(p) => p.kind,
+        }
+    }
+}
+
+impl From<CredentialsProvider> for Provider {
+    fn from(p: CredentialsProvider) -> Self {
+        Self::Credentials(p)
+    }
+}
+
+impl From<OAuthProvider> for Provider {
+    fn from(p: OAuthProvider) -> Self {
+        Self::OAuth(p)
+    }
+}
