@@ -1,0 +1,130 @@
+//! `GET|POST /callback/:provider` (spec §1, §9, §15). The credentials flow is complete here;
+//! OAuth/OIDC and email callbacks plug in beside it.
+
+use time::OffsetDateTime;
+
+use super::session::seconds;
+use super::{Ctx, Out, user_error};
+use crate::callbacks::{Events, JwtParams, JwtTrigger, SignInDecision, SignInMessage, SignInParams};
+use crate::cookies::SessionStore;
+use crate::error::{AuthError, ErrorType};
+use crate::providers::{AuthorizeRequest, CredentialsProvider, Provider};
+use crate::types::{Account, Jwt};
+
+/// `GET|POST /callback/:provider`.
+pub async fn callback(ctx: &mut Ctx<'_>, provider_id: &str) -> Result<Out, AuthError> {
+    let Some(provider) = ctx.config.providers.iter().find(|p| p.id() == provider_id) else {
+        return Err(AuthError::new(
+            ErrorType::InvalidProvider,
+            format!("no provider with id `{provider_id}`"),
+        ));
+    };
+    match provider {
+        Provider::Credentials(p) => {
+            if !ctx.req.is_post {
+                return Err(AuthError::new(
+                    ErrorType::UnknownAction,
+                    "the credentials callback only accepts POST",
+                ));
+            }
+            ctx.require_csrf()?;
+            credentials(ctx, p).await
+        }
+        Provider::OAuth(p) => Err(AuthError::new(
+            ErrorType::CallbackRouteError,
+            format!("OAuth callback for `{}` is not supported by this build yet", p.id),
+        )),
+    }
+}
+
+async fn credentials(ctx: &mut Ctx<'_>, provider: &CredentialsProvider) -> Result<Out, AuthError> {
+    let Some(authorize) = &provider.authorize else {
+        return Err(AuthError::new(ErrorType::MissingAuthorize, "credentials provider without authorize"));
+    };
+    let credentials = ctx.req.body.clone();
+    let request = AuthorizeRequest {
+        url: ctx.req.url(),
+        headers: ctx.req.headers.clone(),
+    };
+    let user = match authorize(credentials.clone(), request).await {
+        Ok(Some(user)) => user,
+        Ok(None) => return Err(AuthError::credentials_signin("credentials")),
+        Err(err) => {
+            let err = user_error(err, ErrorType::CallbackRouteError);
+            return Err(err);
+        }
+    };
+    let mut user = user;
+    let id = user
+        .id
+        .clone()
+        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    user.id = Some(id.clone());
+    let account = Account {
+        provider: provider.id.clone(),
+        kind: "credentials".into(),
+        provider_account_id: id,
+        ..Account::default()
+    };
+
+    let decision = ctx
+        .config
+        .callbacks
+        .run_sign_in(SignInParams {
+            user: user.clone(),
+            account: Some(account.clone()),
+            profile: None,
+            email_verification_request: None,
+            credentials: Some(credentials),
+        })
+        .await
+        .map_err(|e| match e.downcast::<AuthError>() {
+            Ok(auth) => *auth,
+            Err(other) => AuthError::new(ErrorType::AccessDenied, other.to_string()),
+        })?;
+    match decision {
+        SignInDecision::Allow => {}
+        SignInDecision::Deny => {
+            return Err(AuthError::new(ErrorType::AccessDenied, "AccessDenied"));
+        }
+        SignInDecision::Redirect(url) => return Ok(Out::redirect(ctx.redirect(url).await?)),
+    }
+
+    let token = ctx
+        .config
+        .callbacks
+        .run_jwt(JwtParams {
+            token: Jwt::from_user(&user),
+            user: Some(user.clone()),
+            account: Some(account.clone()),
+            profile: None,
+            trigger: Some(JwtTrigger::SignIn),
+            is_new_user: false,
+            session: None,
+        })
+        .await
+        .map_err(|e| user_error(e, ErrorType::CallbackRouteError))?;
+
+    let store = SessionStore::new(&ctx.cookies.session_token, &ctx.req.cookies);
+    match token {
+        None => ctx.set_cookies.extend(store.clean()),
+        Some(token) => {
+            let salt = ctx.cookies.session_token.name.clone();
+            let encoded = ctx.codec.encode(&token.0, &salt, ctx.config.jwt_max_age())?;
+            let expires = OffsetDateTime::now_utc() + seconds(ctx.config.session.max_age);
+            ctx.set_cookies.extend(store.write(&encoded, Some(expires)));
+        }
+    }
+    Events::emit(
+        &ctx.config.events.sign_in,
+        "signIn",
+        SignInMessage {
+            user,
+            account: Some(account),
+            profile: None,
+            is_new_user: false,
+        },
+    )
+    .await;
+    Ok(Out::redirect(ctx.callback_url.clone()))
+}

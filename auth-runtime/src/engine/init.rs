@@ -1,0 +1,205 @@
+//! Per-request setup (Auth.js's `init`): cookie names, the CSRF token, the callback URL; and the
+//! small actions that only read it (`/csrf`, `/providers`, `/error`, `/verify-request`).
+
+use http::StatusCode;
+use serde_json::{Map, Value, json};
+
+use super::request::AuthRequest;
+use super::{Out, user_error};
+use crate::callbacks::RedirectParams;
+use crate::config::AuthConfig;
+use crate::cookies::{Cookies, SetCookie};
+use crate::csrf::CsrfToken;
+use crate::error::{AuthError, ErrorType};
+use crate::jose::JwtCodec;
+
+/// Everything an action needs about the request and the configuration.
+pub struct Ctx<'a> {
+    /// The configuration.
+    pub config: &'a AuthConfig,
+    /// The request.
+    pub req: AuthRequest,
+    /// Cookie names and options for this request.
+    pub cookies: Cookies,
+    /// The token codec.
+    pub codec: JwtCodec,
+    /// The secrets as strings (CSRF hash input).
+    pub secrets: Vec<String>,
+    /// The base path.
+    pub base_path: String,
+    /// The CSRF token (None when checks are skipped).
+    pub csrf: Option<CsrfToken>,
+    /// Whether this POST carried the right CSRF token.
+    pub csrf_verified: bool,
+    /// The resolved callback URL.
+    pub callback_url: String,
+    /// Cookies set by init, sent before the action's own.
+    pub set_cookies: Vec<SetCookie>,
+}
+
+fn is_http_url(url: &str, origin: &str) -> bool {
+    let base = url::Url::parse(origin).ok();
+    url::Url::options()
+        .base_url(base.as_ref())
+        .parse(url)
+        .is_ok_and(|u| matches!(u.scheme(), "http" | "https"))
+}
+
+impl<'a> Ctx<'a> {
+    /// Runs init for a request.
+    pub async fn new(config: &'a AuthConfig, req: AuthRequest) -> Result<Self, AuthError> {
+        let secure = config
+            .use_secure_cookies
+            .unwrap_or_else(|| req.origin.starts_with("https://"));
+        let mut cookies = Cookies::defaults(secure);
+        cookies.apply(&config.cookies);
+        let codec = JwtCodec::new(config.secret.iter().map(|s| s.expose().to_owned()))?;
+        let secrets: Vec<String> = config.secret.iter().map(|s| s.expose().to_owned()).collect();
+
+        // assertConfig's request checks: callbackUrl in the query and in the cookie.
+        if let Some(url) = req.query_str("callbackUrl")
+            && !is_http_url(url, &req.origin)
+        {
+            return Err(AuthError::new(ErrorType::InvalidCallbackUrl, "callbackUrl query is not an http(s) URL"));
+        }
+        if let Some(url) = req.cookie(&cookies.callback_url.name)
+            && !is_http_url(url, &req.origin)
+        {
+            return Err(AuthError::new(ErrorType::InvalidCallbackUrl, "callback-url cookie is not an http(s) URL"));
+        }
+
+        let mut set_cookies = Vec::new();
+        let (csrf, csrf_verified) = if config.skip_csrf_check {
+            (None, true)
+        } else {
+            let token = CsrfToken::from_cookie_or_generate(req.cookie(&cookies.csrf_token.name), &secrets);
+            if token.is_new {
+                set_cookies.push(SetCookie::new(&cookies.csrf_token, token.cookie_value()));
+            }
+            let verified = req.is_post && req.body_str("csrfToken").is_some_and(|t| token.matches(t));
+            (Some(token), verified)
+        };
+
+        let cookie_value = req.cookie(&cookies.callback_url.name).map(str::to_owned);
+        let asked = req
+            .body_str("callbackUrl")
+            .or_else(|| req.query_str("callbackUrl"))
+            .map(str::to_owned)
+            .or_else(|| cookie_value.clone())
+            .unwrap_or_else(|| req.origin.clone());
+        let callback_url = config
+            .callbacks
+            .run_redirect(RedirectParams {
+                url: asked,
+                base_url: req.origin.clone(),
+            })
+            .await
+            .map_err(|e| user_error(e, ErrorType::InvalidCallbackUrl))?;
+        if cookie_value.as_deref() != Some(callback_url.as_str()) {
+            set_cookies.push(SetCookie::new(&cookies.callback_url, callback_url.clone()));
+        }
+
+        Ok(Self {
+            config,
+            base_path: config.resolved_base_path(),
+            req,
+            cookies,
+            codec,
+            secrets,
+            csrf,
+            csrf_verified,
+            callback_url,
+            set_cookies,
+        })
+    }
+
+    /// `<origin><base path>/<action>`.
+    pub fn action_url(&self, action: &str) -> String {
+        format!("{}{}/{}", self.req.origin, self.base_path, action)
+    }
+
+    /// The CSRF token to render into forms.
+    pub fn csrf_token(&self) -> &str {
+        self.csrf.as_ref().map(CsrfToken::token).unwrap_or("")
+    }
+
+    /// Fails with `MissingCSRF` unless this POST is verified.
+    pub fn require_csrf(&self) -> Result<(), AuthError> {
+        if self.csrf_verified {
+            Ok(())
+        } else {
+            Err(AuthError::new(ErrorType::MissingCSRF, "CSRF token was missing during an action"))
+        }
+    }
+
+    /// Runs the `redirect` callback on a URL.
+    pub async fn redirect(&self, url: String) -> Result<String, AuthError> {
+        self.config
+            .callbacks
+            .run_redirect(RedirectParams {
+                url,
+                base_url: self.req.origin.clone(),
+            })
+            .await
+            .map_err(|e| user_error(e, ErrorType::InvalidCallbackUrl))
+    }
+}
+
+/// `GET /csrf`.
+pub fn csrf(ctx: &mut Ctx<'_>) -> Out {
+    match &ctx.csrf {
+        Some(token) => Out::json(StatusCode::OK, json!({ "csrfToken": token.token() })).no_cache(),
+        None => {
+            ctx.config.logger.warn("csrf-disabled");
+            let mut out = Out::empty(StatusCode::NOT_FOUND);
+            out.cookies.push(SetCookie::delete(&ctx.cookies.csrf_token.name, &ctx.cookies.csrf_token.options));
+            out
+        }
+    }
+}
+
+/// `GET /providers`.
+pub fn providers(ctx: &mut Ctx<'_>) -> Out {
+    let mut map = Map::new();
+    for p in &ctx.config.providers {
+        map.insert(
+            p.id().to_owned(),
+            json!({
+                "id": p.id(),
+                "name": p.name(),
+                "type": p.kind().as_str(),
+                "signinUrl": format!("{}/{}", ctx.action_url("signin"), p.id()),
+                "callbackUrl": format!("{}/{}", ctx.action_url("callback"), p.id()),
+            }),
+        );
+    }
+    Out::json(StatusCode::OK, Value::Object(map))
+}
+
+/// `GET /error`.
+pub fn error_page(ctx: &mut Ctx<'_>) -> Out {
+    let error = ctx.req.query_str("error").unwrap_or("default").to_owned();
+    if let Some(page) = &ctx.config.pages.error {
+        return Out::redirect(format!("{page}?error={error}"));
+    }
+    let status = match error.as_str() {
+        "Configuration" => StatusCode::INTERNAL_SERVER_ERROR,
+        "AccessDenied" | "Verification" => StatusCode::FORBIDDEN,
+        _ => StatusCode::OK,
+    };
+    let signin = ctx.action_url("signin");
+    Out::html(status, crate::pages::error_page_with_signin(ctx.config, &error, &ctx.req.origin, &signin))
+}
+
+/// `GET /verify-request`.
+pub fn verify_request(ctx: &mut Ctx<'_>) -> Out {
+    if let Some(page) = &ctx.config.pages.verify_request {
+        let search = if ctx.req.raw_query.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", ctx.req.raw_query)
+        };
+        return Out::redirect(format!("{page}{search}"));
+    }
+    Out::html(StatusCode::OK, crate::pages::verify_request_page(ctx.config, &ctx.req.origin))
+}

@@ -1,0 +1,224 @@
+//! The engine: every Auth.js action over `http` types, framework-agnostic (spec §0, §1).
+//!
+//! ```
+//! use auth_runtime::engine::AuthHandler;
+//! use auth_runtime::config::AuthConfig;
+//! # tokio::runtime::Runtime::new().unwrap().block_on(async {
+//! let handler = AuthHandler::new(AuthConfig::new().secret("s").trust_host(true)).unwrap();
+//! let request = http::Request::get("http://localhost:3000/auth/csrf")
+//!     .header("host", "localhost:3000")
+//!     .body(bytes::Bytes::new())
+//!     .unwrap();
+//! let response = handler.handle(request).await;
+//! assert_eq!(response.status(), 200);
+//! assert!(response.headers().get("set-cookie").is_some());
+//! # });
+//! ```
+
+mod callback;
+mod init;
+pub mod request;
+mod response;
+mod session;
+mod signin;
+mod signout;
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use http::StatusCode;
+use serde_json::{Value, json};
+
+use crate::callbacks::BoxFuture;
+use crate::config::AuthConfig;
+use crate::error::{AuthError, ErrorType};
+pub use init::Ctx;
+use request::Action;
+pub use response::Out;
+
+type LazyConfig = Arc<dyn Fn(&http::request::Parts) -> BoxFuture<'static, AuthConfig> + Send + Sync>;
+
+#[derive(Clone)]
+enum ConfigSource {
+    Static(Arc<AuthConfig>),
+    Lazy(LazyConfig),
+}
+
+/// Serves Auth.js's routes. Cheap to clone.
+#[derive(Clone)]
+pub struct AuthHandler {
+    source: ConfigSource,
+}
+
+impl std::fmt::Debug for AuthHandler {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuthHandler").finish_non_exhaustive()
+    }
+}
+
+const CONFIG_ERROR_MESSAGE: &str =
+    "There was a problem with the server configuration. Check the server logs for more information.";
+
+impl AuthHandler {
+    /// A handler for a fixed configuration, checked now: a misconfiguration is an error here
+    /// instead of at the first request.
+    pub fn new(config: AuthConfig) -> Result<Self, AuthError> {
+        config.assert_valid()?;
+        Ok(Self {
+            source: ConfigSource::Static(Arc::new(config)),
+        })
+    }
+
+    /// A handler whose configuration is built for each request from the request (next-auth's
+    /// lazy initialisation). The configuration is checked on every request; a failure answers as
+    /// Auth.js does (500, or the error page).
+    pub fn lazy<F, Fut>(f: F) -> Self
+    where
+        F: Fn(&http::request::Parts) -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = AuthConfig> + Send + 'static,
+    {
+        Self {
+            source: ConfigSource::Lazy(Arc::new(move |parts| Box::pin(f(parts)))),
+        }
+    }
+
+    /// The configuration for a request.
+    pub async fn config_for(&self, parts: &http::request::Parts) -> Arc<AuthConfig> {
+        match &self.source {
+            ConfigSource::Static(c) => c.clone(),
+            ConfigSource::Lazy(f) => Arc::new(f(parts).await),
+        }
+    }
+
+    /// The base path the routes live under, for a static configuration.
+    pub fn base_path(&self) -> Option<String> {
+        match &self.source {
+            ConfigSource::Static(c) => Some(c.resolved_base_path()),
+            ConfigSource::Lazy(_) => None,
+        }
+    }
+
+    /// Handles one request under the base path.
+    pub async fn handle(&self, request: http::Request<Bytes>) -> http::Response<Bytes> {
+        let (parts, body) = request.into_parts();
+        let config = self.config_for(&parts).await;
+        handle_with(&config, &parts, &body).await
+    }
+
+    /// Reads the session of a request, as `GET /session` would, without writing cookies:
+    /// next-auth's `auth()`. `None` when signed out or the cookie is invalid.
+    pub async fn session(&self, parts: &http::request::Parts) -> Option<crate::types::Session> {
+        let config = self.config_for(parts).await;
+        let mut session_parts = http::Request::get("/").body(()).ok()?.into_parts().0;
+        session_parts.headers = parts.headers.clone();
+        session_parts.uri = parts.uri.clone();
+        let origin = request::request_origin(&config, parts).ok()?;
+        let req = request::build(&session_parts, &[], Action::Session, None, origin);
+        let mut ctx = Ctx::new(&config, req).await.ok()?;
+        session::read_session(&mut ctx).await.ok().flatten().map(|(s, _)| s)
+    }
+}
+
+fn config_error_response(req_get_page: bool, config: &AuthConfig, origin: Option<&str>, err: &AuthError) -> http::Response<Bytes> {
+    config.logger.error(err);
+    if req_get_page {
+        if let (Some(page), Some(origin)) = (&config.pages.error, origin) {
+            return Out::redirect(format!("{origin}{page}?error=Configuration")).into_response(false);
+        }
+        return Out::html(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            crate::pages::error_page(config, "Configuration", origin.unwrap_or("")),
+        )
+        .into_response(false);
+    }
+    Out::json(StatusCode::INTERNAL_SERVER_ERROR, json!({ "message": CONFIG_ERROR_MESSAGE }))
+        .into_response(false)
+}
+
+/// Handles a request with a given configuration.
+pub async fn handle_with(
+    config: &AuthConfig,
+    parts: &http::request::Parts,
+    body: &[u8],
+) -> http::Response<Bytes> {
+    let base_path = config.resolved_base_path();
+    let (action, provider_id) = match request::parse_route(&parts.method, parts.uri.path(), &base_path) {
+        Ok(route) => route,
+        Err(bad) => {
+            tracing::debug!(target: "auth", reason = bad.0, "bad request");
+            return Out::json(StatusCode::BAD_REQUEST, Value::String("Bad request.".into()))
+                .into_response(false);
+        }
+    };
+    let is_page = parts.method == http::Method::GET
+        && matches!(action, Action::SignIn | Action::SignOut | Action::Error | Action::VerifyRequest)
+        && provider_id.is_none();
+    if let Err(err) = config.assert_valid() {
+        let origin = request::request_origin(config, parts).ok();
+        return config_error_response(is_page, config, origin.as_deref(), &err);
+    }
+    let origin = match request::request_origin(config, parts) {
+        Ok(o) => o,
+        Err(err) => return config_error_response(is_page, config, None, &err),
+    };
+    if config.debug {
+        config.logger.warn("debug-enabled");
+    }
+    let req = request::build(parts, body, action, provider_id, origin.clone());
+    let return_redirect = req.headers.contains_key("x-auth-return-redirect");
+    let is_session_post = req.is_post && action == Action::Session;
+    let mut ctx = match Ctx::new(config, req).await {
+        Ok(ctx) => ctx,
+        Err(err) => return config_error_response(is_page, config, Some(&origin), &err),
+    };
+    match dispatch(&mut ctx).await {
+        Ok(out) => out.with_cookies(std::mem::take(&mut ctx.set_cookies)).into_response(return_redirect),
+        Err(err) => {
+            config.logger.error(&err);
+            if is_session_post {
+                return Out::json(StatusCode::BAD_REQUEST, Value::Null).into_response(false);
+            }
+            let page = if err.kind().is_sign_in() {
+                config.pages.sign_in.clone().unwrap_or_else(|| format!("{base_path}/signin"))
+            } else {
+                config.pages.error.clone().unwrap_or_else(|| format!("{base_path}/error"))
+            };
+            let url = format!("{origin}{page}?{}", err.client_query());
+            Out::redirect(url).into_response(return_redirect)
+        }
+    }
+}
+
+async fn dispatch(ctx: &mut Ctx<'_>) -> Result<Out, AuthError> {
+    let action = ctx.req.action;
+    let provider = ctx.req.provider_id.clone();
+    match (ctx.req.is_post, action, provider) {
+        (false, Action::Csrf, None) => Ok(init::csrf(ctx)),
+        (false, Action::Providers, None) => Ok(init::providers(ctx)),
+        (_, Action::Session, None) => session::session(ctx).await,
+        (false, Action::SignIn, None) => Ok(signin::page(ctx)),
+        (true, Action::SignIn, None) => Ok(Out::redirect(ctx.action_url("signin"))),
+        (true, Action::SignIn, Some(id)) => signin::sign_in(ctx, &id).await,
+        (false, Action::SignOut, None) => Ok(signout::page(ctx)),
+        (true, Action::SignOut, None) => signout::sign_out(ctx).await,
+        (_, Action::Callback, Some(id)) => callback::callback(ctx, &id).await,
+        (false, Action::Error, None) => Ok(init::error_page(ctx)),
+        (false, Action::VerifyRequest, None) => Ok(init::verify_request(ctx)),
+        _ => Err(AuthError::new(
+            ErrorType::UnknownAction,
+            format!(
+                "cannot {} {}",
+                if ctx.req.is_post { "POST" } else { "GET" },
+                ctx.req.path
+            ),
+        )),
+    }
+}
+
+/// Converts a callback's error: an [`AuthError`] as is, anything else as `fallback`.
+pub(crate) fn user_error(err: crate::callbacks::BoxError, fallback: ErrorType) -> AuthError {
+    match err.downcast::<AuthError>() {
+        Ok(auth) => *auth,
+        Err(other) => AuthError::new(fallback, other.to_string()),
+    }
+}

@@ -1,0 +1,281 @@
+//! Turning an `http::Request` into the engine's view of it: action, provider, query, body,
+//! cookies and origin (spec §0 item 2).
+
+use http::{HeaderMap, Method};
+use serde_json::{Map, Value};
+
+use crate::config::AuthConfig;
+use crate::cookies::parse_cookie_header;
+use crate::error::{AuthError, ErrorType};
+
+/// The actions Auth.js serves under its base path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// `/providers`
+    Providers,
+    /// `/session`
+    Session,
+    /// `/csrf`
+    Csrf,
+    /// `/signin[/:provider]`
+    SignIn,
+    /// `/signout`
+    SignOut,
+    /// `/callback/:provider`
+    Callback,
+    /// `/verify-request`
+    VerifyRequest,
+    /// `/error`
+    Error,
+    /// `/webauthn-options/:provider`
+    WebAuthnOptions,
+}
+
+impl Action {
+    fn parse(segment: &str) -> Option<Self> {
+        Some(match segment {
+            "providers" => Self::Providers,
+            "session" => Self::Session,
+            "csrf" => Self::Csrf,
+            "signin" => Self::SignIn,
+            "signout" => Self::SignOut,
+            "callback" => Self::Callback,
+            "verify-request" => Self::VerifyRequest,
+            "error" => Self::Error,
+            "webauthn-options" => Self::WebAuthnOptions,
+            _ => return None,
+        })
+    }
+
+    /// The path segment.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Providers => "providers",
+            Self::Session => "session",
+            Self::Csrf => "csrf",
+            Self::SignIn => "signin",
+            Self::SignOut => "signout",
+            Self::Callback => "callback",
+            Self::VerifyRequest => "verify-request",
+            Self::Error => "error",
+            Self::WebAuthnOptions => "webauthn-options",
+        }
+    }
+
+    fn takes_provider(self) -> bool {
+        matches!(self, Self::SignIn | Self::Callback | Self::WebAuthnOptions)
+    }
+}
+
+/// A parsed request.
+#[derive(Debug, Clone)]
+pub struct AuthRequest {
+    /// `GET` or `POST`.
+    pub is_post: bool,
+    /// The action.
+    pub action: Action,
+    /// The provider segment, if any.
+    pub provider_id: Option<String>,
+    /// Query parameters (last duplicate wins).
+    pub query: Map<String, Value>,
+    /// The raw query string, without `?`.
+    pub raw_query: String,
+    /// The body of a POST: JSON object or form fields (last duplicate wins).
+    pub body: Map<String, Value>,
+    /// Request cookies (first occurrence wins).
+    pub cookies: Vec<(String, String)>,
+    /// Request headers.
+    pub headers: HeaderMap,
+    /// `scheme://host[:port]` of the site.
+    pub origin: String,
+    /// The request path.
+    pub path: String,
+}
+
+impl AuthRequest {
+    /// A cookie's value.
+    pub fn cookie(&self, name: &str) -> Option<&str> {
+        self.cookies
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// A body field as a string.
+    pub fn body_str(&self, key: &str) -> Option<&str> {
+        self.body.get(key).and_then(Value::as_str)
+    }
+
+    /// A query parameter.
+    pub fn query_str(&self, key: &str) -> Option<&str> {
+        self.query.get(key).and_then(Value::as_str)
+    }
+
+    /// The full request URL.
+    pub fn url(&self) -> String {
+        if self.raw_query.is_empty() {
+            format!("{}{}", self.origin, self.path)
+        } else {
+            format!("{}{}?{}", self.origin, self.path, self.raw_query)
+        }
+    }
+}
+
+/// Why a request is not an Auth.js request: answered with 400 `"Bad request."`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadRequest(pub &'static str);
+
+/// Parses the routing part of a request.
+pub fn parse_route(
+    method: &Method,
+    path: &str,
+    base_path: &str,
+) -> Result<(Action, Option<String>), BadRequest> {
+    if method != Method::GET && method != Method::POST {
+        return Err(BadRequest("method not allowed"));
+    }
+    let rest = path
+        .strip_prefix(base_path)
+        .ok_or(BadRequest("path is outside the base path"))?;
+    if !rest.starts_with('/') {
+        return Err(BadRequest("path is outside the base path"));
+    }
+    let segments: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
+    let (action, provider) = match segments.as_slice() {
+        [action] => (*action, None),
+        [action, provider] => (*action, Some(*provider)),
+        _ => return Err(BadRequest("expected /<action>[/<provider>]")),
+    };
+    let action = Action::parse(action).ok_or(BadRequest("unknown action"))?;
+    let provider = provider.filter(|p| *p != "undefined");
+    if provider.is_some() && !action.takes_provider() {
+        return Err(BadRequest("this action takes no provider"));
+    }
+    let provider = provider
+        .map(|p| {
+            percent_encoding::percent_decode_str(p)
+                .decode_utf8()
+                .map(|s| s.into_owned())
+                .map_err(|_| BadRequest("provider id is not UTF-8"))
+        })
+        .transpose()?;
+    Ok((action, provider))
+}
+
+fn parse_pairs(input: &[u8]) -> Map<String, Value> {
+    let mut map = Map::new();
+    for (k, v) in form_urlencoded::parse(input) {
+        map.insert(k.into_owned(), Value::String(v.into_owned()));
+    }
+    map
+}
+
+/// Parses a POST body by content type: JSON objects and url-encoded forms; anything else is no
+/// body.
+pub fn parse_body(headers: &HeaderMap, body: &[u8]) -> Map<String, Value> {
+    let content_type = headers
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if content_type.contains("application/json") {
+        match serde_json::from_slice::<Value>(body) {
+            Ok(Value::Object(map)) => map,
+            _ => Map::new(),
+        }
+    } else if content_type.contains("application/x-www-form-urlencoded") {
+        parse_pairs(body)
+    } else {
+        Map::new()
+    }
+}
+
+/// The site origin for this request: the configured URL's origin when set; else the forwarded or
+/// `Host` header (the host is trusted, or the configuration would have failed).
+pub fn request_origin(config: &AuthConfig, parts: &http::request::Parts) -> Result<String, AuthError> {
+    if let Some(url) = &config.url {
+        let parsed = url::Url::parse(url).map_err(|_| {
+            AuthError::new(ErrorType::InvalidCallbackUrl, "AUTH_URL is not a valid URL")
+        })?;
+        return Ok(parsed.origin().ascii_serialization());
+    }
+    let header = |name: &str| {
+        parts
+            .headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.split(',').next().unwrap_or("").trim().to_owned())
+            .filter(|v| !v.is_empty())
+    };
+    let host = header("x-forwarded-host")
+        .or_else(|| header("host"))
+        .or_else(|| parts.uri.authority().map(|a| a.to_string()))
+        .ok_or_else(|| AuthError::new(ErrorType::UntrustedHost, "the request has no Host header"))?;
+    let proto = header("x-forwarded-proto")
+        .or_else(|| parts.uri.scheme_str().map(str::to_owned))
+        .unwrap_or_else(|| "http".to_owned());
+    if proto != "http" && proto != "https" {
+        return Err(AuthError::new(ErrorType::UntrustedHost, "unsupported forwarded protocol"));
+    }
+    if host.contains(['/', '\\', '@', '?', '#', ' ']) {
+        return Err(AuthError::new(ErrorType::UntrustedHost, "the Host header is not a host"));
+    }
+    let parsed = url::Url::parse(&format!("{proto}://{host}"))
+        .map_err(|_| AuthError::new(ErrorType::UntrustedHost, "the Host header is not a host"))?;
+    Ok(parsed.origin().ascii_serialization())
+}
+
+/// Builds the engine's request from parts and body.
+pub fn build(
+    parts: &http::request::Parts,
+    body: &[u8],
+    action: Action,
+    provider_id: Option<String>,
+    origin: String,
+) -> AuthRequest {
+    let raw_query = parts.uri.query().unwrap_or("").to_owned();
+    let is_post = parts.method == Method::POST;
+    AuthRequest {
+        is_post,
+        action,
+        provider_id,
+        query: parse_pairs(raw_query.as_bytes()),
+        raw_query,
+        body: if is_post { parse_body(&parts.headers, body) } else { Map::new() },
+        cookies: parse_cookie_header(
+            parts
+                .headers
+                .get_all(http::header::COOKIE)
+                .iter()
+                .filter_map(|v| v.to_str().ok()),
+        ),
+        headers: parts.headers.clone(),
+        origin,
+        path: parts.uri.path().to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes_parse_like_authjs() {
+        let get = Method::GET;
+        assert_eq!(parse_route(&get, "/auth/session", "/auth"), Ok((Action::Session, None)));
+        assert_eq!(
+            parse_route(&get, "/auth/signin/github/", "/auth"),
+            Ok((Action::SignIn, Some("github".into())))
+        );
+        assert_eq!(
+            parse_route(&get, "/auth/signin/undefined", "/auth"),
+            Ok((Action::SignIn, None))
+        );
+        assert!(parse_route(&get, "/auth/nope", "/auth").is_err());
+        assert!(parse_route(&get, "/auth/session/x", "/auth").is_err());
+        assert!(parse_route(&get, "/auth/a/b/c", "/auth").is_err());
+        assert!(parse_route(&get, "/authx/session", "/auth").is_err());
+        assert!(parse_route(&Method::PUT, "/auth/session", "/auth").is_err());
+        assert!(parse_route(&get, "/auth", "/auth").is_err());
+    }
+}

@@ -1,0 +1,269 @@
+//! `GET|POST /session` (spec §1, §4, §5): read the session, slide its expiry, and apply updates.
+
+use http::StatusCode;
+use serde_json::Value;
+use time::{Duration, OffsetDateTime};
+
+use super::{Ctx, Out, user_error};
+use crate::callbacks::{JwtParams, JwtTrigger, SessionMessage, SessionParams, Events};
+use crate::config::SessionStrategy;
+use crate::cookies::{SessionStore, SetCookie};
+use crate::error::{AuthError, ErrorType};
+use crate::types::{Jwt, Session, SessionUser};
+
+/// ISO 8601 with milliseconds and `Z`, as JavaScript's `toISOString`.
+pub(crate) fn iso_string(at: OffsetDateTime) -> String {
+    let at = at.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+        at.year(),
+        at.month() as u8,
+        at.day(),
+        at.hour(),
+        at.minute(),
+        at.second(),
+        at.millisecond()
+    )
+}
+
+pub(crate) fn seconds(n: u64) -> Duration {
+    Duration::seconds(i64::try_from(n).unwrap_or(i64::MAX / 1000))
+}
+
+/// `GET|POST /session`.
+pub async fn session(ctx: &mut Ctx<'_>) -> Result<Out, AuthError> {
+    let is_update = ctx.req.is_post;
+    if is_update {
+        ctx.require_csrf()?;
+    }
+    let update_data = if is_update { ctx.req.body.get("data").cloned() } else { None };
+    let store = SessionStore::new(&ctx.cookies.session_token, &ctx.req.cookies);
+    let body = match ctx.config.resolved_strategy() {
+        SessionStrategy::Jwt => jwt_session(ctx, &store, is_update, update_data).await?,
+        SessionStrategy::Database => database_session(ctx, &store, is_update, update_data).await?,
+    };
+    let out = Out::json(StatusCode::OK, body);
+    Ok(if is_update { out } else { out.no_cache() })
+}
+
+/// Decodes the session cookie and runs the `jwt` and `session` callbacks. `Ok(None)` when there is
+/// no valid session. Writes nothing.
+pub(crate) async fn read_session(ctx: &mut Ctx<'_>) -> Result<Option<(Session, Jwt)>, AuthError> {
+    let store = SessionStore::new(&ctx.cookies.session_token, &ctx.req.cookies);
+    let Some(token) = store.value() else {
+        return Ok(None);
+    };
+    match ctx.config.resolved_strategy() {
+        SessionStrategy::Jwt => {
+            let Ok(claims) = ctx.codec.decode(token, &ctx.cookies.session_token.name) else {
+                return Ok(None);
+            };
+            let Some(token) = run_jwt(ctx, Jwt(claims), None).await? else {
+                return Ok(None);
+            };
+            let expires = OffsetDateTime::now_utc() + seconds(ctx.config.session.max_age);
+            let session = run_session_callback(ctx, &token, expires, None).await?;
+            Ok(Some((session, token)))
+        }
+        SessionStrategy::Database => {
+            let Some(adapter) = &ctx.config.adapter else {
+                return Ok(None);
+            };
+            let found = adapter.get_session_and_user(token).await.ok().flatten();
+            match found {
+                Some((session, user)) if session.expires > OffsetDateTime::now_utc() => {
+                    let default = Session {
+                        user: SessionUser {
+                            name: user.name.clone(),
+                            email: user.email.clone(),
+                            image: user.image.clone(),
+                            extra: Default::default(),
+                        },
+                        expires: iso_string(session.expires),
+                        extra: Default::default(),
+                    };
+                    let session = ctx
+                        .config
+                        .callbacks
+                        .run_session(SessionParams {
+                            session: default,
+                            token: None,
+                            user: Some(user),
+                            new_session: None,
+                            trigger: None,
+                        })
+                        .await
+                        .map_err(|e| user_error(e, ErrorType::SessionTokenError))?;
+                    Ok(Some((session, Jwt::default())))
+                }
+                _ => Ok(None),
+            }
+        }
+    }
+}
+
+async fn run_jwt(ctx: &Ctx<'_>, token: Jwt, update: Option<Value>) -> Result<Option<Jwt>, AuthError> {
+    ctx.config
+        .callbacks
+        .run_jwt(JwtParams {
+            token,
+            user: None,
+            account: None,
+            profile: None,
+            trigger: update.as_ref().map(|_| JwtTrigger::Update),
+            is_new_user: false,
+            session: update,
+        })
+        .await
+        .map_err(|e| user_error(e, ErrorType::JWTSessionError))
+}
+
+async fn run_session_callback(
+    ctx: &Ctx<'_>,
+    token: &Jwt,
+    expires: OffsetDateTime,
+    trigger: Option<JwtTrigger>,
+) -> Result<Session, AuthError> {
+    let default = Session {
+        user: SessionUser {
+            name: token.name().map(str::to_owned),
+            email: token.email().map(str::to_owned),
+            image: token.picture().map(str::to_owned),
+            extra: Default::default(),
+        },
+        expires: iso_string(expires),
+        extra: Default::default(),
+    };
+    ctx.config
+        .callbacks
+        .run_session(SessionParams {
+            session: default,
+            token: Some(token.clone()),
+            user: None,
+            new_session: None,
+            trigger,
+        })
+        .await
+        .map_err(|e| user_error(e, ErrorType::JWTSessionError))
+}
+
+async fn jwt_session(
+    ctx: &mut Ctx<'_>,
+    store: &SessionStore,
+    is_update: bool,
+    update_data: Option<Value>,
+) -> Result<Value, AuthError> {
+    let Some(raw) = store.value() else {
+        return Ok(Value::Null);
+    };
+    let salt = ctx.cookies.session_token.name.clone();
+    let claims = match ctx.codec.decode(raw, &salt) {
+        Ok(claims) => claims,
+        Err(err) => {
+            ctx.config
+                .logger
+                .error(&AuthError::new(ErrorType::JWTSessionError, err.to_string()));
+            ctx.set_cookies.extend(store.clean());
+            return Ok(Value::Null);
+        }
+    };
+    let update = if is_update { Some(update_data.unwrap_or(Value::Null)) } else { None };
+    let Some(token) = run_jwt(ctx, Jwt(claims), update).await? else {
+        ctx.set_cookies.extend(store.clean());
+        return Ok(Value::Null);
+    };
+    let now = OffsetDateTime::now_utc();
+    let expires = now + seconds(ctx.config.session.max_age);
+    let trigger = is_update.then_some(JwtTrigger::Update);
+    let session = run_session_callback(ctx, &token, expires, trigger).await?;
+    let encoded = ctx.codec.encode(&token.0, &salt, ctx.config.jwt_max_age())?;
+    ctx.set_cookies.extend(store.write(&encoded, Some(expires)));
+    let body = serde_json::to_value(&session)
+        .map_err(|e| AuthError::new(ErrorType::JWTSessionError, e.to_string()))?;
+    Events::emit(
+        &ctx.config.events.session,
+        "session",
+        SessionMessage {
+            session,
+            token: Some(token),
+        },
+    )
+    .await;
+    Ok(body)
+}
+
+async fn database_session(
+    ctx: &mut Ctx<'_>,
+    store: &SessionStore,
+    is_update: bool,
+    update_data: Option<Value>,
+) -> Result<Value, AuthError> {
+    let Some(session_token) = store.value().map(str::to_owned) else {
+        return Ok(Value::Null);
+    };
+    let Some(adapter) = ctx.config.adapter.clone() else {
+        return Err(AuthError::new(ErrorType::MissingAdapter, "Database session requires an adapter"));
+    };
+    let found = match adapter.get_session_and_user(&session_token).await {
+        Ok(found) => found,
+        Err(err) => {
+            // Auth.js logs SessionTokenError and keeps the cookie: the database may be back soon.
+            ctx.config
+                .logger
+                .error(&AuthError::new(ErrorType::SessionTokenError, err.to_string()));
+            return Ok(Value::Null);
+        }
+    };
+    let now = OffsetDateTime::now_utc();
+    let Some((db_session, user)) = found else {
+        ctx.set_cookies.extend(store.clean());
+        return Ok(Value::Null);
+    };
+    if db_session.expires < now {
+        if let Err(err) = adapter.delete_session(&session_token).await {
+            ctx.config.logger.error(&AuthError::new(ErrorType::AdapterError, err.to_string()));
+        }
+        ctx.set_cookies.extend(store.clean());
+        return Ok(Value::Null);
+    }
+    let max_age = seconds(ctx.config.session.max_age);
+    let due = db_session.expires - max_age + seconds(ctx.config.session.update_age);
+    let new_expires = now + max_age;
+    // Unlike Auth.js (spec Appendix B.12), the response reports the expiry actually in force.
+    let mut expires = db_session.expires;
+    if due <= now {
+        match adapter.update_session(&session_token, new_expires).await {
+            Ok(_) => expires = new_expires,
+            Err(err) => ctx.config.logger.error(&AuthError::new(ErrorType::AdapterError, err.to_string())),
+        }
+    }
+    let default = Session {
+        user: SessionUser {
+            name: user.name.clone(),
+            email: user.email.clone(),
+            image: user.image.clone(),
+            extra: Default::default(),
+        },
+        expires: iso_string(expires),
+        extra: Default::default(),
+    };
+    let session = ctx
+        .config
+        .callbacks
+        .run_session(SessionParams {
+            session: default,
+            token: None,
+            user: Some(user),
+            new_session: if is_update { update_data } else { None },
+            trigger: is_update.then_some(JwtTrigger::Update),
+        })
+        .await
+        .map_err(|e| user_error(e, ErrorType::SessionTokenError))?;
+    let mut cookie = SetCookie::new(&ctx.cookies.session_token, session_token);
+    cookie.expires = Some(expires);
+    ctx.set_cookies.push(cookie);
+    let body = serde_json::to_value(&session)
+        .map_err(|e| AuthError::new(ErrorType::SessionTokenError, e.to_string()))?;
+    Events::emit(&ctx.config.events.session, "session", SessionMessage { session, token: None }).await;
+    Ok(body)
+}
