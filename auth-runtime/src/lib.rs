@@ -1,5 +1,6 @@
 //! Auth.js v5 for Rust.
 pub mod adapter;
+pub mod axum;
 pub mod callbacks;
 pub mod config;
 pub mod cookies;

@@ -1,1 +1,120 @@
-fn main() {}
+//! The `auth` command: `auth secret`, `auth jwt encode`, `auth jwt decode`.
+
+use std::io::{Read, Write};
+use std::process::ExitCode;
+
+use auth_runtime::jose::{DEFAULT_MAX_AGE, JwtCodec};
+use base64::Engine as _;
+
+const USAGE: &str = "usage:
+  auth secret
+      print a new random secret (base64 of 32 random bytes) for AUTH_SECRET
+  auth jwt encode --secret S [--secret S2 ...] [--salt NAME] [--max-age SECONDS]
+      read claims (a JSON object) on stdin, print an Auth.js session token
+  auth jwt decode --secret S [--secret S2 ...] [--salt NAME] TOKEN
+      print the claims of a session token as JSON
+--salt defaults to authjs.session-token (use __Secure-authjs.session-token for HTTPS sites)";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(out) => {
+            let mut stdout = std::io::stdout();
+            let _ = writeln!(stdout, "{out}");
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            let first_line = message.lines().next().unwrap_or("error");
+            eprintln!("auth: {first_line}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+struct JwtArgs {
+    secrets: Vec<String>,
+    salt: String,
+    max_age: u64,
+    positional: Vec<String>,
+}
+
+fn parse_jwt_args(args: &[String]) -> Result<JwtArgs, String> {
+    let mut parsed = JwtArgs {
+        secrets: Vec::new(),
+        salt: "authjs.session-token".into(),
+        max_age: DEFAULT_MAX_AGE,
+        positional: Vec::new(),
+    };
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f, Some(v.to_owned())),
+            _ => (arg.as_str(), None),
+        };
+        let mut value = |name: &str| {
+            inline
+                .clone()
+                .or_else(|| iter.next().cloned())
+                .ok_or_else(|| format!("{name} needs a value"))
+        };
+        match flag {
+            "--secret" => parsed.secrets.push(value("--secret")?),
+            "--salt" => parsed.salt = value("--salt")?,
+            "--max-age" => {
+                let v = value("--max-age")?;
+                parsed.max_age = v
+                    .parse()
+                    .map_err(|_| format!("--max-age must be a whole number of seconds, got {v:?}"))?;
+            }
+            "-h" | "--help" => return Err(USAGE.replace('\n', " ")),
+            f if f.starts_with("--") => return Err(format!("unknown option {f}")),
+            _ => parsed.positional.push(arg.clone()),
+        }
+    }
+    if parsed.secrets.is_empty() {
+        return Err("give at least one --secret".into());
+    }
+    Ok(parsed)
+}
+
+fn run(args: &[String]) -> Result<String, String> {
+    match args.first().map(String::as_str) {
+        Some("secret") => {
+            let mut bytes = [0u8; 32];
+            getrandom::fill(&mut bytes).map_err(|e| format!("random source failed: {e}"))?;
+            Ok(base64::engine::general_purpose::STANDARD.encode(bytes))
+        }
+        Some("jwt") => match args.get(1).map(String::as_str) {
+            Some("encode") => {
+                let a = parse_jwt_args(&args[2..])?;
+                if !a.positional.is_empty() {
+                    return Err("encode reads the claims on stdin and takes no argument".into());
+                }
+                let mut input = String::new();
+                std::io::stdin()
+                    .read_to_string(&mut input)
+                    .map_err(|e| format!("cannot read stdin: {e}"))?;
+                let claims = match serde_json::from_str::<serde_json::Value>(&input) {
+                    Ok(serde_json::Value::Object(map)) => map,
+                    Ok(_) => return Err("the claims must be a JSON object".into()),
+                    Err(e) => return Err(format!("the claims are not valid JSON: {e}")),
+                };
+                let codec = JwtCodec::new(a.secrets).map_err(|e| e.to_string())?;
+                codec
+                    .encode(&claims, &a.salt, a.max_age)
+                    .map_err(|e| e.to_string())
+            }
+            Some("decode") => {
+                let a = parse_jwt_args(&args[2..])?;
+                let [token] = a.positional.as_slice() else {
+                    return Err("decode takes exactly one TOKEN".into());
+                };
+                let codec = JwtCodec::new(a.secrets).map_err(|e| e.to_string())?;
+                let claims = codec.decode(token.trim(), &a.salt).map_err(|e| e.to_string())?;
+                serde_json::to_string(&claims).map_err(|e| e.to_string())
+            }
+            _ => Err(USAGE.replace('\n', " ")),
+        },
+        _ => Err(USAGE.replace('\n', " ")),
+    }
+}
