@@ -186,6 +186,8 @@ pub struct AuthConfig {
     pub skip_csrf_check: bool,
     /// Database adapter.
     pub adapter: Option<Arc<dyn crate::adapter::Adapter>>,
+    /// True when [`AuthConfig::apply_env`] generated a development secret because none was set.
+    pub generated_secret: bool,
 }
 
 impl std::fmt::Debug for AuthConfig {
@@ -232,6 +234,7 @@ impl AuthConfig {
             redirect_proxy_url: None,
             skip_csrf_check: false,
             adapter: None,
+            generated_secret: false,
         }
     }
 
@@ -249,6 +252,16 @@ impl AuthConfig {
     pub fn apply_env(&mut self, env: &dyn Fn(&str) -> Option<String>) {
         if self.secret.is_empty() {
             self.secret = env::secrets_from_env(env).into_iter().map(Secret::new).collect();
+        }
+        if self.secret.is_empty() && !env::is_production(env) {
+            // Development only: a fresh secret per process, so sessions end at every restart.
+            tracing::warn!(
+                target: "auth",
+                "AUTH_SECRET is not set: using a generated development secret (sessions end when the process exits); \
+                 set AUTH_SECRET (`auth secret` prints one) before deploying"
+            );
+            self.secret.push(Secret::new(crate::csrf::random_hex_32()));
+            self.generated_secret = true;
         }
         if self.url.is_none() {
             self.url = env::url_from_env(env);
@@ -444,6 +457,17 @@ mod tests {
     fn missing_secret_is_reported() {
         let err = AuthConfig::new().trust_host(true).assert_valid().unwrap_err();
         assert_eq!(err.error_type(), ErrorType::MissingSecret);
+    }
+
+    #[test]
+    fn development_generates_a_secret_and_production_does_not() {
+        let mut dev = AuthConfig::new();
+        dev.apply_env(&|k| (k == "AUTH_ENV").then(|| "development".to_owned()));
+        assert!(dev.generated_secret);
+        assert_eq!(dev.secret.len(), 1);
+        let mut prod = AuthConfig::new().trust_host(true);
+        prod.apply_env(&|k| (k == "AUTH_ENV").then(|| "production".to_owned()));
+        assert_eq!(prod.assert_valid().unwrap_err().error_type(), ErrorType::MissingSecret);
     }
 
     #[test]

@@ -12,3 +12,22 @@ pub mod jose;
 pub mod pages;
 pub mod providers;
 pub mod types;
+
+pub use engine::AuthHandler;
+
+/// Everything an application needs: `use auth_runtime::prelude::*;`.
+pub mod prelude {
+    pub use crate::callbacks::{Callbacks, Events, JwtTrigger, SignInDecision};
+    pub use crate::config::{AuthConfig, Pages, SessionStrategy, Theme};
+    pub use crate::engine::AuthHandler;
+    pub use crate::error::{AuthError, ErrorType};
+    pub use crate::providers::{CredentialField, CredentialsProvider, OAuthProvider, Provider, ProviderKind};
+    pub use crate::types::{Account, Jwt, Session, SessionUser, User};
+}
+
+/// Paths the generated code of `#[auth]` uses. Not a public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use serde;
+    pub use serde_json;
+}
