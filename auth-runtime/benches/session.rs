@@ -1,1 +1,56 @@
-fn main() {}
+//! Session token cost: decode and encode through the codec, against the raw AES-256-CBC +
+//! HMAC-SHA-512 work on the same bytes (the floor: no HKDF, no JSON, no base64).
+//!
+//! `cargo bench -p auth-runtime --bench session`
+
+#![allow(missing_docs)]
+
+use std::hint::black_box;
+
+use auth_runtime::jose::{JwtCodec, aes_cbc_hmac_sha512_decrypt, aes_cbc_hmac_sha512_encrypt};
+use criterion::{Criterion, criterion_group, criterion_main};
+use serde_json::{Map, Value, json};
+
+const SALT: &str = "authjs.session-token";
+
+fn claims() -> Map<String, Value> {
+    let Value::Object(map) = json!({
+        "name": "Alice Example",
+        "email": "alice@example.com",
+        "picture": "https://avatars.example.com/u/1234567?v=4",
+        "sub": "5f0c6b0e-2d1a-4c9e-9a43-2f3b1c9d7e10",
+    }) else {
+        unreachable!()
+    };
+    map
+}
+
+fn bench(c: &mut Criterion) {
+    let codec = JwtCodec::new(["bench-secret-1", "bench-secret-0"]).expect("secret");
+    let claims = claims();
+    let token = codec.encode(&claims, SALT, 2_592_000).expect("encode");
+    // Same plaintext size as the token carries (claims plus iat, exp and jti).
+    let plaintext = serde_json::to_vec(&codec.decode(&token, SALT).expect("decode")).expect("json");
+    let aad = token.split('.').next().expect("header").as_bytes().to_vec();
+    let key = [7u8; 64];
+    let iv = [9u8; 16];
+    let (ciphertext, tag) = aes_cbc_hmac_sha512_encrypt(&key, &iv, &aad, &plaintext);
+
+    let mut group = c.benchmark_group("session");
+    group.bench_function("decode", |b| {
+        b.iter(|| codec.decode(black_box(&token), SALT).expect("decode"))
+    });
+    group.bench_function("encode", |b| {
+        b.iter(|| codec.encode(black_box(&claims), SALT, 2_592_000).expect("encode"))
+    });
+    group.bench_function("floor_decrypt", |b| {
+        b.iter(|| aes_cbc_hmac_sha512_decrypt(&key, &iv, black_box(&aad), black_box(&ciphertext), &tag).expect("tag"))
+    });
+    group.bench_function("floor_encrypt", |b| {
+        b.iter(|| aes_cbc_hmac_sha512_encrypt(&key, &iv, black_box(&aad), black_box(&plaintext)))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -145,9 +145,9 @@ enum Enc {
     Gcm,
 }
 
-/// Derived keys by (salt, secret fingerprint), shared by every codec in the process, so that HKDF
-/// runs once per secret and cookie name even when a configuration is built per request.
-type KeyCache = RwLock<HashMap<(String, [u8; 32]), Arc<DerivedKeys>>>;
+/// Derived keys by salt, then by secret fingerprint, shared by every codec in the process, so that
+/// HKDF runs once per secret and cookie name even when a configuration is built per request.
+type KeyCache = RwLock<HashMap<String, HashMap<[u8; 32], Arc<DerivedKeys>>>>;
 static KEY_CACHE: LazyLock<KeyCache> = LazyLock::new(|| RwLock::new(HashMap::new()));
 
 /// Bound of the key cache; salts are cookie names, so real use stays far below it.
@@ -191,18 +191,20 @@ impl JwtCodec {
     }
 
     fn key_for(secret: &Secret, salt: &str) -> Arc<DerivedKeys> {
-        let cache_key = (salt.to_owned(), secret.fingerprint);
         if let Ok(cache) = KEY_CACHE.read()
-            && let Some(keys) = cache.get(&cache_key)
+            && let Some(keys) = cache.get(salt).and_then(|by_secret| by_secret.get(&secret.fingerprint))
         {
             return keys.clone();
         }
         let derived = Arc::new(DerivedKeys::derive(secret.expose(), salt));
         if let Ok(mut cache) = KEY_CACHE.write() {
-            if cache.len() >= KEY_CACHE_LIMIT {
+            if cache.values().map(HashMap::len).sum::<usize>() >= KEY_CACHE_LIMIT {
                 cache.clear();
             }
-            cache.insert(cache_key, derived.clone());
+            cache
+                .entry(salt.to_owned())
+                .or_default()
+                .insert(secret.fingerprint, derived.clone());
         }
         derived
     }
@@ -493,6 +495,26 @@ pub fn aes_cbc_hmac_sha512_encrypt(
         .encrypt_padded_vec::<Pkcs7>(plaintext);
     let tag = cbc_tag(mac_key, aad, iv, &ciphertext);
     (ciphertext, tag)
+}
+
+/// Raw tag check and AES-256-CBC decryption of [`aes_cbc_hmac_sha512_encrypt`]'s output: the
+/// decode floor of the benchmarks. `None` when the tag does not verify.
+#[doc(hidden)]
+pub fn aes_cbc_hmac_sha512_decrypt(
+    key: &[u8; 64],
+    iv: &[u8; 16],
+    aad: &[u8],
+    ciphertext: &[u8],
+    tag: &[u8; 32],
+) -> Option<Vec<u8>> {
+    let (mac_key, enc_key) = key.split_at(32);
+    if !bool::from(cbc_tag(mac_key, aad, iv, ciphertext).ct_eq(tag)) {
+        return None;
+    }
+    cbc::Decryptor::<aes::Aes256>::new_from_slices(enc_key, iv)
+        .ok()?
+        .decrypt_padded_vec::<Pkcs7>(ciphertext)
+        .ok()
 }
 
 #[cfg(test)]

@@ -23,6 +23,7 @@ pub mod prelude {
     pub use crate::error::{AuthError, ErrorType};
     pub use crate::providers::{CredentialField, CredentialsProvider, OAuthProvider, Provider, ProviderKind};
     pub use crate::types::{Account, Jwt, Session, SessionUser, User};
+    pub use auth_macros::auth;
 }
 
 /// Paths the generated code of `#[auth]` uses. Not a public API.
@@ -30,4 +31,12 @@ pub mod prelude {
 pub mod __private {
     pub use serde;
     pub use serde_json;
+    pub use crate::registry_support::{
+        AdapterGiven, AuthorizeGiven, EnvLookup, Given, Missing, ProviderOptions, StaticOAuth, UserMapping,
+        user_from_profile,
+    };
+    pub use ::axum::Router;
 }
+
+#[doc(hidden)]
+pub mod registry_support;

@@ -1,0 +1,119 @@
+//! `#[auth]` at crate level: the builder reads AUTH_* through an injected lookup into the
+//! providers the attribute declares.
+
+use std::collections::HashMap;
+
+use auth_runtime::config::SessionStrategy;
+use auth_runtime::prelude::*;
+
+#[auth(providers(github, google, keycloak, credentials))]
+pub struct Auth;
+
+fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + Send + Sync + 'static {
+    let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    move |key| map.get(key).cloned()
+}
+
+fn test_env() -> impl Fn(&str) -> Option<String> + Send + Sync + 'static {
+    env(&[
+        ("AUTH_SECRET", "a-test-secret-of-enough-length"),
+        ("AUTH_URL", "https://app.example/api/auth"),
+        ("AUTH_GITHUB_ID", "gh-id"),
+        ("AUTH_GITHUB_SECRET", "gh-secret"),
+        ("AUTH_GOOGLE_ID", "google-id"),
+        ("AUTH_KEYCLOAK_ID", "kc-id"),
+        ("AUTH_KEYCLOAK_ISSUER", "http://127.0.0.1:8080/realms/test"),
+    ])
+}
+
+fn oauth<'a>(config: &'a AuthConfig, id: &str) -> &'a OAuthProvider {
+    config
+        .providers
+        .iter()
+        .find_map(|p| match p {
+            Provider::OAuth(p) if p.id == id => Some(p),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("provider {id} missing"))
+}
+
+#[test]
+fn env_vars_fill_client_ids_issuers_and_secret() {
+    let config = Auth::builder_with_env(test_env())
+        .credentials(|_, _| async { Ok(None) })
+        .into_config();
+    assert_eq!(
+        config.providers.iter().map(|p| p.id()).collect::<Vec<_>>(),
+        ["github", "google", "keycloak", "credentials"]
+    );
+    let github = oauth(&config, "github");
+    assert_eq!(github.client_id.as_deref(), Some("gh-id"));
+    assert_eq!(github.client_secret.as_ref().map(|s| s.expose()), Some("gh-secret"));
+    assert_eq!(github.issuer.as_deref(), Some("https://github.com/login/oauth"));
+    assert_eq!(github.token_url.as_deref(), Some("https://github.com/login/oauth/access_token"));
+    assert_eq!(github.style.bg.as_deref(), Some("#24292f"));
+    let google = oauth(&config, "google");
+    assert_eq!(google.kind, ProviderKind::Oidc);
+    assert_eq!(google.client_id.as_deref(), Some("google-id"));
+    assert_eq!(google.issuer.as_deref(), Some("https://accounts.google.com"));
+    let keycloak = oauth(&config, "keycloak");
+    assert_eq!(keycloak.client_id.as_deref(), Some("kc-id"));
+    assert_eq!(keycloak.issuer.as_deref(), Some("http://127.0.0.1:8080/realms/test"));
+    assert_eq!(config.secret.len(), 1);
+    assert_eq!(config.resolved_base_path(), "/api/auth");
+    assert_eq!(config.resolved_strategy(), SessionStrategy::Jwt);
+}
+
+#[test]
+fn builder_options_win_over_the_environment() {
+    let config = Auth::builder_with_env(test_env())
+        .github(|p| p.client_id("from-code").allow_dangerous_email_account_linking(true))
+        .keycloak(|p| p.issuer("https://sso.example/realms/prod"))
+        .credentials(|_, _| async { Ok(None) })
+        .into_config();
+    let github = oauth(&config, "github");
+    assert_eq!(github.client_id.as_deref(), Some("from-code"));
+    assert_eq!(github.client_secret.as_ref().map(|s| s.expose()), Some("gh-secret"));
+    assert!(github.allow_dangerous_email_account_linking);
+    assert_eq!(oauth(&config, "keycloak").issuer.as_deref(), Some("https://sso.example/realms/prod"));
+}
+
+#[test]
+fn build_checks_the_configuration() {
+    let auth = Auth::builder_with_env(test_env())
+        .credentials(|_, _| async { Ok(None) })
+        .build()
+        .expect("valid configuration");
+    assert_eq!(auth.handler().base_path().as_deref(), Some("/api/auth"));
+    let _router: axum::Router = auth.router();
+
+    let missing_issuer = Auth::builder_with_env(env(&[("AUTH_SECRET", "s")]))
+        .credentials(|_, _| async { Ok(None) })
+        .configure(|c| c.trust_host(true))
+        .build()
+        .expect_err("keycloak has no issuer");
+    assert_eq!(missing_issuer.error_type(), ErrorType::InvalidEndpoints);
+}
+
+#[test]
+fn typed_profile_maps_to_a_user() {
+    let profile: GitHubProfile = serde_json::from_value(serde_json::json!({
+        "login": "octocat",
+        "id": 583231,
+        "name": null,
+        "email": "Octo@GitHub.com",
+        "avatar_url": "https://avatars.example/u/583231",
+        "type": "User",
+        "not_in_registry": 7
+    }))
+    .expect("profile parses");
+    assert_eq!(profile.login, "octocat");
+    assert_eq!(profile.r#type.as_deref(), Some("User"));
+    assert_eq!(profile.extra["not_in_registry"], 7);
+    let user = profile.to_user();
+    assert_eq!(user.id.as_deref(), Some("583231"));
+    assert_eq!(user.name.as_deref(), Some("octocat"));
+    assert_eq!(user.email.as_deref(), Some("octo@github.com"));
+    assert_eq!(user.image.as_deref(), Some("https://avatars.example/u/583231"));
+    assert_eq!(Auth::PROVIDER_IDS, ["github", "google", "keycloak", "credentials"]);
+}

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs every test of the workspace: lints, unit, integration, interop (real @auth/core under
+# Node), doc tests. Installs the Node peers first. Fails when a needed tool or service is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+command -v node >/dev/null || { echo "node is required (Node 20) for the interop tests" >&2; exit 1; }
+command -v cargo-nextest >/dev/null || { echo "cargo-nextest is required" >&2; exit 1; }
+
+echo "== npm peers"
+npm ci --prefix tests --no-audit --no-fund --loglevel=error
+
+echo "== format and lints"
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+
+echo "== tests"
+cargo nextest run --workspace --no-fail-fast
+
+echo "== doc tests"
+cargo test --workspace --doc --quiet
