@@ -133,10 +133,37 @@ pub struct SessionParams {
     pub trigger: Option<JwtTrigger>,
 }
 
-/// The four callbacks; unset ones use Auth.js's defaults.
+/// Arguments of the `authorized` callback (next-auth's middleware).
+#[derive(Debug, Clone)]
+pub struct AuthorizedParams {
+    /// The request being authorized: method, URI and headers.
+    pub request: http::request::Parts,
+    /// The session, if signed in.
+    pub auth: Option<Session>,
+}
+
+/// What the `authorized` callback decided.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthorizedDecision {
+    /// Let the request through.
+    Allow,
+    /// Refuse: signed-out users are sent to the sign-in page, signed-in ones get 403.
+    Deny,
+    /// Redirect to this URL.
+    Redirect(String),
+}
+
+impl From<bool> for AuthorizedDecision {
+    fn from(allowed: bool) -> Self {
+        if allowed { Self::Allow } else { Self::Deny }
+    }
+}
+
+/// The callbacks; unset ones use Auth.js's defaults.
 #[derive(Clone, Default)]
 pub struct Callbacks {
     pub(crate) sign_in: Option<Callback<SignInParams, SignInDecision>>,
+    pub(crate) authorized: Option<Callback<AuthorizedParams, AuthorizedDecision>>,
     pub(crate) redirect: Option<Callback<RedirectParams, String>>,
     pub(crate) jwt: Option<Callback<JwtParams, Option<Jwt>>>,
     pub(crate) session: Option<Callback<SessionParams, Session>>,
@@ -192,6 +219,25 @@ impl Callbacks {
     {
         self.session = Some(boxed(f));
         self
+    }
+
+    /// Decides whether a request may reach a protected route (next-auth's `authorized`, run by
+    /// the middleware layer). Default: allow when signed in.
+    pub fn authorized<F, Fut>(mut self, f: F) -> Self
+    where
+        F: Fn(AuthorizedParams) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<AuthorizedDecision, BoxError>> + Send + 'static,
+    {
+        self.authorized = Some(boxed(f));
+        self
+    }
+
+    /// Runs the `authorized` callback (default: allow when signed in).
+    pub async fn run_authorized(&self, params: AuthorizedParams) -> Result<AuthorizedDecision, BoxError> {
+        match &self.authorized {
+            Some(f) => f(params).await,
+            None => Ok(AuthorizedDecision::from(params.auth.is_some())),
+        }
     }
 
     pub(crate) async fn run_sign_in(&self, params: SignInParams) -> Result<SignInDecision, BoxError> {
