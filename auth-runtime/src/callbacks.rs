@@ -385,7 +385,7 @@ event_setters! {
 
 impl Events {
     /// Runs an event handler; a failure is logged as `EventError` and otherwise ignored.
-    pub(crate) async fn emit<M>(handler: &Option<Event<M>>, name: &str, message: M) {
+    pub(crate) async fn emit<M>(handler: Option<Event<M>>, name: &'static str, message: M) {
         if let Some(handler) = handler
             && let Err(err) = handler(message).await
         {
@@ -408,7 +408,7 @@ mod tests {
         );
         for hostile in [
             "https://evil.example/",
-            "http://localhost:3000.evil.example/",
+            "http://localhost.evil.example:3000/",
             "javascript:alert(1)",
             "http://user@evil.example",
             "https://localhost:3000/",

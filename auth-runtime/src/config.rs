@@ -186,6 +186,8 @@ pub struct AuthConfig {
     pub skip_csrf_check: bool,
     /// Database adapter.
     pub adapter: Option<Arc<dyn crate::adapter::Adapter>>,
+    /// HTTP client for every provider request (next-auth's `customFetch`); default reqwest.
+    pub http_client: Option<Arc<dyn crate::http_client::HttpClient>>,
     /// True when [`AuthConfig::apply_env`] generated a development secret because none was set.
     pub generated_secret: bool,
 }
@@ -234,6 +236,7 @@ impl AuthConfig {
             redirect_proxy_url: None,
             skip_csrf_check: false,
             adapter: None,
+            http_client: None,
             generated_secret: false,
         }
     }

@@ -85,6 +85,14 @@ impl Adapter for MemoryAdapter {
         }))
     }
 
+    fn delete_user(&self, id: &str) -> BoxFuture<'_, AdapterResult<()>> {
+        ready(self.with(|s| {
+            s.users.remove(id);
+            s.accounts.retain(|a| a.user_id.as_deref() != Some(id));
+            s.sessions.retain(|_, session| session.user_id != id);
+        }))
+    }
+
     fn update_user(&self, user: User) -> BoxFuture<'_, AdapterResult<User>> {
         ready(self.with(|s| {
             let id = user.id.clone().ok_or("update_user needs an id")?;

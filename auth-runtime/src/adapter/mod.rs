@@ -51,6 +51,8 @@ pub trait Adapter: Send + Sync {
         provider: &str,
         provider_account_id: &str,
     ) -> BoxFuture<'_, AdapterResult<Option<User>>>;
+    /// Deletes a user with its accounts and sessions.
+    fn delete_user(&self, id: &str) -> BoxFuture<'_, AdapterResult<()>>;
     /// Updates a user's fields that are set and returns the user.
     fn update_user(&self, user: User) -> BoxFuture<'_, AdapterResult<User>>;
     /// Links an account to `account.user_id`.

@@ -13,13 +13,14 @@ use crate::types::{Account, Jwt};
 
 /// `GET|POST /callback/:provider`.
 pub async fn callback(ctx: &mut Ctx<'_>, provider_id: &str) -> Result<Out, AuthError> {
-    let Some(provider) = ctx.config.providers.iter().find(|p| p.id() == provider_id) else {
+    // Cloned so no borrow of the configuration lives across an await.
+    let Some(provider) = ctx.config.providers.iter().find(|p| p.id() == provider_id).cloned() else {
         return Err(AuthError::new(
             ErrorType::InvalidProvider,
             format!("no provider with id `{provider_id}`"),
         ));
     };
-    match provider {
+    match &provider {
         Provider::Credentials(p) => {
             if !ctx.req.is_post {
                 return Err(AuthError::new(
@@ -30,10 +31,32 @@ pub async fn callback(ctx: &mut Ctx<'_>, provider_id: &str) -> Result<Out, AuthE
             ctx.require_csrf()?;
             credentials(ctx, p).await
         }
-        Provider::OAuth(p) => Err(AuthError::new(
-            ErrorType::CallbackRouteError,
-            format!("OAuth callback for `{}` is not supported by this build yet", p.id),
-        )),
+        Provider::OAuth(p) => {
+            if let Some(hop) = super::oauth::proxy_hop(ctx, p) {
+                return Ok(hop);
+            }
+            let result = super::oauth::callback(ctx, p).await.map_err(|err| match err.error_type() {
+                // Auth.js wraps what is not already an AuthError it reports as such.
+                ErrorType::OAuthCallbackError
+                | ErrorType::InvalidCheck
+                | ErrorType::OAuthProfileParseError
+                | ErrorType::InvalidEndpoints
+                | ErrorType::CallbackRouteError => err,
+                _ => AuthError::new(ErrorType::CallbackRouteError, err.to_string()),
+            })?;
+            let extra = p
+                .refresh_access_token
+                .then(|| super::oauth::rotation_claims(&result.account));
+            super::login::complete(
+                ctx,
+                result.user,
+                result.account,
+                Some(result.profile),
+                p.allow_dangerous_email_account_linking,
+                extra,
+            )
+            .await
+        }
     }
 }
 
@@ -115,8 +138,7 @@ async fn credentials(ctx: &mut Ctx<'_>, provider: &CredentialsProvider) -> Resul
             ctx.set_cookies.extend(store.write(&encoded, Some(expires)));
         }
     }
-    Events::emit(
-        &ctx.config.events.sign_in,
+    Events::emit(ctx.config.events.sign_in.clone(),
         "signIn",
         SignInMessage {
             user,

@@ -17,6 +17,8 @@
 
 mod callback;
 mod init;
+mod login;
+mod oauth;
 pub mod request;
 mod response;
 mod session;

@@ -62,7 +62,7 @@ pub(crate) async fn read_session(ctx: &mut Ctx<'_>) -> Result<Option<(Session, J
                 return Ok(None);
             };
             let expires = OffsetDateTime::now_utc() + seconds(ctx.config.session.max_age);
-            let session = run_session_callback(ctx, &token, expires, None).await?;
+            let session = run_session_callback(ctx, token.clone(), expires, None).await?;
             Ok(Some((session, token)))
         }
         SessionStrategy::Database => {
@@ -102,6 +102,47 @@ pub(crate) async fn read_session(ctx: &mut Ctx<'_>) -> Result<Option<(Session, J
     }
 }
 
+/// Built-in refresh-token rotation: when the token belongs to a provider with
+/// `refresh_access_token` on and its access token has expired, exchange the refresh token and
+/// store the new set; when that fails, mark the token with `error: "RefreshTokenError"`.
+async fn rotate_access_token(ctx: &Ctx<'_>, mut claims: serde_json::Map<String, Value>) -> serde_json::Map<String, Value> {
+    let Some(provider_id) = claims.get("provider").and_then(Value::as_str).map(str::to_owned) else {
+        return claims;
+    };
+    let provider = ctx.config.providers.iter().find_map(|p| match p {
+        crate::providers::Provider::OAuth(o) if o.id == provider_id && o.refresh_access_token => Some(o.clone()),
+        _ => None,
+    });
+    let Some(provider) = provider else { return claims };
+    let expired = claims
+        .get("expires_at")
+        .and_then(Value::as_i64)
+        .is_some_and(|at| at <= crate::jose::now_unix());
+    if !expired {
+        return claims;
+    }
+    let Some(refresh_token) = claims.get("refresh_token").and_then(Value::as_str).map(str::to_owned) else {
+        claims.insert("error".into(), "RefreshTokenError".into());
+        return claims;
+    };
+    let http = super::oauth::client_for(ctx, &provider);
+    match super::oauth::refresh(http, &provider, &refresh_token).await {
+        Ok(account) => {
+            claims.insert("access_token".into(), account.access_token.into());
+            claims.insert("expires_at".into(), account.expires_at.into());
+            if let Some(new_refresh) = account.refresh_token {
+                claims.insert("refresh_token".into(), new_refresh.into());
+            }
+            claims.remove("error");
+        }
+        Err(err) => {
+            ctx.config.logger.error(&err);
+            claims.insert("error".into(), "RefreshTokenError".into());
+        }
+    }
+    claims
+}
+
 async fn run_jwt(ctx: &Ctx<'_>, token: Jwt, update: Option<Value>) -> Result<Option<Jwt>, AuthError> {
     ctx.config
         .callbacks
@@ -120,7 +161,7 @@ async fn run_jwt(ctx: &Ctx<'_>, token: Jwt, update: Option<Value>) -> Result<Opt
 
 async fn run_session_callback(
     ctx: &Ctx<'_>,
-    token: &Jwt,
+    token: Jwt,
     expires: OffsetDateTime,
     trigger: Option<JwtTrigger>,
 ) -> Result<Session, AuthError> {
@@ -132,13 +173,16 @@ async fn run_session_callback(
             extra: Default::default(),
         },
         expires: iso_string(expires),
-        extra: Default::default(),
+        extra: token
+            .get("error")
+            .map(|e| [("error".to_owned(), e.clone())].into_iter().collect())
+            .unwrap_or_default(),
     };
     ctx.config
         .callbacks
         .run_session(SessionParams {
             session: default,
-            token: Some(token.clone()),
+            token: Some(token),
             user: None,
             new_session: None,
             trigger,
@@ -168,6 +212,7 @@ async fn jwt_session(
         }
     };
     let update = if is_update { Some(update_data.unwrap_or(Value::Null)) } else { None };
+    let claims = rotate_access_token(ctx, claims).await;
     let Some(token) = run_jwt(ctx, Jwt(claims), update).await? else {
         ctx.set_cookies.extend(store.clean());
         return Ok(Value::Null);
@@ -175,13 +220,12 @@ async fn jwt_session(
     let now = OffsetDateTime::now_utc();
     let expires = now + seconds(ctx.config.session.max_age);
     let trigger = is_update.then_some(JwtTrigger::Update);
-    let session = run_session_callback(ctx, &token, expires, trigger).await?;
+    let session = run_session_callback(ctx, token.clone(), expires, trigger).await?;
     let encoded = ctx.codec.encode(&token.0, &salt, ctx.config.jwt_max_age())?;
     ctx.set_cookies.extend(store.write(&encoded, Some(expires)));
     let body = serde_json::to_value(&session)
         .map_err(|e| AuthError::new(ErrorType::JWTSessionError, e.to_string()))?;
-    Events::emit(
-        &ctx.config.events.session,
+    Events::emit(ctx.config.events.session.clone(),
         "session",
         SessionMessage {
             session,
@@ -264,6 +308,6 @@ async fn database_session(
     ctx.set_cookies.push(cookie);
     let body = serde_json::to_value(&session)
         .map_err(|e| AuthError::new(ErrorType::SessionTokenError, e.to_string()))?;
-    Events::emit(&ctx.config.events.session, "session", SessionMessage { session, token: None }).await;
+    Events::emit(ctx.config.events.session.clone(), "session", SessionMessage { session, token: None }).await;
     Ok(body)
 }

@@ -32,18 +32,16 @@ pub fn page(ctx: &mut Ctx<'_>) -> Out {
 
 /// `POST /signin/:provider`.
 pub async fn sign_in(ctx: &mut Ctx<'_>, provider_id: &str) -> Result<Out, AuthError> {
-    let Some(provider) = ctx.config.providers.iter().find(|p| p.id() == provider_id) else {
+    // Cloned so no borrow of the configuration lives across an await.
+    let Some(provider) = ctx.config.providers.iter().find(|p| p.id() == provider_id).cloned() else {
         return Err(AuthError::new(
             ErrorType::InvalidProvider,
             format!("no provider with id `{provider_id}`"),
         ));
     };
     ctx.require_csrf()?;
-    match provider {
+    match &provider {
         Provider::Credentials(_) => Ok(Out::redirect(ctx.action_url("signin"))),
-        Provider::OAuth(p) => Err(AuthError::new(
-            ErrorType::OAuthSignInError,
-            format!("OAuth sign-in for `{}` is not supported by this build yet", p.id),
-        )),
+        Provider::OAuth(p) => super::oauth::sign_in(ctx, p).await,
     }
 }

@@ -3,9 +3,10 @@
 
 mod credentials;
 mod oauth;
+pub mod oidc;
 
 pub use credentials::{Authorize, AuthorizeRequest, CredentialField, CredentialsProvider};
-pub use oauth::{OAuthProvider, ProviderStyle};
+pub use oauth::{Checks, OAuthProvider, ProfileFn, ProviderStyle, TokenAuthMethod, TokenSet, default_profile};
 
 use serde::Serialize;
 

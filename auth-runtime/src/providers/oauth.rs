@@ -1,7 +1,14 @@
-//! OAuth 2 / OIDC provider settings.
+//! OAuth 2 / OIDC provider settings (spec §7.1, §13.1).
+
+use std::sync::Arc;
+
+use serde_json::Value;
 
 use super::ProviderKind;
+use crate::callbacks::BoxError;
+use crate::http_client::HttpClient;
 use crate::jose::Secret;
+use crate::types::User;
 
 /// Colours and logo of a provider's sign-in button.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -16,9 +23,92 @@ pub struct ProviderStyle {
     pub brand_color: Option<String>,
 }
 
+/// Which checks protect the authorization response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Checks {
+    /// PKCE with S256.
+    pub pkce: bool,
+    /// An encrypted `state` parameter.
+    pub state: bool,
+    /// An OIDC `nonce`.
+    pub nonce: bool,
+}
+
+impl Default for Checks {
+    /// Auth.js's default: PKCE only.
+    fn default() -> Self {
+        Self {
+            pkce: true,
+            state: false,
+            nonce: false,
+        }
+    }
+}
+
+impl Checks {
+    /// Checks from Auth.js names (`pkce`, `state`, `nonce`, `none`).
+    pub fn from_names<'a>(names: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut checks = Self {
+            pkce: false,
+            state: false,
+            nonce: false,
+        };
+        for name in names {
+            match name {
+                "pkce" => checks.pkce = true,
+                "state" => checks.state = true,
+                "nonce" => checks.nonce = true,
+                _ => {}
+            }
+        }
+        checks
+    }
+}
+
+/// How the client authenticates at the token endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TokenAuthMethod {
+    /// HTTP Basic with the client id and secret (the default).
+    #[default]
+    ClientSecretBasic,
+    /// Client id and secret in the form body.
+    ClientSecretPost,
+    /// Only the client id (public clients, PKCE).
+    None,
+}
+
+impl TokenAuthMethod {
+    /// From the OAuth metadata name.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "client_secret_basic" => Self::ClientSecretBasic,
+            "client_secret_post" => Self::ClientSecretPost,
+            "none" => Self::None,
+            _ => return None,
+        })
+    }
+}
+
+/// The tokens of a token response.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TokenSet {
+    /// The whole token response as JSON.
+    pub raw: serde_json::Map<String, Value>,
+}
+
+impl TokenSet {
+    /// A string field.
+    pub fn get_str(&self, key: &str) -> Option<&str> {
+        self.raw.get(key).and_then(Value::as_str)
+    }
+}
+
+/// Maps a provider profile to a [`User`]. `id` becomes the account's `providerAccountId`.
+pub type ProfileFn = Arc<dyn Fn(&Value, &TokenSet) -> Result<User, BoxError> + Send + Sync>;
+
 /// An OAuth 2 or OIDC provider's settings. `client_id`, `client_secret` and `issuer` are read from
 /// `AUTH_<ID>_ID`, `AUTH_<ID>_SECRET` and `AUTH_<ID>_ISSUER` when not set here.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct OAuthProvider {
     /// Provider id (`github`).
     pub id: String,
@@ -30,7 +120,7 @@ pub struct OAuthProvider {
     pub client_id: Option<String>,
     /// OAuth client secret.
     pub client_secret: Option<Secret>,
-    /// Issuer (discovery base for OIDC).
+    /// Issuer (discovery base for OIDC, and the expected `iss`).
     pub issuer: Option<String>,
     /// Authorization endpoint, when not discovered.
     pub authorization_url: Option<String>,
@@ -38,16 +128,52 @@ pub struct OAuthProvider {
     pub token_url: Option<String>,
     /// Userinfo endpoint, when not discovered.
     pub userinfo_url: Option<String>,
+    /// JWKS endpoint, when not discovered.
+    pub jwks_url: Option<String>,
+    /// `scope` of the authorization request; default `openid profile email`.
+    pub scope: Option<String>,
+    /// Other authorization request parameters.
+    pub authorization_params: Vec<(String, String)>,
+    /// Checks; default PKCE.
+    pub checks: Checks,
+    /// Token endpoint client authentication.
+    pub token_auth_method: TokenAuthMethod,
+    /// The provider answers with `response_mode=form_post` (a POST to the callback).
+    pub form_post: bool,
+    /// OIDC: take the profile from the ID token (true) or from userinfo (false).
+    pub id_token: bool,
+    /// Named behaviours from the registry (`github-emails`, `apple-form-post-user`, ...).
+    pub quirks: Vec<String>,
+    /// Profile mapping; default `id = sub ?? id`, `name = name ?? nickname ?? preferred_username`,
+    /// `email`, `image = picture`.
+    pub profile: Option<ProfileFn>,
+    /// Refresh the access token with the refresh token when it has expired (opt-in).
+    pub refresh_access_token: bool,
     /// Link an account to an existing user with the same email without asking.
     pub allow_dangerous_email_account_linking: bool,
     /// Per-provider redirect proxy.
     pub redirect_proxy_url: Option<String>,
+    /// Per-provider HTTP client (next-auth's `customFetch`).
+    pub http_client: Option<Arc<dyn HttpClient>>,
     /// Button style.
     pub style: ProviderStyle,
 }
 
+impl std::fmt::Debug for OAuthProvider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OAuthProvider")
+            .field("id", &self.id)
+            .field("kind", &self.kind)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &self.client_secret)
+            .field("issuer", &self.issuer)
+            .field("checks", &self.checks)
+            .finish_non_exhaustive()
+    }
+}
+
 impl OAuthProvider {
-    /// A provider with an id, a name and a kind; everything else unset.
+    /// A provider with an id, a name and a kind; everything else at Auth.js's defaults.
     pub fn new(id: impl Into<String>, name: impl Into<String>, kind: ProviderKind) -> Self {
         Self {
             id: id.into(),
@@ -59,10 +185,96 @@ impl OAuthProvider {
             authorization_url: None,
             token_url: None,
             userinfo_url: None,
+            jwks_url: None,
+            scope: None,
+            authorization_params: Vec::new(),
+            checks: Checks::default(),
+            token_auth_method: TokenAuthMethod::default(),
+            form_post: false,
+            id_token: kind == ProviderKind::Oidc,
+            quirks: Vec::new(),
+            profile: None,
+            refresh_access_token: false,
             allow_dangerous_email_account_linking: false,
             redirect_proxy_url: None,
+            http_client: None,
             style: ProviderStyle::default(),
         }
+    }
+
+    /// Sets the client id.
+    pub fn client_id(mut self, id: impl Into<String>) -> Self {
+        self.client_id = Some(id.into());
+        self
+    }
+
+    /// Sets the client secret.
+    pub fn client_secret(mut self, secret: impl Into<String>) -> Self {
+        self.client_secret = Some(Secret::new(secret));
+        self
+    }
+
+    /// Sets the issuer.
+    pub fn issuer(mut self, issuer: impl Into<String>) -> Self {
+        self.issuer = Some(issuer.into());
+        self
+    }
+
+    /// Sets the three endpoints of a provider without discovery.
+    pub fn endpoints(
+        mut self,
+        authorization: impl Into<String>,
+        token: impl Into<String>,
+        userinfo: impl Into<String>,
+    ) -> Self {
+        self.authorization_url = Some(authorization.into());
+        self.token_url = Some(token.into());
+        self.userinfo_url = Some(userinfo.into());
+        self
+    }
+
+    /// Sets the scope.
+    pub fn scope(mut self, scope: impl Into<String>) -> Self {
+        self.scope = Some(scope.into());
+        self
+    }
+
+    /// Sets the checks.
+    pub fn checks(mut self, checks: Checks) -> Self {
+        self.checks = checks;
+        self
+    }
+
+    /// Sets the profile mapping.
+    pub fn profile<F>(mut self, f: F) -> Self
+    where
+        F: Fn(&Value, &TokenSet) -> Result<User, BoxError> + Send + Sync + 'static,
+    {
+        self.profile = Some(Arc::new(f));
+        self
+    }
+
+    /// Turns on refresh-token rotation.
+    pub fn refresh_access_token(mut self, on: bool) -> Self {
+        self.refresh_access_token = on;
+        self
+    }
+
+    /// Sets a per-provider HTTP client.
+    pub fn http_client(mut self, client: Arc<dyn HttpClient>) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// Allows linking to an existing user with the same email.
+    pub fn allow_dangerous_email_account_linking(mut self, on: bool) -> Self {
+        self.allow_dangerous_email_account_linking = on;
+        self
+    }
+
+    /// Whether a named quirk is on.
+    pub fn has_quirk(&self, name: &str) -> bool {
+        self.quirks.iter().any(|q| q == name)
     }
 
     /// Whether the endpoints are known: an issuer (discovery) or all three URLs. Auth.js's
@@ -70,5 +282,23 @@ impl OAuthProvider {
     pub fn has_endpoints(&self) -> bool {
         self.issuer.is_some()
             || (self.authorization_url.is_some() && self.token_url.is_some() && self.userinfo_url.is_some())
+    }
+}
+
+/// Auth.js's default profile mapping.
+pub fn default_profile(profile: &Value) -> User {
+    let text = |key: &str| match profile.get(key) {
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    User {
+        id: text("sub").or_else(|| text("id")),
+        name: text("name")
+            .or_else(|| text("nickname"))
+            .or_else(|| text("preferred_username")),
+        email: text("email"),
+        image: text("picture"),
+        extra: Default::default(),
     }
 }

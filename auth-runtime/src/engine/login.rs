@@ -1,0 +1,242 @@
+//! After a provider proved who the user is: the account rules (spec §5, §7.4), the `sign_in`,
+//! `jwt` and `session` callbacks and the events in Auth.js's order, and the session cookie.
+
+use serde_json::Value;
+use time::OffsetDateTime;
+
+use super::session::seconds;
+use super::{Ctx, Out, user_error};
+use crate::adapter::{Adapter, AdapterSession};
+use crate::callbacks::{Events, JwtParams, JwtTrigger, LinkAccountMessage, SignInDecision, SignInMessage, SignInParams};
+use crate::config::SessionStrategy;
+use crate::cookies::{SessionStore, SetCookie};
+use crate::error::{AuthError, ErrorType};
+use crate::types::{Account, Jwt, User};
+
+fn adapter_error(err: crate::callbacks::BoxError) -> AuthError {
+    AuthError::new(ErrorType::AdapterError, err.to_string())
+}
+
+/// The user signed in on this request before the callback, if any.
+async fn current_user(ctx: &Ctx<'_>, adapter: &dyn Adapter) -> Result<Option<User>, AuthError> {
+    let store = SessionStore::new(&ctx.cookies.session_token, &ctx.req.cookies);
+    let Some(value) = store.value() else { return Ok(None) };
+    match ctx.config.resolved_strategy() {
+        SessionStrategy::Database => Ok(adapter
+            .get_session_and_user(value)
+            .await
+            .map_err(adapter_error)?
+            .filter(|(s, _)| s.expires > OffsetDateTime::now_utc())
+            .map(|(_, u)| u)),
+        SessionStrategy::Jwt => {
+            let Ok(claims) = ctx.codec.decode(value, &ctx.cookies.session_token.name) else {
+                return Ok(None);
+            };
+            match claims.get("sub").and_then(Value::as_str) {
+                Some(sub) => adapter.get_user(sub).await.map_err(adapter_error),
+                None => Ok(None),
+            }
+        }
+    }
+}
+
+/// Applies the account rules with an adapter; returns the local user and whether it is new.
+async fn link_or_create(
+    ctx: &Ctx<'_>,
+    adapter: &dyn Adapter,
+    profile_user: &User,
+    account: &Account,
+    profile: &Value,
+    allow_email_linking: bool,
+) -> Result<(User, bool), AuthError> {
+    let events = &ctx.config.events;
+    let signed_in = current_user(ctx, adapter).await?;
+    let linked = adapter
+        .get_user_by_account(&account.provider, &account.provider_account_id)
+        .await
+        .map_err(adapter_error)?;
+    if let Some(linked) = linked {
+        if let Some(current) = &signed_in
+            && current.id != linked.id
+        {
+            return Err(AuthError::new(
+                ErrorType::OAuthAccountNotLinked,
+                "the account is already linked to another user",
+            ));
+        }
+        return Ok((linked, false));
+    }
+    let link = |user: &User| {
+        let mut account = account.clone();
+        account.user_id = user.id.clone();
+        account
+    };
+    if let Some(current) = signed_in {
+        adapter.link_account(link(&current)).await.map_err(adapter_error)?;
+        Events::emit(
+            events.link_account.clone(),
+            "linkAccount",
+            LinkAccountMessage { user: current.clone(), account: link(&current), profile: Some(profile.clone()) },
+        )
+        .await;
+        return Ok((current, false));
+    }
+    if let Some(email) = profile_user.email.as_deref()
+        && let Some(existing) = adapter.get_user_by_email(email).await.map_err(adapter_error)?
+    {
+        if !allow_email_linking {
+            return Err(AuthError::new(
+                ErrorType::OAuthAccountNotLinked,
+                "another account already uses this email; sign in with it first to link",
+            ));
+        }
+        adapter.link_account(link(&existing)).await.map_err(adapter_error)?;
+        Events::emit(
+            events.link_account.clone(),
+            "linkAccount",
+            LinkAccountMessage { user: existing.clone(), account: link(&existing), profile: Some(profile.clone()) },
+        )
+        .await;
+        return Ok((existing, false));
+    }
+    let mut new_user = profile_user.clone();
+    new_user.id = None;
+    new_user.extra.insert("emailVerified".into(), Value::Null);
+    let created = adapter.create_user(new_user).await.map_err(adapter_error)?;
+    if let Err(err) = adapter.link_account(link(&created)).await {
+        // Nothing half-written: a user without its account would block the next attempt.
+        if let Some(id) = &created.id
+            && let Err(cleanup) = adapter.delete_user(id).await
+        {
+            ctx.config.logger.error(&AuthError::new(ErrorType::AdapterError, format!("could not remove user after failed link: {cleanup}")));
+        }
+        return Err(adapter_error(err));
+    }
+    Events::emit(events.create_user.clone(), "createUser", created.clone()).await;
+    Events::emit(
+        events.link_account.clone(),
+        "linkAccount",
+        LinkAccountMessage { user: created.clone(), account: link(&created), profile: Some(profile.clone()) },
+    )
+    .await;
+    Ok((created, true))
+}
+
+/// Completes a provider sign-in: account rules, callbacks, session cookie, events, redirect.
+pub async fn complete(
+    ctx: &mut Ctx<'_>,
+    mut user: User,
+    mut account: Account,
+    profile: Option<Value>,
+    allow_email_linking: bool,
+    extra_claims: Option<Value>,
+) -> Result<Out, AuthError> {
+    let adapter = ctx.config.adapter.clone();
+    // The sign_in callback sees the stored user when the account is known (Auth.js order).
+    let known = match &adapter {
+        Some(a) => a
+            .get_user_by_account(&account.provider, &account.provider_account_id)
+            .await
+            .map_err(adapter_error)?,
+        None => None,
+    };
+    let decision = ctx
+        .config
+        .callbacks
+        .run_sign_in(SignInParams {
+            user: known.clone().unwrap_or_else(|| user.clone()),
+            account: Some(account.clone()),
+            profile: profile.clone(),
+            email_verification_request: None,
+            credentials: None,
+        })
+        .await
+        .map_err(|e| match e.downcast::<AuthError>() {
+            Ok(auth) => *auth,
+            Err(other) => AuthError::new(ErrorType::AccessDenied, other.to_string()),
+        })?;
+    match decision {
+        SignInDecision::Allow => {}
+        SignInDecision::Deny => return Err(AuthError::new(ErrorType::AccessDenied, "AccessDenied")),
+        SignInDecision::Redirect(url) => return Ok(Out::redirect(ctx.redirect(url).await?)),
+    }
+
+    let profile_value = profile.clone().unwrap_or(Value::Null);
+    let is_new_user = match &adapter {
+        Some(a) => {
+            let (local, is_new) = link_or_create(ctx, a.as_ref(), &user, &account, &profile_value, allow_email_linking).await?;
+            user = local;
+            is_new
+        }
+        None => {
+            user.id = Some(super::oauth::stable_sub(&account.provider, &account.provider_account_id));
+            false
+        }
+    };
+    account.user_id = user.id.clone();
+
+    let store = SessionStore::new(&ctx.cookies.session_token, &ctx.req.cookies);
+    let now = OffsetDateTime::now_utc();
+    let expires = now + seconds(ctx.config.session.max_age);
+    match (ctx.config.resolved_strategy(), &adapter) {
+        (SessionStrategy::Database, Some(a)) => {
+            let session_token = ctx
+                .config
+                .session
+                .generate_session_token
+                .as_ref()
+                .map(|g| g())
+                .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+            let user_id = user.id.clone().ok_or_else(|| AuthError::new(ErrorType::AdapterError, "the adapter returned a user without id"))?;
+            let session = a
+                .create_session(AdapterSession { session_token, user_id, expires })
+                .await
+                .map_err(adapter_error)?;
+            let mut cookie = SetCookie::new(&ctx.cookies.session_token, session.session_token);
+            cookie.expires = Some(session.expires);
+            ctx.set_cookies.extend(store.clean().into_iter().filter(|c| c.name != ctx.cookies.session_token.name));
+            ctx.set_cookies.push(cookie);
+        }
+        _ => {
+            let mut token = Jwt::from_user(&user);
+            if let Some(Value::Object(extra)) = extra_claims {
+                token.0.extend(extra);
+            }
+            let token = ctx
+                .config
+                .callbacks
+                .run_jwt(JwtParams {
+                    token,
+                    user: Some(user.clone()),
+                    account: Some(account.clone()),
+                    profile: profile.clone(),
+                    trigger: Some(if is_new_user { JwtTrigger::SignUp } else { JwtTrigger::SignIn }),
+                    is_new_user,
+                    session: None,
+                })
+                .await
+                .map_err(|e| user_error(e, ErrorType::CallbackRouteError))?;
+            match token {
+                None => ctx.set_cookies.extend(store.clean()),
+                Some(token) => {
+                    let salt = ctx.cookies.session_token.name.clone();
+                    let encoded = ctx.codec.encode(&token.0, &salt, ctx.config.jwt_max_age())?;
+                    ctx.set_cookies.extend(store.write(&encoded, Some(expires)));
+                }
+            }
+        }
+    }
+    Events::emit(ctx.config.events.sign_in.clone(),
+        "signIn",
+        SignInMessage { user, account: Some(account), profile, is_new_user },
+    )
+    .await;
+    if is_new_user && let Some(page) = &ctx.config.pages.new_user {
+        let query = form_urlencoded::Serializer::new(String::new())
+            .append_pair("callbackUrl", &ctx.callback_url)
+            .finish();
+        let sep = if page.contains('?') { '&' } else { '?' };
+        return Ok(Out::redirect(format!("{page}{sep}{query}")));
+    }
+    Ok(Out::redirect(ctx.callback_url.clone()))
+}

@@ -1,0 +1,526 @@
+//! OAuth 2 / OIDC sign-in (spec §7): the authorization request with its sealed check cookies, and
+//! the callback: checks, token exchange (the `oauth2` crate), ID token validation, profile.
+
+use std::sync::Arc;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use oauth2::basic::{BasicErrorResponse, BasicRevocationErrorResponse, BasicTokenIntrospectionResponse, BasicTokenType};
+use oauth2::{AuthType, AuthorizationCode, ClientId, ClientSecret, PkceCodeVerifier, RedirectUrl, RefreshToken, StandardRevocableToken, StandardTokenResponse, TokenUrl};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+use time::OffsetDateTime;
+
+use super::{Ctx, Out};
+use crate::cookies::{CookieSpec, SameSite, SetCookie};
+use crate::error::{AuthError, ErrorType};
+use crate::http_client::{HttpClient, default_client};
+use crate::jose::{fill_random, now_unix};
+use crate::providers::oidc::{self, IdTokenExpectations};
+use crate::providers::{OAuthProvider, ProviderKind, TokenAuthMethod, TokenSet, default_profile};
+use crate::types::{Account, User};
+
+const CHECK_MAX_AGE: u64 = 900;
+const STATE_SALT: &str = "encodedState";
+
+/// The token response's fields beyond the standard ones (`id_token`, provider extras).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct ExtraFields {
+    #[serde(flatten)]
+    fields: Map<String, Value>,
+}
+impl oauth2::ExtraTokenFields for ExtraFields {}
+
+type TokenResponse = StandardTokenResponse<ExtraFields, BasicTokenType>;
+
+fn random_b64url() -> String {
+    let mut bytes = [0u8; 32];
+    fill_random(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// The HTTP client for a provider: its own, else the configuration's, else the default.
+pub(crate) fn client_for(ctx: &Ctx<'_>, provider: &OAuthProvider) -> Arc<dyn HttpClient> {
+    provider
+        .http_client
+        .clone()
+        .or_else(|| ctx.config.http_client.clone())
+        .unwrap_or_else(default_client)
+}
+
+/// Endpoints in force for a provider: configured, else discovered.
+pub(crate) struct Endpoints {
+    pub issuer: Option<String>,
+    pub authorization: String,
+    pub token: String,
+    pub userinfo: Option<String>,
+    pub jwks: Option<String>,
+    pub algorithms: Vec<String>,
+}
+
+pub(crate) async fn endpoints(client: &dyn HttpClient, provider: &OAuthProvider) -> Result<Endpoints, AuthError> {
+    let configured = provider.authorization_url.is_some() && provider.token_url.is_some();
+    let metadata = match (&provider.issuer, configured && provider.kind == ProviderKind::OAuth) {
+        (Some(issuer), false) => Some(oidc::discover(client, issuer).await?),
+        _ => None,
+    };
+    let pick = |own: &Option<String>, found: Option<&String>| own.clone().or_else(|| found.cloned());
+    let missing = |what: &str| AuthError::new(ErrorType::InvalidEndpoints, format!("provider `{}` has no {what} endpoint", provider.id));
+    Ok(Endpoints {
+        issuer: provider.issuer.clone(),
+        authorization: pick(&provider.authorization_url, metadata.as_ref().and_then(|m| m.authorization_endpoint.as_ref()))
+            .ok_or_else(|| missing("authorization"))?,
+        token: pick(&provider.token_url, metadata.as_ref().and_then(|m| m.token_endpoint.as_ref())).ok_or_else(|| missing("token"))?,
+        userinfo: pick(&provider.userinfo_url, metadata.as_ref().and_then(|m| m.userinfo_endpoint.as_ref())),
+        jwks: pick(&provider.jwks_url, metadata.as_ref().and_then(|m| m.jwks_uri.as_ref())),
+        algorithms: metadata.map(|m| m.id_token_signing_alg_values_supported.clone()).unwrap_or_default(),
+    })
+}
+
+/// The redirect proxy in force for a provider (provider's own, else the configuration's).
+fn proxy_url<'p>(ctx: &'p Ctx<'_>, provider: &'p OAuthProvider) -> Option<&'p str> {
+    if provider.form_post {
+        return None;
+    }
+    provider
+        .redirect_proxy_url
+        .as_deref()
+        .or(ctx.config.redirect_proxy_url.as_deref())
+}
+
+fn origin_of(url: &str) -> Option<String> {
+    url::Url::parse(url).ok().map(|u| u.origin().ascii_serialization())
+}
+
+/// This deployment's callback URL for a provider, and the `redirect_uri` to send (the proxy's
+/// when this deployment is not the proxy).
+fn redirect_uris(ctx: &Ctx<'_>, provider: &OAuthProvider) -> (String, String) {
+    let own = format!("{}/{}", ctx.action_url("callback"), provider.id);
+    match proxy_url(ctx, provider) {
+        Some(proxy) if origin_of(proxy).as_deref() != Some(ctx.req.origin.as_str()) => {
+            (own, format!("{}/callback/{}", proxy.trim_end_matches('/'), provider.id))
+        }
+        _ => (own.clone(), own),
+    }
+}
+
+fn check_cookie(ctx: &Ctx<'_>, spec: &CookieSpec, value: &str, provider_id: &str, form_post: bool) -> Result<SetCookie, AuthError> {
+    let mut claims = Map::new();
+    claims.insert("value".into(), value.into());
+    claims.insert("provider".into(), provider_id.into());
+    let sealed = ctx.codec.encode(&claims, &spec.name, CHECK_MAX_AGE)?;
+    let mut cookie = SetCookie::new(spec, sealed);
+    cookie.expires = Some(OffsetDateTime::now_utc() + time::Duration::seconds(CHECK_MAX_AGE as i64));
+    if form_post {
+        // The provider POSTs back cross-site: the cookie must be sent on that request.
+        cookie.options.same_site = SameSite::None;
+        cookie.options.secure = true;
+    }
+    Ok(cookie)
+}
+
+/// Parameters an application may not override on the authorization request.
+const RESERVED_PARAMS: &[&str] = &[
+    "redirect_uri",
+    "client_id",
+    "response_type",
+    "state",
+    "nonce",
+    "code_challenge",
+    "code_challenge_method",
+];
+
+/// `POST /signin/:id` for an OAuth/OIDC provider: 302 to the authorization URL.
+pub async fn sign_in(ctx: &mut Ctx<'_>, provider: &OAuthProvider) -> Result<Out, AuthError> {
+    let client = client_for(ctx, provider);
+    let endpoints = endpoints(client.as_ref(), provider).await?;
+    let client_id = provider
+        .client_id
+        .clone()
+        .ok_or_else(|| AuthError::new(ErrorType::InvalidEndpoints, format!("provider `{}` has no client id: set AUTH_{}_ID", provider.id, crate::env::env_provider_id(&provider.id))))?;
+    let mut url = url::Url::parse(&endpoints.authorization)
+        .map_err(|_| AuthError::new(ErrorType::InvalidEndpoints, "authorization endpoint is not a URL"))?;
+    let (own_callback, redirect_uri) = redirect_uris(ctx, provider);
+    let proxied = own_callback != redirect_uri;
+    let mut params: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+    let set = |params: &mut Vec<(String, String)>, key: &str, value: String| {
+        params.retain(|(k, _)| k != key);
+        params.push((key.to_owned(), value));
+    };
+    set(&mut params, "response_type", "code".into());
+    set(&mut params, "client_id", client_id);
+    set(&mut params, "redirect_uri", redirect_uri);
+    for (k, v) in &provider.authorization_params {
+        set(&mut params, k, v.clone());
+    }
+    // Caller-supplied params (next-auth's `authorizationParams`, the request query) may add or
+    // change provider params, never the ones that bind the flow to this client.
+    let extra: Vec<(String, String)> = ctx
+        .req
+        .query
+        .iter()
+        .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_owned())))
+        .filter(|(k, _)| !RESERVED_PARAMS.contains(&k.as_str()))
+        .collect();
+    for (k, v) in extra {
+        set(&mut params, &k, v);
+    }
+    let has_scope = params.iter().any(|(k, _)| k == "scope");
+    if !has_scope {
+        set(&mut params, "scope", provider.scope.clone().unwrap_or_else(|| "openid profile email".into()));
+    }
+    let mut cookies = Vec::new();
+    if provider.checks.state || proxied {
+        let mut state = Map::new();
+        state.insert("random".into(), random_b64url().into());
+        if proxied {
+            state.insert("origin".into(), own_callback.clone().into());
+        }
+        let state_value = ctx.codec.encode(&state, STATE_SALT, CHECK_MAX_AGE)?;
+        cookies.push(check_cookie(ctx, &ctx.cookies.state, &state_value, &provider.id, provider.form_post)?);
+        set(&mut params, "state", state_value);
+    }
+    if provider.checks.pkce {
+        let verifier = random_b64url();
+        let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
+        cookies.push(check_cookie(ctx, &ctx.cookies.pkce_code_verifier, &verifier, &provider.id, false)?);
+        set(&mut params, "code_challenge", challenge);
+        set(&mut params, "code_challenge_method", "S256".into());
+    }
+    if provider.checks.nonce {
+        let nonce = random_b64url();
+        cookies.push(check_cookie(ctx, &ctx.cookies.nonce, &nonce, &provider.id, provider.form_post)?);
+        set(&mut params, "nonce", nonce);
+    }
+    url.query_pairs_mut().clear().extend_pairs(params.iter());
+    let mut out = Out::redirect(url.to_string());
+    out.cookies = cookies;
+    Ok(out)
+}
+
+/// Reads and consumes a sealed check cookie; `InvalidCheck` when it is missing, undecryptable or
+/// for another provider.
+fn take_check(ctx: &mut Ctx<'_>, spec: &CookieSpec, provider_id: &str, what: &str) -> Result<String, AuthError> {
+    let invalid = |why: &str| AuthError::new(ErrorType::InvalidCheck, format!("{what} cookie {why}"));
+    let raw = ctx.req.cookie(&spec.name).ok_or_else(|| invalid("is missing"))?.to_owned();
+    ctx.set_cookies.push(SetCookie::delete(&spec.name, &spec.options));
+    let claims = ctx.codec.decode(&raw, &spec.name).map_err(|_| invalid("could not be decrypted"))?;
+    if claims.get("provider").and_then(Value::as_str) != Some(provider_id) {
+        return Err(invalid("belongs to another provider"));
+    }
+    claims
+        .get("value")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .ok_or_else(|| invalid("has no value"))
+}
+
+/// The outcome of a successful OAuth callback, before account rules.
+pub struct OAuthResult {
+    /// The user built from the profile (`id` = provider account id).
+    pub user: User,
+    /// The account with the token set.
+    pub account: Account,
+    /// The raw profile.
+    pub profile: Value,
+}
+
+/// The callback's parameters: the query, or the POST body for form_post providers.
+fn callback_params(ctx: &Ctx<'_>, provider: &OAuthProvider) -> Map<String, Value> {
+    if ctx.req.is_post && provider.form_post { ctx.req.body.clone() } else { ctx.req.query.clone() }
+}
+
+/// When this deployment is the redirect proxy and the state names another origin, the redirect
+/// that forwards the callback there.
+pub fn proxy_hop(ctx: &Ctx<'_>, provider: &OAuthProvider) -> Option<Out> {
+    let proxy = proxy_url(ctx, provider)?;
+    if origin_of(proxy).as_deref() != Some(ctx.req.origin.as_str()) {
+        return None;
+    }
+    let params = callback_params(ctx, provider);
+    let state = params.get("state")?.as_str()?;
+    let decoded = ctx.codec.decode(state, STATE_SALT).ok()?;
+    let target = decoded.get("origin")?.as_str()?;
+    if origin_of(target)? == ctx.req.origin {
+        return None;
+    }
+    let query = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(params.iter().filter_map(|(k, v)| v.as_str().map(|v| (k.as_str(), v))))
+        .finish();
+    Some(Out::redirect(format!("{target}?{query}")))
+}
+
+/// Runs the callback up to the profile.
+pub async fn callback(ctx: &mut Ctx<'_>, provider: &OAuthProvider) -> Result<OAuthResult, AuthError> {
+    let params = callback_params(ctx, provider);
+    let param = |k: &str| params.get(k).and_then(Value::as_str).map(str::to_owned);
+    let client = client_for(ctx, provider);
+    let endpoints = endpoints(client.as_ref(), provider).await?;
+    let (_, redirect_uri) = redirect_uris(ctx, provider);
+    let proxied = proxy_url(ctx, provider).is_some() && redirect_uri != format!("{}/{}", ctx.action_url("callback"), provider.id);
+
+    if provider.checks.state || proxied {
+        let expected = take_check(ctx, &ctx.cookies.state.clone(), &provider.id, "state")?;
+        let got = param("state").ok_or_else(|| AuthError::new(ErrorType::InvalidCheck, "state parameter is missing"))?;
+        if !bool::from(expected.as_bytes().ct_eq(got.as_bytes())) {
+            return Err(AuthError::new(ErrorType::InvalidCheck, "state parameter does not match"));
+        }
+    }
+    if let (Some(iss), Some(expected)) = (param("iss"), endpoints.issuer.as_deref())
+        && iss.trim_end_matches('/') != expected.trim_end_matches('/')
+    {
+        return Err(AuthError::new(ErrorType::CallbackRouteError, "iss parameter is another issuer"));
+    }
+    if let Some(error) = param("error") {
+        let description = param("error_description").unwrap_or_default();
+        return Err(AuthError::new(ErrorType::OAuthCallbackError, format!("{error}: {description}")));
+    }
+    let code = param("code").ok_or_else(|| AuthError::new(ErrorType::CallbackRouteError, "the callback has no code"))?;
+    let verifier = if provider.checks.pkce {
+        Some(take_check(ctx, &ctx.cookies.pkce_code_verifier.clone(), &provider.id, "PKCE")?)
+    } else {
+        None
+    };
+    let nonce = if provider.checks.nonce {
+        Some(take_check(ctx, &ctx.cookies.nonce.clone(), &provider.id, "nonce")?)
+    } else {
+        None
+    };
+
+    let tokens = exchange_code(
+        client.clone(),
+        ClientSettings::of(provider),
+        endpoints.token.clone(),
+        redirect_uri.clone(),
+        code,
+        verifier,
+    )
+    .await?;
+    let client_id = provider.client_id.clone().unwrap_or_default();
+    let mut profile = Value::Null;
+    if provider.kind == ProviderKind::Oidc {
+        let id_token = tokens
+            .get_str("id_token")
+            .ok_or_else(|| AuthError::new(ErrorType::CallbackRouteError, "the token response has no id_token"))?;
+        let issuer = endpoints.issuer.clone().unwrap_or_default();
+        let jwks = endpoints
+            .jwks
+            .clone()
+            .ok_or_else(|| AuthError::new(ErrorType::InvalidEndpoints, "no jwks_uri to verify the ID token"))?;
+        let claims = oidc::validate_id_token(
+            client.as_ref(),
+            id_token,
+            &IdTokenExpectations {
+                issuer: &issuer,
+                client_id: &client_id,
+                nonce: nonce.as_deref(),
+                algorithms: &endpoints.algorithms,
+                jwks_uri: &jwks,
+            },
+        )
+        .await?;
+        profile = Value::Object(claims);
+    }
+    if provider.kind == ProviderKind::OAuth || !provider.id_token {
+        let userinfo_url = endpoints
+            .userinfo
+            .clone()
+            .ok_or_else(|| AuthError::new(ErrorType::InvalidEndpoints, "no userinfo endpoint"))?;
+        let access_token = tokens.get_str("access_token").unwrap_or_default().to_owned();
+        let info = oidc::get_json(client.as_ref(), &userinfo_url, Some(&access_token)).await?;
+        if let (Some(sub), Some(info_sub)) = (profile.get("sub"), info.get("sub"))
+            && sub != info_sub
+        {
+            return Err(AuthError::new(ErrorType::CallbackRouteError, "userinfo sub differs from the ID token"));
+        }
+        profile = info;
+        if provider.has_quirk("github-emails") && profile.get("email").is_none_or(Value::is_null) {
+            let emails = oidc::get_json(client.as_ref(), &format!("{userinfo_url}/emails"), Some(&access_token)).await?;
+            if let Some(list) = emails.as_array() {
+                let chosen = list
+                    .iter()
+                    .find(|e| e.get("primary").and_then(Value::as_bool) == Some(true))
+                    .or_else(|| list.first());
+                if let (Some(email), Some(obj)) = (chosen.and_then(|e| e.get("email")).cloned(), profile.as_object_mut()) {
+                    obj.insert("email".into(), email);
+                }
+            }
+        }
+    }
+    if provider.has_quirk("apple-form-post-user")
+        && let Some(user) = ctx.req.body.get("user").and_then(Value::as_str)
+        && let Ok(parsed) = serde_json::from_str::<Value>(user)
+        && let Some(obj) = profile.as_object_mut()
+    {
+        obj.insert("user".into(), parsed);
+    }
+    if !profile.is_object() {
+        return Err(AuthError::new(ErrorType::OAuthProfileParseError, "the profile is not a JSON object"));
+    }
+    let mut user = match &provider.profile {
+        Some(map) => map(&profile, &tokens).map_err(|e| AuthError::new(ErrorType::OAuthProfileParseError, e.to_string()))?,
+        None => default_profile(&profile),
+    };
+    let provider_account_id = user
+        .id
+        .clone()
+        .ok_or_else(|| AuthError::new(ErrorType::OAuthProfileParseError, "the profile has no id or sub"))?;
+    user.email = user.email.map(|e| e.to_lowercase());
+    let account = account_from_tokens(provider, &tokens, provider_account_id);
+    Ok(OAuthResult { user, account, profile })
+}
+
+fn account_from_tokens(provider: &OAuthProvider, tokens: &TokenSet, provider_account_id: String) -> Account {
+    let mut raw = tokens.raw.clone();
+    let take = |raw: &mut Map<String, Value>, k: &str| raw.remove(k).and_then(|v| v.as_str().map(str::to_owned));
+    let access_token = take(&mut raw, "access_token");
+    let refresh_token = take(&mut raw, "refresh_token");
+    let id_token = take(&mut raw, "id_token");
+    let scope = take(&mut raw, "scope");
+    let token_type = take(&mut raw, "token_type").map(|t| t.to_lowercase());
+    let session_state = take(&mut raw, "session_state");
+    let expires_at = raw.remove("expires_in").and_then(|v| v.as_i64()).map(|s| now_unix() + s);
+    Account {
+        provider: provider.id.clone(),
+        kind: provider.kind.as_str().to_owned(),
+        provider_account_id,
+        user_id: None,
+        access_token,
+        refresh_token,
+        id_token,
+        expires_at,
+        scope,
+        token_type,
+        session_state,
+        extra: raw,
+    }
+}
+
+/// The engine's HTTP client as the `oauth2` crate's client: a named type with a boxed, `Send`
+/// future, so the exchange's future is `Send` for every lifetime.
+struct OAuthHttp(Arc<dyn HttpClient>);
+
+impl<'c> oauth2::AsyncHttpClient<'c> for OAuthHttp {
+    type Error = crate::http_client::HttpError;
+    type Future = crate::callbacks::BoxFuture<'c, Result<oauth2::HttpResponse, Self::Error>>;
+
+    fn call(&'c self, request: oauth2::HttpRequest) -> Self::Future {
+        self.0.send(request)
+    }
+}
+
+fn oauth_error(err: impl std::fmt::Display) -> AuthError {
+    AuthError::new(ErrorType::CallbackRouteError, format!("token endpoint: {err}"))
+}
+
+/// What the token endpoint needs to know about the client, owned so no borrow of the provider is
+/// held across the exchange's await.
+#[derive(Clone)]
+struct ClientSettings {
+    client_id: String,
+    client_secret: Option<String>,
+    method: TokenAuthMethod,
+}
+
+impl ClientSettings {
+    fn of(provider: &OAuthProvider) -> Self {
+        Self {
+            client_id: provider.client_id.clone().unwrap_or_default(),
+            client_secret: provider.client_secret.as_ref().map(|s| s.expose().to_owned()),
+            method: provider.token_auth_method,
+        }
+    }
+}
+
+fn oauth_client(
+    settings: ClientSettings,
+    token_url: &str,
+) -> Result<
+    oauth2::Client<
+        BasicErrorResponse,
+        TokenResponse,
+        BasicTokenIntrospectionResponse,
+        StandardRevocableToken,
+        BasicRevocationErrorResponse,
+        oauth2::EndpointNotSet,
+        oauth2::EndpointNotSet,
+        oauth2::EndpointNotSet,
+        oauth2::EndpointNotSet,
+        oauth2::EndpointSet,
+    >,
+    AuthError,
+> {
+    let token_url = TokenUrl::new(token_url.to_owned()).map_err(|_| AuthError::new(ErrorType::InvalidEndpoints, "token endpoint is not a URL"))?;
+    let mut client = oauth2::Client::new(ClientId::new(settings.client_id)).set_token_uri(token_url);
+    match settings.method {
+        TokenAuthMethod::ClientSecretBasic => client = client.set_auth_type(AuthType::BasicAuth),
+        TokenAuthMethod::ClientSecretPost | TokenAuthMethod::None => client = client.set_auth_type(AuthType::RequestBody),
+    }
+    if settings.method != TokenAuthMethod::None
+        && let Some(secret) = settings.client_secret
+    {
+        client = client.set_client_secret(ClientSecret::new(secret));
+    }
+    Ok(client)
+}
+
+fn token_set(response: &TokenResponse) -> Result<TokenSet, AuthError> {
+    match serde_json::to_value(response) {
+        Ok(Value::Object(raw)) => Ok(TokenSet { raw }),
+        _ => Err(oauth_error("unreadable token response")),
+    }
+}
+
+async fn exchange_code(
+    http: Arc<dyn HttpClient>,
+    settings: ClientSettings,
+    token_url: String,
+    redirect_uri: String,
+    code: String,
+    verifier: Option<String>,
+) -> Result<TokenSet, AuthError> {
+    let redirect = RedirectUrl::new(redirect_uri).map_err(|_| oauth_error("bad redirect_uri"))?;
+    let client = oauth_client(settings, &token_url)?.set_redirect_uri(redirect);
+    let mut request = client.exchange_code(AuthorizationCode::new(code));
+    if let Some(v) = verifier {
+        request = request.set_pkce_verifier(PkceCodeVerifier::new(v));
+    }
+    let response = request.request_async(&OAuthHttp(http)).await.map_err(oauth_error)?;
+    token_set(&response)
+}
+
+/// Exchanges a refresh token; the new token set.
+pub async fn refresh(http: Arc<dyn HttpClient>, provider: &OAuthProvider, refresh_token: &str) -> Result<Account, AuthError> {
+    let settings = ClientSettings::of(provider);
+    let endpoints = endpoints(http.as_ref(), provider).await?;
+    let client = oauth_client(settings, &endpoints.token)?;
+    let token = RefreshToken::new(refresh_token.to_owned());
+    let response = client.exchange_refresh_token(&token).request_async(&OAuthHttp(http)).await.map_err(|e| {
+        AuthError::new(ErrorType::RefreshTokenError, format!("refresh failed: {e}"))
+    })?;
+    let tokens = token_set(&response)?;
+    Ok(account_from_tokens(provider, &tokens, String::new()))
+}
+
+/// A stable user id for a provider account when there is no database: a UUID-shaped hash of the
+/// provider and the account id (Auth.js uses a random UUID per sign-in; spec Appendix B.5).
+pub fn stable_sub(provider: &str, provider_account_id: &str) -> String {
+    let digest = Sha256::digest(format!("{provider}\u{0}{provider_account_id}").as_bytes());
+    let mut b = [0u8; 16];
+    b.copy_from_slice(&digest[..16]);
+    b[6] = (b[6] & 0x0f) | 0x50;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    uuid::Uuid::from_bytes(b).hyphenated().to_string()
+}
+
+/// JSON of an account for the token when refresh rotation is on.
+pub fn rotation_claims(account: &Account) -> Value {
+    json!({
+        "provider": account.provider,
+        "access_token": account.access_token,
+        "refresh_token": account.refresh_token,
+        "expires_at": account.expires_at,
+    })
+}

@@ -1,0 +1,204 @@
+//! OpenID Connect: discovery (cached with a bounded lifetime), JWKS (cached, refetched once on an
+//! unknown `kid` for key rotation), and ID token validation: signature, `iss`, `aud`, `azp`,
+//! `exp`, `iat`, `nonce`. Unlike Auth.js (spec Appendix B.8), the signature is verified.
+
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
+use std::time::{Duration, Instant};
+
+use jsonwebtoken::jwk::JwkSet;
+use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+use subtle::ConstantTimeEq;
+
+use crate::error::{AuthError, ErrorType};
+use crate::http_client::HttpClient;
+
+/// How long discovery documents and key sets are reused.
+pub const METADATA_TTL: Duration = Duration::from_secs(600);
+const CACHE_LIMIT: usize = 256;
+
+/// The parts of an OpenID Provider's metadata the engine uses.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+pub struct Metadata {
+    /// `issuer`.
+    pub issuer: String,
+    /// `authorization_endpoint`.
+    pub authorization_endpoint: Option<String>,
+    /// `token_endpoint`.
+    pub token_endpoint: Option<String>,
+    /// `userinfo_endpoint`.
+    pub userinfo_endpoint: Option<String>,
+    /// `jwks_uri`.
+    pub jwks_uri: Option<String>,
+    /// `id_token_signing_alg_values_supported`.
+    #[serde(default)]
+    pub id_token_signing_alg_values_supported: Vec<String>,
+    /// `authorization_response_iss_parameter_supported`.
+    #[serde(default)]
+    pub authorization_response_iss_parameter_supported: bool,
+}
+
+type Cache<T> = Mutex<HashMap<String, (Instant, Arc<T>)>>;
+static DISCOVERY: LazyLock<Cache<Metadata>> = LazyLock::new(|| Mutex::new(HashMap::new()));
+static JWKS: LazyLock<Cache<JwkSet>> = LazyLock::new(|| Mutex::new(HashMap::new()));
+
+fn cached<T>(cache: &Cache<T>, key: &str) -> Option<Arc<T>> {
+    let guard = cache.lock().ok()?;
+    let (at, value) = guard.get(key)?;
+    (at.elapsed() < METADATA_TTL).then(|| value.clone())
+}
+
+fn store<T>(cache: &Cache<T>, key: &str, value: Arc<T>) {
+    if let Ok(mut guard) = cache.lock() {
+        if guard.len() >= CACHE_LIMIT {
+            guard.retain(|_, (at, _)| at.elapsed() < METADATA_TTL);
+            if guard.len() >= CACHE_LIMIT {
+                guard.clear();
+            }
+        }
+        guard.insert(key.to_owned(), (Instant::now(), value));
+    }
+}
+
+fn callback_error(message: impl Into<String>) -> AuthError {
+    AuthError::new(ErrorType::CallbackRouteError, message)
+}
+
+/// GETs a JSON document.
+pub async fn get_json(client: &dyn HttpClient, url: &str, bearer: Option<&str>) -> Result<Value, AuthError> {
+    let mut builder = http::Request::get(url).header(http::header::ACCEPT, "application/json");
+    if let Some(token) = bearer {
+        builder = builder.header(http::header::AUTHORIZATION, format!("Bearer {token}"));
+    }
+    let request = builder
+        .body(Vec::new())
+        .map_err(|_| callback_error(format!("invalid URL {url}")))?;
+    let response = client
+        .send(request)
+        .await
+        .map_err(|e| callback_error(e.to_string()).with_source(e))?;
+    if !response.status().is_success() {
+        return Err(callback_error(format!("{url} answered HTTP {}", response.status().as_u16())));
+    }
+    serde_json::from_slice(response.body()).map_err(|_| callback_error(format!("{url} did not answer JSON")))
+}
+
+/// The provider's discovery document, from the cache or `<issuer>/.well-known/openid-configuration`.
+/// The document's `issuer` must equal the configured one.
+pub async fn discover(client: &dyn HttpClient, issuer: &str) -> Result<Arc<Metadata>, AuthError> {
+    let issuer_key = issuer.trim_end_matches('/');
+    if let Some(hit) = cached(&DISCOVERY, issuer_key) {
+        return Ok(hit);
+    }
+    let url = format!("{issuer_key}/.well-known/openid-configuration");
+    let value = get_json(client, &url, None).await?;
+    let metadata: Metadata = serde_json::from_value(value)
+        .map_err(|e| callback_error(format!("discovery document of {issuer_key} is invalid: {e}")))?;
+    if metadata.issuer.trim_end_matches('/') != issuer_key {
+        return Err(callback_error(format!(
+            "discovery issuer {} does not match the configured issuer {issuer_key}",
+            metadata.issuer
+        )));
+    }
+    let metadata = Arc::new(metadata);
+    store(&DISCOVERY, issuer_key, metadata.clone());
+    Ok(metadata)
+}
+
+async fn key_set(client: &dyn HttpClient, uri: &str, refresh: bool) -> Result<Arc<JwkSet>, AuthError> {
+    if !refresh && let Some(hit) = cached(&JWKS, uri) {
+        return Ok(hit);
+    }
+    let value = get_json(client, uri, None).await?;
+    let set: JwkSet = serde_json::from_value(value).map_err(|e| callback_error(format!("JWKS is invalid: {e}")))?;
+    let set = Arc::new(set);
+    store(&JWKS, uri, set.clone());
+    Ok(set)
+}
+
+fn pick_key<'a>(set: &'a JwkSet, kid: Option<&str>) -> Option<&'a jsonwebtoken::jwk::Jwk> {
+    match kid {
+        Some(kid) => set.find(kid),
+        None if set.keys.len() == 1 => set.keys.first(),
+        None => None,
+    }
+}
+
+/// What the ID token must satisfy.
+#[derive(Debug, Clone)]
+pub struct IdTokenExpectations<'a> {
+    /// Expected `iss`.
+    pub issuer: &'a str,
+    /// The client id (`aud`, `azp`).
+    pub client_id: &'a str,
+    /// The nonce sent, if the nonce check is on; else the token must carry none.
+    pub nonce: Option<&'a str>,
+    /// Accepted signing algorithms (default RS256).
+    pub algorithms: &'a [String],
+    /// JWKS endpoint.
+    pub jwks_uri: &'a str,
+}
+
+/// Validates an ID token and returns its claims.
+pub async fn validate_id_token(
+    client: &dyn HttpClient,
+    id_token: &str,
+    expect: &IdTokenExpectations<'_>,
+) -> Result<Map<String, Value>, AuthError> {
+    let header = jsonwebtoken::decode_header(id_token)
+        .map_err(|e| callback_error(format!("ID token header is invalid or its alg is not allowed: {e}")))?;
+    let allowed: Vec<Algorithm> = if expect.algorithms.is_empty() {
+        vec![Algorithm::RS256]
+    } else {
+        expect
+            .algorithms
+            .iter()
+            .filter_map(|a| a.parse::<Algorithm>().ok())
+            .filter(|a| !matches!(a, Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512))
+            .collect()
+    };
+    if !allowed.contains(&header.alg) {
+        return Err(callback_error(format!("ID token algorithm {:?} is not accepted", header.alg)));
+    }
+    let mut set = key_set(client, expect.jwks_uri, false).await?;
+    if pick_key(&set, header.kid.as_deref()).is_none() {
+        // The provider may have rotated its keys since the set was cached.
+        set = key_set(client, expect.jwks_uri, true).await?;
+    }
+    let jwk = pick_key(&set, header.kid.as_deref())
+        .ok_or_else(|| callback_error("ID token is signed with an unknown key (kid)"))?;
+    let key = DecodingKey::from_jwk(jwk).map_err(|e| callback_error(format!("unusable JWK: {e}")))?;
+    let mut validation = Validation::new(header.alg);
+    validation.set_issuer(&[expect.issuer]);
+    validation.set_audience(&[expect.client_id]);
+    validation.leeway = 15;
+    validation.validate_nbf = true;
+    validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+    let data = jsonwebtoken::decode::<Map<String, Value>>(id_token, &key, &validation)
+        .map_err(|e| callback_error(format!("ID token rejected: {e}")))?;
+    let claims = data.claims;
+    if !claims.get("iat").is_some_and(Value::is_number) {
+        return Err(callback_error("ID token has no numeric iat"));
+    }
+    let multiple_audiences = matches!(claims.get("aud"), Some(Value::Array(a)) if a.len() > 1);
+    match claims.get("azp") {
+        Some(Value::String(azp)) if azp != expect.client_id => {
+            return Err(callback_error("ID token azp is another client"));
+        }
+        None if multiple_audiences => return Err(callback_error("ID token with several audiences has no azp")),
+        _ => {}
+    }
+    match (expect.nonce, claims.get("nonce")) {
+        (Some(sent), Some(Value::String(got))) if bool::from(sent.as_bytes().ct_eq(got.as_bytes())) => {}
+        (Some(_), _) => {
+            return Err(AuthError::new(ErrorType::InvalidCheck, "ID token nonce does not match"));
+        }
+        (None, Some(_)) => {
+            return Err(AuthError::new(ErrorType::InvalidCheck, "ID token carries an unexpected nonce"));
+        }
+        (None, None) => {}
+    }
+    Ok(claims)
+}
