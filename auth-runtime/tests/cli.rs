@@ -23,16 +23,34 @@ fn auth(args: &[&str], stdin: &str) -> PeerOutput {
 /// Runs `auth` and expects success with exactly one line on stdout; returns that line.
 fn auth_ok(args: &[&str], stdin: &str) -> String {
     let out = auth(args, stdin);
-    assert!(out.success(), "auth {args:?} failed ({}): {}", out.status, out.stderr);
+    assert!(
+        out.success(),
+        "auth {args:?} failed ({}): {}",
+        out.status,
+        out.stderr
+    );
     let line = out.stdout.strip_suffix('\n').unwrap_or(&out.stdout);
-    assert!(!line.is_empty() && !line.contains('\n'), "auth {args:?} should print one line, got {:?}", out.stdout);
+    assert!(
+        !line.is_empty() && !line.contains('\n'),
+        "auth {args:?} should print one line, got {:?}",
+        out.stdout
+    );
     line.to_owned()
 }
 
 /// Asserts the failure contract: non-zero exit, nothing on stdout, one non-empty line on stderr.
 fn assert_rejected(out: &PeerOutput, what: &str) {
-    assert!(!out.success(), "{what}: expected a non-zero exit, got {} with stdout {:?}", out.status, out.stdout);
-    assert!(out.stdout.is_empty(), "{what}: stdout must be empty, got {:?}", out.stdout);
+    assert!(
+        !out.success(),
+        "{what}: expected a non-zero exit, got {} with stdout {:?}",
+        out.status,
+        out.stdout
+    );
+    assert!(
+        out.stdout.is_empty(),
+        "{what}: stdout must be empty, got {:?}",
+        out.stdout
+    );
     let reason = out.stderr.strip_suffix('\n').unwrap_or(&out.stderr);
     assert!(
         !reason.trim().is_empty() && !reason.contains('\n'),
@@ -42,7 +60,13 @@ fn assert_rejected(out: &PeerOutput, what: &str) {
 }
 
 fn now() -> i64 {
-    i64::try_from(SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs()).unwrap()
+    i64::try_from(
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_secs(),
+    )
+    .unwrap()
 }
 
 fn claims_of(stdout: &str) -> Map<String, Value> {
@@ -62,11 +86,18 @@ fn without_registered(mut claims: Map<String, Value>) -> Value {
 fn authjs_decode(secret: Value, salt: &str, token: &str) -> Result<Map<String, Value>, String> {
     let input = json!({"secret": secret, "salt": salt, "token": token});
     let out = run_peer("jwt.mjs", &["decode"], &input.to_string());
-    if out.success() { Ok(claims_of(out.stdout.trim())) } else { Err(out.stderr) }
+    if out.success() {
+        Ok(claims_of(out.stdout.trim()))
+    } else {
+        Err(out.stderr)
+    }
 }
 
 fn encode(secret: &str, claims: &Value) -> String {
-    auth_ok(&["jwt", "encode", "--secret", secret, "--salt", SESSION], &claims.to_string())
+    auth_ok(
+        &["jwt", "encode", "--secret", secret, "--salt", SESSION],
+        &claims.to_string(),
+    )
 }
 
 /// Replaces the character at `index` of segment `segment` by another base64url character.
@@ -89,10 +120,28 @@ fn jwt_encode_then_decode_round_trips_claims() {
         "nested": {"list": [1, 2.5, {"x": null}]},
         "sub": "user-1"
     });
-    let token = auth_ok(&["jwt", "encode", "--secret", "s1", "--salt", SESSION, "--max-age", "60"], &claims.to_string());
+    let token = auth_ok(
+        &[
+            "jwt",
+            "encode",
+            "--secret",
+            "s1",
+            "--salt",
+            SESSION,
+            "--max-age",
+            "60",
+        ],
+        &claims.to_string(),
+    );
     assert_eq!(token.split('.').count(), 5);
-    let decoded = claims_of(&auth_ok(&["jwt", "decode", "--secret", "s1", "--salt", SESSION, &token], ""));
-    let (iat, exp) = (decoded["iat"].as_i64().unwrap(), decoded["exp"].as_i64().unwrap());
+    let decoded = claims_of(&auth_ok(
+        &["jwt", "decode", "--secret", "s1", "--salt", SESSION, &token],
+        "",
+    ));
+    let (iat, exp) = (
+        decoded["iat"].as_i64().unwrap(),
+        decoded["exp"].as_i64().unwrap(),
+    );
     assert!((iat - now()).abs() <= 5, "iat {iat}");
     assert_eq!(exp - iat, 60, "--max-age 60");
     assert!(decoded["jti"].is_string());
@@ -104,7 +153,10 @@ fn jwt_encode_defaults_to_30_days_and_the_authjs_session_salt() {
     let token = auth_ok(&["jwt", "encode", "--secret", "s1"], r#"{"sub":"d"}"#);
     let decoded = authjs_decode(json!("s1"), SESSION, &token).unwrap();
     assert_eq!(decoded["sub"], "d");
-    assert_eq!(decoded["exp"].as_i64().unwrap() - decoded["iat"].as_i64().unwrap(), 2_592_000);
+    assert_eq!(
+        decoded["exp"].as_i64().unwrap() - decoded["iat"].as_i64().unwrap(),
+        2_592_000
+    );
     // Decode without --salt uses the same default.
     let again = claims_of(&auth_ok(&["jwt", "decode", "--secret", "s1", &token], ""));
     assert_eq!(again["sub"], "d");
@@ -114,20 +166,45 @@ fn jwt_encode_defaults_to_30_days_and_the_authjs_session_salt() {
 #[test]
 fn jwt_encode_with_rotated_secrets_is_read_by_authjs() {
     let token = auth_ok(
-        &["jwt", "encode", "--secret", "new", "--secret", "old", "--salt", SECURE_SESSION],
+        &[
+            "jwt",
+            "encode",
+            "--secret",
+            "new",
+            "--secret",
+            "old",
+            "--salt",
+            SECURE_SESSION,
+        ],
         r#"{"sub":"rotated"}"#,
     );
     for secrets in [json!(["new", "old"]), json!(["x", "new"])] {
-        assert_eq!(authjs_decode(secrets, SECURE_SESSION, &token).unwrap()["sub"], "rotated");
+        assert_eq!(
+            authjs_decode(secrets, SECURE_SESSION, &token).unwrap()["sub"],
+            "rotated"
+        );
     }
-    assert!(authjs_decode(json!(["old"]), SECURE_SESSION, &token).is_err(), "the first secret encrypts");
+    assert!(
+        authjs_decode(json!(["old"]), SECURE_SESSION, &token).is_err(),
+        "the first secret encrypts"
+    );
 }
 
 #[test]
 fn jwt_decode_reads_a_token_minted_by_authjs() {
-    let claims = json!({"name": "Ünïcødé ✓", "email": "u@example.com", "picture": null, "sub": "7"});
-    let token = peer("jwt.mjs", &["encode"], &json!({"secret": ["old"], "salt": SESSION, "token": claims}));
-    let out = auth_ok(&["jwt", "decode", "--secret", "new", "--secret", "old", "--salt", SESSION, &token], "");
+    let claims =
+        json!({"name": "Ünïcødé ✓", "email": "u@example.com", "picture": null, "sub": "7"});
+    let token = peer(
+        "jwt.mjs",
+        &["encode"],
+        &json!({"secret": ["old"], "salt": SESSION, "token": claims}),
+    );
+    let out = auth_ok(
+        &[
+            "jwt", "decode", "--secret", "new", "--secret", "old", "--salt", SESSION, &token,
+        ],
+        "",
+    );
     assert_eq!(without_registered(claims_of(&out)), claims);
 }
 
@@ -155,26 +232,56 @@ fn jwt_decode_rejects_an_expired_token() {
         &["encode-raw"],
         &json!({"secret": "s1", "salt": SESSION, "kid": true, "claims": {"sub": "old", "exp": now() - 60}}),
     );
-    assert_rejected(&auth(&["jwt", "decode", "--secret", "s1", &token], ""), "expired");
+    assert_rejected(
+        &auth(&["jwt", "decode", "--secret", "s1", &token], ""),
+        "expired",
+    );
 }
 
 #[test]
 fn jwt_decode_rejects_a_token_from_another_secret_or_salt() {
     let token = encode("s1", &json!({"sub": "foreign"}));
-    assert_rejected(&auth(&["jwt", "decode", "--secret", "s2", &token], ""), "other secret");
     assert_rejected(
-        &auth(&["jwt", "decode", "--secret", "s1", "--salt", SECURE_SESSION, &token], ""),
+        &auth(&["jwt", "decode", "--secret", "s2", &token], ""),
+        "other secret",
+    );
+    assert_rejected(
+        &auth(
+            &[
+                "jwt",
+                "decode",
+                "--secret",
+                "s1",
+                "--salt",
+                SECURE_SESSION,
+                &token,
+            ],
+            "",
+        ),
         "other salt",
     );
-    let authjs = peer("jwt.mjs", &["encode"], &json!({"secret": "other", "salt": SESSION, "token": {}}));
-    assert_rejected(&auth(&["jwt", "decode", "--secret", "s1", &authjs], ""), "Auth.js token, other secret");
+    let authjs = peer(
+        "jwt.mjs",
+        &["encode"],
+        &json!({"secret": "other", "salt": SESSION, "token": {}}),
+    );
+    assert_rejected(
+        &auth(&["jwt", "decode", "--secret", "s1", &authjs], ""),
+        "Auth.js token, other secret",
+    );
 }
 
 #[test]
 fn jwt_decode_rejects_malformed_tokens() {
     let garbage_segments = ["zz", "!!", "%%", "not base64", "~"].join(".");
-    let b64_garbage = [URL_SAFE_NO_PAD.encode(b"{not json"), String::new(), "AAAA".into(), "AAAA".into(), "AAAA".into()]
-        .join(".");
+    let b64_garbage = [
+        URL_SAFE_NO_PAD.encode(b"{not json"),
+        String::new(),
+        "AAAA".into(),
+        "AAAA".into(),
+        "AAAA".into(),
+    ]
+    .join(".");
     let cases = [
         ("abc", "abc".to_owned()),
         ("empty", String::new()),
@@ -183,24 +290,36 @@ fn jwt_decode_rejects_malformed_tokens() {
         ("6 segments", format!("{}.x", encode("s1", &json!({})))),
     ];
     for (what, token) in cases {
-        assert_rejected(&auth(&["jwt", "decode", "--secret", "s1", &token], ""), what);
+        assert_rejected(
+            &auth(&["jwt", "decode", "--secret", "s1", &token], ""),
+            what,
+        );
     }
 }
 
 #[test]
 fn jwt_encode_rejects_claims_that_are_not_a_json_object() {
     for stdin in ["not json", "[1,2]", "\"str\"", ""] {
-        assert_rejected(&auth(&["jwt", "encode", "--secret", "s1"], stdin), &format!("stdin {stdin:?}"));
+        assert_rejected(
+            &auth(&["jwt", "encode", "--secret", "s1"], stdin),
+            &format!("stdin {stdin:?}"),
+        );
     }
 }
 
 #[test]
 fn jwt_commands_without_a_secret_fail() {
     let out = auth(&["jwt", "encode"], "{}");
-    assert!(!out.success() && out.stdout.is_empty(), "encode without --secret: {out:?}");
+    assert!(
+        !out.success() && out.stdout.is_empty(),
+        "encode without --secret: {out:?}"
+    );
     let token = encode("s1", &json!({}));
     let out = auth(&["jwt", "decode", &token], "");
-    assert!(!out.success() && out.stdout.is_empty(), "decode without --secret: {out:?}");
+    assert!(
+        !out.success() && out.stdout.is_empty(),
+        "decode without --secret: {out:?}"
+    );
 }
 
 #[test]
@@ -214,5 +333,8 @@ fn secret_prints_44_base64_chars_of_32_random_bytes() {
     assert_ne!(first, second, "two runs gave the same secret");
     // A generated secret works as a secret with Auth.js.
     let token = auth_ok(&["jwt", "encode", "--secret", &first], r#"{"sub":"gen"}"#);
-    assert_eq!(authjs_decode(json!(first), SESSION, &token).unwrap()["sub"], "gen");
+    assert_eq!(
+        authjs_decode(json!(first), SESSION, &token).unwrap()["sub"],
+        "gen"
+    );
 }

@@ -1,0 +1,519 @@
+//! OAuth 2 / OIDC sign-in end to end: a real OpenID Provider (`oidc-provider` from npm) on
+//! loopback, a misbehaving provider for the negative cases, and a GitHub-shaped OAuth 2 server.
+//! Requests go through the engine over real HTTP with a hand-kept cookie jar.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::Duration;
+
+use auth_runtime::adapter::{Adapter, MemoryAdapter};
+use auth_runtime::callbacks::{BoxFuture, Callbacks};
+use auth_runtime::config::AuthConfig;
+use auth_runtime::engine::AuthHandler;
+use auth_runtime::http_client::{HttpClient, HttpError, HttpRequest, HttpResponse, ReqwestHttpClient};
+use auth_runtime::providers::{Checks, OAuthProvider, ProviderKind};
+use auth_runtime::types::User;
+use serde_json::Value;
+
+const SECRET: &str = "oauth-test-secret";
+
+/// A Node peer script running until dropped.
+struct Peer {
+    child: Child,
+    port: u16,
+}
+
+impl Peer {
+    fn start(script: &str, env: &[(&str, String)]) -> Self {
+        let mut child = Command::new(auth_tests::node())
+            .arg(auth_tests::peers_dir().join(script))
+            .current_dir(auth_tests::tests_dir())
+            .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {script}: {e}"));
+        let stdout = child.stdout.take().expect("stdout");
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line).expect("peer port");
+        let port = line.trim().parse().unwrap_or_else(|_| panic!("{script} printed {line:?}, not a port"));
+        Self { child, port }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+}
+
+impl Drop for Peer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The app under test: an axum server with the engine on a loopback port.
+struct App {
+    origin: String,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn bind() -> (tokio::net::TcpListener, String) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let origin = format!("http://{}", listener.local_addr().unwrap());
+    (listener, origin)
+}
+
+fn serve(listener: tokio::net::TcpListener, origin: String, config: AuthConfig) -> App {
+    let handler = AuthHandler::new(config).expect("valid configuration");
+    let app: axum::Router = axum::Router::new().merge(auth_runtime::axum::router(&handler));
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app).await.unwrap();
+    });
+    App { origin, task }
+}
+
+fn base_config() -> AuthConfig {
+    AuthConfig::new().secret(SECRET).trust_host(true)
+}
+
+/// A cookie jar by name (all servers are on 127.0.0.1; cookies ignore ports, as browsers do).
+#[derive(Default, Debug, Clone)]
+struct Jar(BTreeMap<String, String>);
+
+impl Jar {
+    fn absorb(&mut self, res: &reqwest::Response) {
+        for v in res.headers().get_all("set-cookie") {
+            let line = v.to_str().unwrap();
+            let pair = line.split(';').next().unwrap();
+            let (name, value) = pair.split_once('=').unwrap();
+            if line.contains("Max-Age=0") || value.is_empty() {
+                self.0.remove(name);
+            } else {
+                self.0.insert(name.to_owned(), value.to_owned());
+            }
+        }
+    }
+
+    fn header(&self) -> String {
+        self.0.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+    }
+}
+
+struct Browser {
+    client: reqwest::Client,
+    jar: Jar,
+}
+
+impl Browser {
+    fn new() -> Self {
+        Self {
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            jar: Jar::default(),
+        }
+    }
+
+    async fn get(&mut self, url: &str) -> reqwest::Response {
+        let res = self.client.get(url).header("cookie", self.jar.header()).send().await.unwrap();
+        self.jar.absorb(&res);
+        res
+    }
+
+    async fn post(&mut self, url: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        let res = self
+            .client
+            .post(url)
+            .header("cookie", self.jar.header())
+            .form(form)
+            .send()
+            .await
+            .unwrap();
+        self.jar.absorb(&res);
+        res
+    }
+
+    async fn csrf(&mut self, origin: &str) -> String {
+        let res = self.get(&format!("{origin}/auth/csrf")).await;
+        let body: Value = res.json().await.unwrap();
+        body["csrfToken"].as_str().unwrap().to_owned()
+    }
+
+    /// POST /signin/<id>; returns the authorization URL.
+    async fn start_sign_in(&mut self, origin: &str, provider: &str) -> String {
+        let token = self.csrf(origin).await;
+        let res = self
+            .post(&format!("{origin}/auth/signin/{provider}"), &[("csrfToken", &token), ("callbackUrl", "/after")])
+            .await;
+        assert_eq!(res.status(), 302, "sign-in start");
+        location(&res)
+    }
+
+    async fn session(&mut self, origin: &str) -> Value {
+        self.get(&format!("{origin}/auth/session")).await.json().await.unwrap()
+    }
+}
+
+fn location(res: &reqwest::Response) -> String {
+    res.headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default()
+}
+
+fn absolute(base: &str, location: &str) -> String {
+    url::Url::parse(base).unwrap().join(location).unwrap().to_string()
+}
+
+/// Drives oidc-provider's login and consent interactions until it redirects to our callback;
+/// returns the callback URL.
+async fn interact(browser: &mut Browser, authorize_url: &str, app_origin: &str, login: &str) -> String {
+    let mut url = authorize_url.to_owned();
+    for _ in 0..20 {
+        if url.starts_with(app_origin) {
+            return url;
+        }
+        let res = browser.get(&url).await;
+        if res.status().is_redirection() {
+            url = absolute(&url, &location(&res));
+            continue;
+        }
+        let page = res.text().await.unwrap();
+        let action = page
+            .split("action=\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .unwrap_or_else(|| panic!("no form on {url}: {page}"))
+            .to_owned();
+        let action = absolute(&url, &action);
+        let res = if page.contains("value=\"login\"") {
+            browser.post(&action, &[("prompt", "login"), ("login", login), ("password", "any")]).await
+        } else {
+            browser.post(&action, &[("prompt", "consent")]).await
+        };
+        assert!(res.status().is_redirection(), "interaction answered {}", res.status());
+        url = absolute(&action, &location(&res));
+    }
+    panic!("the provider never redirected back");
+}
+
+fn expose_tokens() -> Callbacks {
+    Callbacks::default().session(|p| async move {
+        let mut s = p.session;
+        if let Some(t) = &p.token {
+            for key in ["sub", "access_token", "error"] {
+                if let Some(v) = t.get(key) {
+                    s.extra.insert(key.into(), v.clone());
+                }
+            }
+        }
+        Ok(s)
+    })
+}
+
+fn keycloak(issuer: &str) -> OAuthProvider {
+    OAuthProvider::new("keycloak", "Keycloak", ProviderKind::Oidc)
+        .issuer(issuer)
+        .client_id("rust-client")
+        .client_secret("rust-secret")
+        .checks(Checks { pkce: true, state: true, nonce: true })
+}
+
+#[tokio::test]
+async fn oidc_sign_in_against_a_real_provider_then_sign_out() {
+    let (listener, origin) = bind().await;
+    let idp = Peer::start("idp.mjs", &[("REDIRECT_URIS", format!("{origin}/auth/callback/keycloak"))]);
+    let config = base_config().provider(keycloak(&idp.url(""))).callbacks(expose_tokens());
+    let app = serve(listener, origin.clone(), config);
+    let mut browser = Browser::new();
+
+    let authorize = browser.start_sign_in(&app.origin, "keycloak").await;
+    let parsed = url::Url::parse(&authorize).unwrap();
+    let params: BTreeMap<_, _> = parsed.query_pairs().into_owned().collect();
+    assert_eq!(params["code_challenge_method"], "S256");
+    assert_eq!(params["redirect_uri"], format!("{origin}/auth/callback/keycloak"));
+    assert_eq!(params["scope"], "openid profile email");
+    assert!(params.contains_key("state") && params.contains_key("nonce"));
+    for cookie in ["authjs.state", "authjs.pkce.code_verifier", "authjs.nonce"] {
+        assert!(browser.jar.0.contains_key(cookie), "{cookie} missing");
+    }
+
+    let callback = interact(&mut browser, &authorize, &app.origin, "alice").await;
+    let res = browser.get(&callback).await;
+    assert_eq!(location(&res), format!("{origin}/after"));
+    for cookie in ["authjs.state", "authjs.pkce.code_verifier", "authjs.nonce"] {
+        assert!(!browser.jar.0.contains_key(cookie), "{cookie} not consumed");
+    }
+    let session = browser.session(&app.origin).await;
+    assert_eq!(session["user"]["name"], "User alice");
+    assert_eq!(session["user"]["email"], "alice@example.com");
+
+    let token = browser.csrf(&app.origin).await;
+    let res = browser.post(&format!("{origin}/auth/signout"), &[("csrfToken", &token)]).await;
+    assert_eq!(res.status(), 302);
+    assert_eq!(browser.session(&app.origin).await, Value::Null);
+}
+
+#[tokio::test]
+async fn refresh_token_rotation_against_a_real_provider() {
+    let (listener, origin) = bind().await;
+    let idp = Peer::start(
+        "idp.mjs",
+        &[
+            ("REDIRECT_URIS", format!("{origin}/auth/callback/keycloak")),
+            ("ACCESS_TOKEN_TTL", "2".into()),
+        ],
+    );
+    let provider = keycloak(&idp.url("")).refresh_access_token(true);
+    let app = serve(listener, origin.clone(), base_config().provider(provider).callbacks(expose_tokens()));
+    let mut browser = Browser::new();
+    let authorize = browser.start_sign_in(&app.origin, "keycloak").await;
+    let callback = interact(&mut browser, &authorize, &app.origin, "bob").await;
+    browser.get(&callback).await;
+    let first = browser.session(&app.origin).await;
+    let first_token = first["access_token"].as_str().expect("access token in session").to_owned();
+    tokio::time::sleep(Duration::from_millis(3200)).await;
+    let second = browser.session(&app.origin).await;
+    assert!(second.get("error").is_none(), "{second}");
+    let second_token = second["access_token"].as_str().unwrap();
+    assert_ne!(first_token, second_token, "the expired access token was not refreshed");
+}
+
+#[tokio::test]
+async fn failed_refresh_surfaces_refresh_token_error() {
+    let fake = Peer::start("fake-idp.mjs", &[]);
+    let (listener, origin) = bind().await;
+    let provider = keycloak(&fake.url("/ok")).refresh_access_token(true);
+    let app = serve(listener, origin, base_config().provider(provider).callbacks(expose_tokens()));
+    let mut browser = Browser::new();
+    let authorize = browser.start_sign_in(&app.origin, "keycloak").await;
+    let back = location(&browser.get(&authorize).await);
+    browser.get(&back).await;
+    // Force expiry: rewrite the token with an access token that expired.
+    let codec = auth_runtime::jose::JwtCodec::new([SECRET]).unwrap();
+    let mut claims = codec.decode(&browser.jar.0["authjs.session-token"], "authjs.session-token").unwrap();
+    claims.insert("expires_at".into(), 1.into());
+    browser.jar.0.insert(
+        "authjs.session-token".into(),
+        codec.encode(&claims, "authjs.session-token", 3600).unwrap(),
+    );
+    let session = browser.session(&app.origin).await;
+    assert_eq!(session["error"], "RefreshTokenError");
+    assert_eq!(session["user"]["name"], "Alice");
+}
+
+fn github(base: &str) -> OAuthProvider {
+    let mut p = OAuthProvider::new("github", "GitHub", ProviderKind::OAuth)
+        .endpoints(
+            format!("{base}/gh/login/oauth/authorize"),
+            format!("{base}/gh/login/oauth/access_token"),
+            format!("{base}/gh/user"),
+        )
+        .client_id("gh-client")
+        .client_secret("gh-secret")
+        .scope("read:user user:email")
+        .profile(|profile, _tokens| {
+            let text = |k: &str| profile.get(k).and_then(Value::as_str).map(str::to_owned);
+            Ok(User {
+                id: profile.get("id").map(|v| v.to_string()),
+                name: text("name").or_else(|| text("login")),
+                email: text("email"),
+                image: text("avatar_url"),
+                extra: Default::default(),
+            })
+        });
+    p.issuer = None;
+    p.quirks.push("github-emails".into());
+    p
+}
+
+#[tokio::test]
+async fn github_shaped_oauth2_provider_with_separate_emails_endpoint() {
+    let fake = Peer::start("fake-idp.mjs", &[]);
+    let (listener, origin) = bind().await;
+    let app = serve(listener, origin.clone(), base_config().provider(github(&fake.url(""))).callbacks(expose_tokens()));
+    let mut browser = Browser::new();
+    let authorize = browser.start_sign_in(&app.origin, "github").await;
+    assert!(authorize.contains("scope=read%3Auser+user%3Aemail"), "{authorize}");
+    assert!(!authorize.contains("nonce="), "{authorize}");
+    let back = location(&browser.get(&authorize).await);
+    let res = browser.get(&back).await;
+    assert_eq!(location(&res), format!("{origin}/after"));
+    let session = browser.session(&app.origin).await;
+    assert_eq!(session["user"]["name"], "octocat");
+    assert_eq!(session["user"]["email"], "octo@example.com");
+    assert_eq!(session["user"]["image"], "https://avatars.example/u/42");
+
+    // Without an adapter the subject is stable for the same provider account.
+    let first_sub = session["sub"].clone();
+    let mut again = Browser::new();
+    let authorize = again.start_sign_in(&app.origin, "github").await;
+    let back = location(&again.get(&authorize).await);
+    again.get(&back).await;
+    assert_eq!(again.session(&app.origin).await["sub"], first_sub);
+}
+
+/// Signs in through the fake provider in `mode`; returns the final redirect.
+async fn fake_flow(mode: &str, tweak: impl FnOnce(OAuthProvider) -> OAuthProvider, drop_cookie: Option<&str>) -> (String, String) {
+    let fake = Peer::start("fake-idp.mjs", &[]);
+    let (listener, origin) = bind().await;
+    let provider = tweak(keycloak(&fake.url(&format!("/{mode}"))));
+    let app = serve(listener, origin.clone(), base_config().provider(provider));
+    let mut browser = Browser::new();
+    let authorize = browser.start_sign_in(&app.origin, "keycloak").await;
+    let back = location(&browser.get(&authorize).await);
+    if let Some(name) = drop_cookie {
+        browser.jar.0.remove(name);
+    }
+    let res = browser.get(&back).await;
+    (location(&res), origin)
+}
+
+#[tokio::test]
+async fn provider_errors_and_broken_checks_redirect_like_authjs() {
+    let configuration = |origin: &str| format!("{origin}/auth/error?error=Configuration");
+    let (loc, origin) = fake_flow("ok", |p| p, None).await;
+    assert_eq!(loc, format!("{origin}/after"), "the fake provider's happy path works");
+
+    let (loc, origin) = fake_flow("access-denied", |p| p, None).await;
+    assert_eq!(loc, format!("{origin}/auth/signin?error=OAuthCallbackError"));
+
+    for (mode, drop_cookie) in [
+        ("wrong-state", None),
+        ("no-state", None),
+        ("ok", Some("authjs.state")),
+        ("ok", Some("authjs.pkce.code_verifier")),
+        ("ok", Some("authjs.nonce")),
+        ("nonce-mismatch", None),
+        ("wrong-iss", None),
+        ("wrong-aud", None),
+        ("expired", None),
+        ("bad-signature", None),
+        ("alg-none", None),
+        ("unknown-kid", None),
+        ("token-500", None),
+        ("token-garbage", None),
+    ] {
+        let (loc, origin) = fake_flow(mode, |p| p, drop_cookie).await;
+        assert_eq!(loc, configuration(&origin), "{mode} {drop_cookie:?}");
+    }
+
+    let (loc, origin) = fake_flow(
+        "userinfo-down",
+        |mut p| {
+            p.id_token = false;
+            p
+        },
+        None,
+    )
+    .await;
+    assert_eq!(loc, configuration(&origin), "userinfo unreachable");
+}
+
+/// Counts requests and delegates to a short-timeout reqwest client.
+struct Counting(Arc<std::sync::atomic::AtomicUsize>, ReqwestHttpClient);
+
+impl HttpClient for Counting {
+    fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, HttpError>> {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.1.send(request)
+    }
+}
+
+#[tokio::test]
+async fn a_hanging_token_endpoint_times_out_through_the_custom_client() {
+    let count = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let client = Arc::new(Counting(count.clone(), ReqwestHttpClient::with_timeout(Duration::from_millis(800))));
+    let started = std::time::Instant::now();
+    let (loc, origin) = fake_flow("token-hang", |p| p.http_client(client), None).await;
+    assert_eq!(loc, format!("{origin}/auth/error?error=Configuration"));
+    assert!(started.elapsed() < Duration::from_secs(20));
+    assert!(count.load(std::sync::atomic::Ordering::SeqCst) >= 2, "discovery and token went through the client");
+}
+
+#[tokio::test]
+async fn request_query_cannot_override_redirect_uri_or_client_id() {
+    let fake = Peer::start("fake-idp.mjs", &[]);
+    let (listener, origin) = bind().await;
+    let app = serve(listener, origin.clone(), base_config().provider(keycloak(&fake.url("/ok"))));
+    let mut browser = Browser::new();
+    let token = browser.csrf(&app.origin).await;
+    let res = browser
+        .post(
+            &format!("{origin}/auth/signin/keycloak?redirect_uri=https://evil.example/cb&client_id=evil&prompt=login"),
+            &[("csrfToken", &token)],
+        )
+        .await;
+    let authorize = url::Url::parse(&location(&res)).unwrap();
+    let params: BTreeMap<_, _> = authorize.query_pairs().into_owned().collect();
+    assert_eq!(params["redirect_uri"], format!("{origin}/auth/callback/keycloak"));
+    assert_eq!(params["client_id"], "rust-client");
+    assert_eq!(params["prompt"], "login", "other params pass through");
+}
+
+#[tokio::test]
+async fn account_rules_with_an_adapter() {
+    let fake = Peer::start("fake-idp.mjs", &[]);
+    let adapter = Arc::new(MemoryAdapter::new());
+    let existing = adapter
+        .create_user(User::default().email("alice@example.com").name("Existing Alice"))
+        .await
+        .unwrap();
+
+    // A user with the same email exists: not linked without the dangerous flag.
+    let (listener, origin) = bind().await;
+    let mut config = base_config().provider(keycloak(&fake.url("/ok"))).adapter(adapter.clone());
+    config.session.strategy = Some(auth_runtime::config::SessionStrategy::Jwt);
+    let app = serve(listener, origin.clone(), config);
+    let mut browser = Browser::new();
+    let authorize = browser.start_sign_in(&app.origin, "keycloak").await;
+    let back = location(&browser.get(&authorize).await);
+    let res = browser.get(&back).await;
+    assert_eq!(location(&res), format!("{origin}/auth/signin?error=OAuthAccountNotLinked"));
+    drop(app);
+
+    // With allow_dangerous_email_account_linking the account links to the existing user.
+    let (listener, origin) = bind().await;
+    let provider = keycloak(&fake.url("/ok")).allow_dangerous_email_account_linking(true);
+    let app = serve(listener, origin.clone(), base_config().provider(provider).adapter(adapter.clone()));
+    let mut browser = Browser::new();
+    let authorize = browser.start_sign_in(&app.origin, "keycloak").await;
+    let back = location(&browser.get(&authorize).await);
+    let res = browser.get(&back).await;
+    assert_eq!(location(&res), format!("{origin}/after"));
+    let linked = adapter.get_user_by_account("keycloak", "alice").await.unwrap().expect("linked");
+    assert_eq!(linked.id, existing.id);
+    // Database strategy: the cookie is a session id the adapter knows.
+    let session_id = browser.jar.0["authjs.session-token"].clone();
+    let (_, user) = adapter.get_session_and_user(&session_id).await.unwrap().expect("db session");
+    assert_eq!(user.name.as_deref(), Some("Existing Alice"));
+    assert_eq!(browser.session(&app.origin).await["user"]["name"], "Existing Alice");
+}
+
+#[tokio::test]
+async fn new_users_are_created_and_sent_to_the_new_user_page() {
+    let fake = Peer::start("fake-idp.mjs", &[]);
+    let adapter = Arc::new(MemoryAdapter::new());
+    let (listener, origin) = bind().await;
+    let mut config = base_config().provider(keycloak(&fake.url("/ok"))).adapter(adapter.clone());
+    config.pages.new_user = Some("/welcome".into());
+    let app = serve(listener, origin.clone(), config);
+    let mut browser = Browser::new();
+    let authorize = browser.start_sign_in(&app.origin, "keycloak").await;
+    let back = location(&browser.get(&authorize).await);
+    let res = browser.get(&back).await;
+    assert_eq!(location(&res), format!("/welcome?callbackUrl={}", auth_runtime::cookies::encode_uri_component(&format!("{origin}/after"))));
+    let user = adapter.get_user_by_email("alice@example.com").await.unwrap().expect("created");
+    assert_eq!(user.name.as_deref(), Some("Alice"));
+}
