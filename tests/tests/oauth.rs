@@ -86,7 +86,8 @@ fn base_config() -> AuthConfig {
     AuthConfig::new().secret(SECRET).trust_host(true)
 }
 
-/// A cookie jar by name (all servers are on 127.0.0.1; cookies ignore ports, as browsers do).
+/// A cookie jar by name for the app under test. Cookies of other servers (the providers, a second
+/// deployment) are kept apart by origin, as if each ran on its own host.
 #[derive(Default, Debug, Clone)]
 struct Jar(BTreeMap<String, String>);
 
@@ -111,7 +112,14 @@ impl Jar {
 
 struct Browser {
     client: reqwest::Client,
+    /// The jar of the first app origin the browser talked to (what the tests inspect).
     jar: Jar,
+    main_origin: Option<String>,
+    others: BTreeMap<String, Jar>,
+}
+
+fn origin_of(url: &str) -> String {
+    url::Url::parse(url).unwrap().origin().ascii_serialization()
 }
 
 impl Browser {
@@ -122,25 +130,28 @@ impl Browser {
                 .build()
                 .unwrap(),
             jar: Jar::default(),
+            main_origin: None,
+            others: BTreeMap::new(),
         }
     }
 
+    fn jar_for(&mut self, url: &str) -> &mut Jar {
+        let origin = origin_of(url);
+        let main = self.main_origin.get_or_insert_with(|| origin.clone()).clone();
+        if origin == main { &mut self.jar } else { self.others.entry(origin).or_default() }
+    }
+
     async fn get(&mut self, url: &str) -> reqwest::Response {
-        let res = self.client.get(url).header("cookie", self.jar.header()).send().await.unwrap();
-        self.jar.absorb(&res);
+        let cookie = self.jar_for(url).header();
+        let res = self.client.get(url).header("cookie", cookie).send().await.unwrap();
+        self.jar_for(url).absorb(&res);
         res
     }
 
     async fn post(&mut self, url: &str, form: &[(&str, &str)]) -> reqwest::Response {
-        let res = self
-            .client
-            .post(url)
-            .header("cookie", self.jar.header())
-            .form(form)
-            .send()
-            .await
-            .unwrap();
-        self.jar.absorb(&res);
+        let cookie = self.jar_for(url).header();
+        let res = self.client.post(url).header("cookie", cookie).form(form).send().await.unwrap();
+        self.jar_for(url).absorb(&res);
         res
     }
 
@@ -516,4 +527,54 @@ async fn new_users_are_created_and_sent_to_the_new_user_page() {
     assert_eq!(location(&res), format!("/welcome?callbackUrl={}", auth_runtime::cookies::encode_uri_component(&format!("{origin}/after"))));
     let user = adapter.get_user_by_email("alice@example.com").await.unwrap().expect("created");
     assert_eq!(user.name.as_deref(), Some("Alice"));
+}
+
+#[tokio::test]
+async fn redirect_proxy_forwards_the_callback_to_the_preview_deployment() {
+    let fake = Peer::start("fake-idp.mjs", &[]);
+    let (proxy_listener, proxy_origin) = bind().await;
+    let (preview_listener, preview_origin) = bind().await;
+    let provider = |proxy: &str| {
+        let mut p = keycloak(&fake.url("/ok"));
+        p.redirect_proxy_url = Some(format!("{proxy}/auth"));
+        p
+    };
+    let _proxy = serve(proxy_listener, proxy_origin.clone(), base_config().provider(provider(&proxy_origin)));
+    let preview = serve(preview_listener, preview_origin.clone(), base_config().provider(provider(&proxy_origin)));
+    let mut browser = Browser::new();
+    let authorize = browser.start_sign_in(&preview.origin, "keycloak").await;
+    let params: BTreeMap<_, _> = url::Url::parse(&authorize).unwrap().query_pairs().into_owned().collect();
+    assert_eq!(params["redirect_uri"], format!("{proxy_origin}/auth/callback/keycloak"));
+    // The provider sends the browser to the proxy, which forwards to the preview deployment.
+    let at_proxy = location(&browser.get(&authorize).await);
+    assert!(at_proxy.starts_with(&proxy_origin), "{at_proxy}");
+    let hop = location(&browser.get(&at_proxy).await);
+    assert!(hop.starts_with(&format!("{preview_origin}/auth/callback/keycloak?")), "{hop}");
+    let done = browser.get(&hop).await;
+    assert_eq!(location(&done), format!("{preview_origin}/after"));
+    assert_eq!(browser.session(&preview.origin).await["user"]["name"], "Alice");
+}
+
+#[tokio::test]
+async fn signing_in_with_a_second_provider_while_signed_in_links_the_account() {
+    let fake = Peer::start("fake-idp.mjs", &[]);
+    let adapter = Arc::new(MemoryAdapter::new());
+    let (listener, origin) = bind().await;
+    let mut config = base_config()
+        .provider(github(&fake.url("")))
+        .provider(keycloak(&fake.url("/ok")))
+        .adapter(adapter.clone());
+    config.session.strategy = Some(auth_runtime::config::SessionStrategy::Jwt);
+    let app = serve(listener, origin, config);
+    let mut browser = Browser::new();
+    for provider in ["github", "keycloak"] {
+        let authorize = browser.start_sign_in(&app.origin, provider).await;
+        let back = location(&browser.get(&authorize).await);
+        let res = browser.get(&back).await;
+        assert!(location(&res).ends_with("/after"), "{provider}: {}", location(&res));
+    }
+    let by_github = adapter.get_user_by_account("github", "42").await.unwrap().expect("github user");
+    let by_keycloak = adapter.get_user_by_account("keycloak", "alice").await.unwrap().expect("linked");
+    assert_eq!(by_github.id, by_keycloak.id);
+    assert!(adapter.get_user_by_email("alice@example.com").await.unwrap().is_none(), "no second user");
 }
