@@ -6,7 +6,8 @@
 // OIDC: each path prefix /<mode> is its own issuer (http://127.0.0.1:<port>/<mode>) with
 // discovery, /authorize (redirects straight back with a code), /token, /userinfo and /jwks.
 // Modes: ok, access-denied, wrong-state, no-state, wrong-iss, wrong-aud, expired, bad-signature,
-// alg-none, unknown-kid, nonce-mismatch, token-500, token-garbage, token-hang, userinfo-down.
+// alg-none, unknown-kid, nonce-mismatch, token-500, token-garbage, token-hang, userinfo-down,
+// form-post (answers with an HTML form to POST to the callback, like Apple).
 // GitHub-like: /gh/login/oauth/authorize, /gh/login/oauth/access_token, /gh/user, /gh/user/emails.
 import { createServer } from "node:http";
 import { SignJWT, exportJWK, generateKeyPair } from "jose";
@@ -89,6 +90,18 @@ async function oidc(req, res, url, mode, rest) {
     }
     if (mode === "wrong-state") back.searchParams.set("state", "forged");
     else if (mode !== "no-state" && q.get("state")) back.searchParams.set("state", q.get("state"));
+    if (mode === "form-post") {
+      // response_mode=form_post: the browser POSTs the response to the callback, with Apple's
+      // `user` field on first sign-in.
+      const action = q.get("redirect_uri");
+      const fields = [...back.searchParams.entries()];
+      fields.push(["user", JSON.stringify({ name: { firstName: "Ada", lastName: "Lovelace" } })]);
+      const inputs = fields
+        .map(([k, v]) => `<input type="hidden" name="${k}" value='${v.replaceAll("'", "&#39;")}'>`)
+        .join("");
+      const html = `<form method="post" action="${action}">${inputs}</form>`;
+      return send(res, 200, html, { "content-type": "text/html" });
+    }
     return send(res, 302, "", { location: back.toString() });
   }
   if (rest === "/token") {

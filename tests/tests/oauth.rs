@@ -578,3 +578,40 @@ async fn signing_in_with_a_second_provider_while_signed_in_links_the_account() {
     assert_eq!(by_github.id, by_keycloak.id);
     assert!(adapter.get_user_by_email("alice@example.com").await.unwrap().is_none(), "no second user");
 }
+
+#[tokio::test]
+async fn form_post_response_mode_with_apples_user_field() {
+    let fake = Peer::start("fake-idp.mjs", &[]);
+    let (listener, origin) = bind().await;
+    let mut provider = keycloak(&fake.url("/form-post"))
+        .checks(Checks { pkce: false, state: true, nonce: true })
+        .profile(|profile, _| {
+            let first = profile.pointer("/user/name/firstName").and_then(Value::as_str);
+            Ok(User {
+                id: profile.get("sub").and_then(Value::as_str).map(str::to_owned),
+                name: first.map(str::to_owned),
+                email: profile.get("email").and_then(Value::as_str).map(str::to_owned),
+                ..User::default()
+            })
+        });
+    provider.form_post = true;
+    provider.quirks.push("apple-form-post-user".into());
+    provider.authorization_params.push(("response_mode".into(), "form_post".into()));
+    let app = serve(listener, origin.clone(), base_config().provider(provider));
+    let mut browser = Browser::new();
+    let authorize = browser.start_sign_in(&app.origin, "keycloak").await;
+    let page = browser.get(&authorize).await.text().await.unwrap();
+    let fields: Vec<(String, String)> = page
+        .split("<input ")
+        .skip(1)
+        .map(|input| {
+            let name = input.split("name=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+            let value = input.split("value='").nth(1).unwrap().split('\'').next().unwrap().replace("&#39;", "'");
+            (name, value)
+        })
+        .collect();
+    let form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let res = browser.post(&format!("{origin}/auth/callback/keycloak"), &form).await;
+    assert_eq!(location(&res), format!("{origin}/after"));
+    assert_eq!(browser.session(&app.origin).await["user"]["name"], "Ada");
+}
