@@ -615,3 +615,18 @@ async fn form_post_response_mode_with_apples_user_field() {
     assert_eq!(location(&res), format!("{origin}/after"));
     assert_eq!(browser.session(&app.origin).await["user"]["name"], "Ada");
 }
+
+#[tokio::test]
+async fn client_secret_post_authentication_at_the_token_endpoint() {
+    let (listener, origin) = bind().await;
+    let idp = Peer::start("idp.mjs", &[("REDIRECT_URIS", format!("{origin}/auth/callback/keycloak"))]);
+    let mut provider = keycloak(&idp.url("")).client_id("rust-client-post");
+    provider.token_auth_method = auth_runtime::providers::TokenAuthMethod::ClientSecretPost;
+    let app = serve(listener, origin.clone(), base_config().provider(provider));
+    let mut browser = Browser::new();
+    let authorize = browser.start_sign_in(&app.origin, "keycloak").await;
+    let callback = interact(&mut browser, &authorize, &app.origin, "carol").await;
+    let res = browser.get(&callback).await;
+    assert_eq!(location(&res), format!("{origin}/after"));
+    assert_eq!(browser.session(&app.origin).await["user"]["email"], "carol@example.com");
+}
