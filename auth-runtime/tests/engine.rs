@@ -1,5 +1,7 @@
 //! The engine through real HTTP: an axum server on loopback, a real client with a cookie jar.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -97,7 +99,13 @@ async fn csrf(client: &reqwest::Client, origin: &str) -> String {
     body["csrfToken"].as_str().unwrap().to_owned()
 }
 
-async fn sign_in(client: &reqwest::Client, origin: &str, user: &str, pass: &str, callback: &str) -> reqwest::Response {
+async fn sign_in(
+    client: &reqwest::Client,
+    origin: &str,
+    user: &str,
+    pass: &str,
+    callback: &str,
+) -> reqwest::Response {
     let token = csrf(client, origin).await;
     client
         .post(format!("{origin}/auth/callback/credentials"))
@@ -126,14 +134,29 @@ async fn session(client: &reqwest::Client, origin: &str) -> Value {
 #[tokio::test]
 async fn csrf_endpoint_sets_cookie_and_no_cache_headers() {
     let server = serve(AuthHandler::new(base_config()).unwrap()).await;
-    let res = client().get(format!("{}/auth/csrf", server.origin)).send().await.unwrap();
+    let res = client()
+        .get(format!("{}/auth/csrf", server.origin))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
-    assert_eq!(res.headers()["cache-control"], "private, no-cache, no-store");
+    assert_eq!(
+        res.headers()["cache-control"],
+        "private, no-cache, no-store"
+    );
     assert_eq!(res.headers()["expires"], "0");
     assert_eq!(res.headers()["pragma"], "no-cache");
     let cookies = set_cookies(&res);
-    assert!(cookies.iter().any(|c| c.starts_with("authjs.csrf-token=") && c.contains("%7C")));
-    assert!(cookies.iter().any(|c| c.starts_with("authjs.callback-url=")));
+    assert!(
+        cookies
+            .iter()
+            .any(|c| c.starts_with("authjs.csrf-token=") && c.contains("%7C"))
+    );
+    assert!(
+        cookies
+            .iter()
+            .any(|c| c.starts_with("authjs.callback-url="))
+    );
     let body: Value = res.json().await.unwrap();
     let token = body["csrfToken"].as_str().unwrap();
     assert_eq!(token.len(), 64);
@@ -164,18 +187,19 @@ async fn providers_lists_absolute_urls() {
 
 #[tokio::test]
 async fn credentials_sign_in_session_update_and_sign_out() {
-    let config = base_config().callbacks(
-        Callbacks::default()
-            .jwt(|p| async move {
-                let mut token = p.token;
-                if p.trigger == Some(JwtTrigger::Update)
-                    && let Some(name) = p.session.as_ref().and_then(|s| s.get("name")).and_then(Value::as_str)
-                {
-                    token.insert("name", name.to_owned());
-                }
-                Ok(Some(token))
-            }),
-    );
+    let config = base_config().callbacks(Callbacks::default().jwt(|p| async move {
+        let mut token = p.token;
+        if p.trigger == Some(JwtTrigger::Update)
+            && let Some(name) = p
+                .session
+                .as_ref()
+                .and_then(|s| s.get("name"))
+                .and_then(Value::as_str)
+        {
+            token.insert("name", name.to_owned());
+        }
+        Ok(Some(token))
+    }));
     let server = serve(AuthHandler::new(config).unwrap()).await;
     let o = &server.origin;
     let c = client();
@@ -190,12 +214,19 @@ async fn credentials_sign_in_session_update_and_sign_out() {
     assert!(cookie.ends_with("; HttpOnly; SameSite=Lax"), "{cookie}");
 
     let s = session(&c, o).await;
-    assert_eq!(s["user"], json!({"name": "Demo", "email": "demo@example.com"}));
+    assert_eq!(
+        s["user"],
+        json!({"name": "Demo", "email": "demo@example.com"})
+    );
     assert!(s["expires"].as_str().unwrap().ends_with('Z'));
 
     // The session slides: every read re-sets the cookie.
     let res = c.get(format!("{o}/auth/session")).send().await.unwrap();
-    assert!(set_cookies(&res).iter().any(|c| c.starts_with("authjs.session-token=")));
+    assert!(
+        set_cookies(&res)
+            .iter()
+            .any(|c| c.starts_with("authjs.session-token="))
+    );
 
     // next-auth's update(): POST /session with data runs jwt with trigger update.
     let token = csrf(&c, o).await;
@@ -221,7 +252,11 @@ async fn credentials_sign_in_session_update_and_sign_out() {
     assert_eq!(res.status(), 302);
     // The callback-url cookie still holds /dashboard from the sign-in.
     assert_eq!(location(&res), format!("{o}/dashboard"));
-    assert!(set_cookies(&res).iter().any(|c| c.starts_with("authjs.session-token=; Max-Age=0")));
+    assert!(
+        set_cookies(&res)
+            .iter()
+            .any(|c| c.starts_with("authjs.session-token=; Max-Age=0"))
+    );
     assert_eq!(session(&c, o).await, Value::Null);
 }
 
@@ -244,11 +279,20 @@ async fn wrong_password_redirects_with_credentials_signin_code() {
     let server = serve(AuthHandler::new(base_config()).unwrap()).await;
     let o = &server.origin;
     let res = sign_in(&client(), o, "demo", "nope", "/").await;
-    assert_eq!(location(&res), format!("{o}/auth/signin?error=CredentialsSignin&code=credentials"));
+    assert_eq!(
+        location(&res),
+        format!("{o}/auth/signin?error=CredentialsSignin&code=credentials")
+    );
     let res = sign_in(&client(), o, "locked", "x", "/").await;
-    assert_eq!(location(&res), format!("{o}/auth/signin?error=CredentialsSignin&code=account_locked"));
+    assert_eq!(
+        location(&res),
+        format!("{o}/auth/signin?error=CredentialsSignin&code=account_locked")
+    );
     let res = sign_in(&client(), o, "boom", "x", "/").await;
-    assert_eq!(location(&res), format!("{o}/auth/error?error=Configuration"));
+    assert_eq!(
+        location(&res),
+        format!("{o}/auth/error?error=Configuration")
+    );
 }
 
 #[tokio::test]
@@ -297,8 +341,16 @@ async fn tampered_and_expired_cookies_give_null_and_are_cleared() {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_secs() as i64;
-    let expired = codec.encode_at(&claims, "authjs.session-token", 10, now - 100).unwrap();
-    for cookie in [tampered.as_str(), expired.as_str(), "garbage", "a.b.c.d.e", "%%%"] {
+    let expired = codec
+        .encode_at(&claims, "authjs.session-token", 10, now - 100)
+        .unwrap();
+    for cookie in [
+        tampered.as_str(),
+        expired.as_str(),
+        "garbage",
+        "a.b.c.d.e",
+        "%%%",
+    ] {
         let res = reqwest::Client::new()
             .get(format!("{o}/auth/session"))
             .header("cookie", format!("authjs.session-token={cookie}"))
@@ -307,7 +359,9 @@ async fn tampered_and_expired_cookies_give_null_and_are_cleared() {
             .unwrap();
         assert_eq!(res.status(), 200);
         assert!(
-            set_cookies(&res).iter().any(|c| c.starts_with("authjs.session-token=; Max-Age=0")),
+            set_cookies(&res)
+                .iter()
+                .any(|c| c.starts_with("authjs.session-token=; Max-Age=0")),
             "{cookie}"
         );
         assert_eq!(res.text().await.unwrap(), "null");
@@ -340,8 +394,15 @@ async fn unknown_action_and_methods_are_bad_requests() {
         assert_eq!(res.status(), 400, "{method} {path}");
         assert_eq!(res.text().await.unwrap(), "\"Bad request.\"");
     }
-    let res = client().get(format!("{o}/auth/signin/credentials")).send().await.unwrap();
-    assert_eq!(location(&res), format!("{o}/auth/error?error=Configuration"));
+    let res = client()
+        .get(format!("{o}/auth/signin/credentials"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        location(&res),
+        format!("{o}/auth/error?error=Configuration")
+    );
 }
 
 #[tokio::test]
@@ -357,7 +418,11 @@ async fn hostile_callback_urls_stay_on_the_origin() {
         let res = sign_in(&client(), o, "demo", "demo", hostile).await;
         let loc = location(&res);
         let parsed = url::Url::parse(&loc).unwrap();
-        assert_eq!(parsed.origin().ascii_serialization(), *o, "{hostile} -> {loc}");
+        assert_eq!(
+            parsed.origin().ascii_serialization(),
+            *o,
+            "{hostile} -> {loc}"
+        );
     }
     let res = client()
         .get(format!("{o}/auth/signin?callbackUrl=javascript:alert(1)"))
@@ -376,32 +441,48 @@ async fn return_redirect_header_turns_redirects_into_json() {
     let res = c
         .post(format!("{o}/auth/callback/credentials"))
         .header("x-auth-return-redirect", "1")
-        .form(&[("csrfToken", token.as_str()), ("username", "demo"), ("password", "demo"), ("callbackUrl", "/x")])
+        .form(&[
+            ("csrfToken", token.as_str()),
+            ("username", "demo"),
+            ("password", "demo"),
+            ("callbackUrl", "/x"),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
     assert_eq!(location(&res), format!("{o}/x"));
-    assert!(set_cookies(&res).iter().any(|c| c.starts_with("authjs.session-token=")));
+    assert!(
+        set_cookies(&res)
+            .iter()
+            .any(|c| c.starts_with("authjs.session-token="))
+    );
     let body: Value = res.json().await.unwrap();
     assert_eq!(body, json!({"url": format!("{o}/x")}));
 }
 
 #[tokio::test]
 async fn large_sessions_are_chunked_and_read_back() {
-    let config = base_config().callbacks(Callbacks::default().jwt(|p| async move {
-        let mut token = p.token;
-        if p.trigger == Some(JwtTrigger::SignIn) {
-            token.insert("blob", "x".repeat(6000));
-        }
-        Ok(Some(token))
-    }).session(|p| async move {
-        let mut s = p.session;
-        if let Some(t) = &p.token {
-            s.extra.insert("blobLen".into(), t.get("blob").and_then(Value::as_str).map(str::len).into());
-        }
-        Ok(s)
-    }));
+    let config = base_config().callbacks(
+        Callbacks::default()
+            .jwt(|p| async move {
+                let mut token = p.token;
+                if p.trigger == Some(JwtTrigger::SignIn) {
+                    token.insert("blob", "x".repeat(6000));
+                }
+                Ok(Some(token))
+            })
+            .session(|p| async move {
+                let mut s = p.session;
+                if let Some(t) = &p.token {
+                    s.extra.insert(
+                        "blobLen".into(),
+                        t.get("blob").and_then(Value::as_str).map(str::len).into(),
+                    );
+                }
+                Ok(s)
+            }),
+    );
     let server = serve(AuthHandler::new(config).unwrap()).await;
     let c = client();
     let res = sign_in(&c, &server.origin, "demo", "demo", "/").await;
@@ -410,7 +491,14 @@ async fn large_sessions_are_chunked_and_read_back() {
         .map(|c| c.split('=').next().unwrap().to_owned())
         .filter(|n| n.starts_with("authjs.session-token"))
         .collect();
-    assert_eq!(names, ["authjs.session-token.0", "authjs.session-token.1", "authjs.session-token.2"]);
+    assert_eq!(
+        names,
+        [
+            "authjs.session-token.0",
+            "authjs.session-token.1",
+            "authjs.session-token.2"
+        ]
+    );
     assert_eq!(session(&c, &server.origin).await["blobLen"], 6000);
 }
 
@@ -440,17 +528,30 @@ async fn sign_in_callback_denial_and_failing_events() {
 #[tokio::test]
 async fn error_page_statuses_follow_authjs() {
     let server = serve(AuthHandler::new(base_config()).unwrap()).await;
-    for (error, status) in [("Configuration", 500), ("AccessDenied", 403), ("Verification", 403), ("Other", 200)] {
+    for (error, status) in [
+        ("Configuration", 500),
+        ("AccessDenied", 403),
+        ("Verification", 403),
+        ("Other", 200),
+    ] {
         let res = client()
             .get(format!("{}/auth/error?error={error}", server.origin))
             .send()
             .await
             .unwrap();
         assert_eq!(res.status(), status, "{error}");
-        assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+        assert!(
+            res.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html")
+        );
     }
     let page = client()
-        .get(format!("{}/auth/signin?error=CredentialsSignin", server.origin))
+        .get(format!(
+            "{}/auth/signin?error=CredentialsSignin",
+            server.origin
+        ))
         .send()
         .await
         .unwrap()
@@ -459,7 +560,11 @@ async fn error_page_statuses_follow_authjs() {
         .unwrap();
     assert!(page.contains("Check the details you provided are correct."));
     assert!(page.contains(r#"name="password""#));
-    let res = client().get(format!("{}/auth/verify-request", server.origin)).send().await.unwrap();
+    let res = client()
+        .get(format!("{}/auth/verify-request", server.origin))
+        .send()
+        .await
+        .unwrap();
     assert!(res.text().await.unwrap().contains("Check your email"));
 }
 
@@ -520,7 +625,12 @@ async fn database_sessions_read_and_sign_out_through_the_adapter() {
         .unwrap();
     let mut config = base_config().adapter(adapter.clone());
     config.providers.push(
-        auth_runtime::providers::OAuthProvider::new("idp", "IdP", auth_runtime::providers::ProviderKind::Oidc).into(),
+        auth_runtime::providers::OAuthProvider::new(
+            "idp",
+            "IdP",
+            auth_runtime::providers::ProviderKind::Oidc,
+        )
+        .into(),
     );
     if let auth_runtime::providers::Provider::OAuth(p) = &mut config.providers[1] {
         p.issuer = Some("http://127.0.0.1:1/".into());
@@ -528,14 +638,21 @@ async fn database_sessions_read_and_sign_out_through_the_adapter() {
     assert_eq!(config.resolved_strategy(), SessionStrategy::Database);
     let server = serve(AuthHandler::new(config).unwrap()).await;
     let o = &server.origin;
-    let c = reqwest::Client::builder().redirect(Policy::none()).build().unwrap();
+    let c = reqwest::Client::builder()
+        .redirect(Policy::none())
+        .build()
+        .unwrap();
     let res = c
         .get(format!("{o}/auth/session"))
         .header("cookie", "authjs.session-token=db-session-1")
         .send()
         .await
         .unwrap();
-    assert!(set_cookies(&res).iter().any(|c| c.starts_with("authjs.session-token=db-session-1;")));
+    assert!(
+        set_cookies(&res)
+            .iter()
+            .any(|c| c.starts_with("authjs.session-token=db-session-1;"))
+    );
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["user"]["name"], "Db User");
     // Unknown session ids are cleared.
@@ -545,7 +662,11 @@ async fn database_sessions_read_and_sign_out_through_the_adapter() {
         .send()
         .await
         .unwrap();
-    assert!(set_cookies(&res).iter().any(|c| c.starts_with("authjs.session-token=; Max-Age=0")));
+    assert!(
+        set_cookies(&res)
+            .iter()
+            .any(|c| c.starts_with("authjs.session-token=; Max-Age=0"))
+    );
     // Sign out deletes the row.
     let csrf_res = c.get(format!("{o}/auth/csrf")).send().await.unwrap();
     let csrf_cookie = set_cookies(&csrf_res)
@@ -556,13 +677,22 @@ async fn database_sessions_read_and_sign_out_through_the_adapter() {
     let token: Value = csrf_res.json().await.unwrap();
     let res = c
         .post(format!("{o}/auth/signout"))
-        .header("cookie", format!("{csrf_pair}; authjs.session-token=db-session-1"))
+        .header(
+            "cookie",
+            format!("{csrf_pair}; authjs.session-token=db-session-1"),
+        )
         .form(&[("csrfToken", token["csrfToken"].as_str().unwrap())])
         .send()
         .await
         .unwrap();
     assert_eq!(res.status(), 302);
-    assert!(adapter.get_session_and_user("db-session-1").await.unwrap().is_none());
+    assert!(
+        adapter
+            .get_session_and_user("db-session-1")
+            .await
+            .unwrap()
+            .is_none()
+    );
 }
 
 #[tokio::test]
@@ -576,6 +706,14 @@ async fn secure_origin_uses_prefixed_cookie_names() {
         .await
         .unwrap();
     let cookies = set_cookies(&res);
-    assert!(cookies.iter().any(|c| c.starts_with("__Host-authjs.csrf-token=") && c.contains("; Secure")));
-    assert!(cookies.iter().any(|c| c.starts_with("__Secure-authjs.callback-url=https%3A%2F%2Fapp.example.com;")));
+    assert!(
+        cookies
+            .iter()
+            .any(|c| c.starts_with("__Host-authjs.csrf-token=") && c.contains("; Secure"))
+    );
+    assert!(
+        cookies
+            .iter()
+            .any(|c| c.starts_with("__Secure-authjs.callback-url=https%3A%2F%2Fapp.example.com;"))
+    );
 }

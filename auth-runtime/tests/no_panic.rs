@@ -1,6 +1,8 @@
 //! Property tests: no input to the codec, the cookie parser, the CSRF reader or the engine
 //! panics; every one gets an answer or a typed error.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use auth_runtime::config::AuthConfig;
 use auth_runtime::cookies::{join_session_chunks, parse_cookie_header};
 use auth_runtime::csrf::CsrfToken;

@@ -2,6 +2,8 @@
 //! loopback, a misbehaving provider for the negative cases, and a GitHub-shaped OAuth 2 server.
 //! Requests go through the engine over real HTTP with a hand-kept cookie jar.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -12,7 +14,9 @@ use auth_runtime::adapter::{Adapter, MemoryAdapter};
 use auth_runtime::callbacks::{BoxFuture, Callbacks};
 use auth_runtime::config::AuthConfig;
 use auth_runtime::engine::AuthHandler;
-use auth_runtime::http_client::{HttpClient, HttpError, HttpRequest, HttpResponse, ReqwestHttpClient};
+use auth_runtime::http_client::{
+    HttpClient, HttpError, HttpRequest, HttpResponse, ReqwestHttpClient,
+};
 use auth_runtime::providers::{Checks, OAuthProvider, ProviderKind};
 use auth_runtime::types::User;
 use serde_json::Value;
@@ -38,8 +42,13 @@ impl Peer {
             .unwrap_or_else(|e| panic!("cannot start {script}: {e}"));
         let stdout = child.stdout.take().expect("stdout");
         let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line).expect("peer port");
-        let port = line.trim().parse().unwrap_or_else(|_| panic!("{script} printed {line:?}, not a port"));
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("peer port");
+        let port = line
+            .trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("{script} printed {line:?}, not a port"));
         Self { child, port }
     }
 
@@ -106,7 +115,11 @@ impl Jar {
     }
 
     fn header(&self) -> String {
-        self.0.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+        self.0
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
     }
 }
 
@@ -137,20 +150,40 @@ impl Browser {
 
     fn jar_for(&mut self, url: &str) -> &mut Jar {
         let origin = origin_of(url);
-        let main = self.main_origin.get_or_insert_with(|| origin.clone()).clone();
-        if origin == main { &mut self.jar } else { self.others.entry(origin).or_default() }
+        let main = self
+            .main_origin
+            .get_or_insert_with(|| origin.clone())
+            .clone();
+        if origin == main {
+            &mut self.jar
+        } else {
+            self.others.entry(origin).or_default()
+        }
     }
 
     async fn get(&mut self, url: &str) -> reqwest::Response {
         let cookie = self.jar_for(url).header();
-        let res = self.client.get(url).header("cookie", cookie).send().await.unwrap();
+        let res = self
+            .client
+            .get(url)
+            .header("cookie", cookie)
+            .send()
+            .await
+            .unwrap();
         self.jar_for(url).absorb(&res);
         res
     }
 
     async fn post(&mut self, url: &str, form: &[(&str, &str)]) -> reqwest::Response {
         let cookie = self.jar_for(url).header();
-        let res = self.client.post(url).header("cookie", cookie).form(form).send().await.unwrap();
+        let res = self
+            .client
+            .post(url)
+            .header("cookie", cookie)
+            .form(form)
+            .send()
+            .await
+            .unwrap();
         self.jar_for(url).absorb(&res);
         res
     }
@@ -165,14 +198,21 @@ impl Browser {
     async fn start_sign_in(&mut self, origin: &str, provider: &str) -> String {
         let token = self.csrf(origin).await;
         let res = self
-            .post(&format!("{origin}/auth/signin/{provider}"), &[("csrfToken", &token), ("callbackUrl", "/after")])
+            .post(
+                &format!("{origin}/auth/signin/{provider}"),
+                &[("csrfToken", &token), ("callbackUrl", "/after")],
+            )
             .await;
         assert_eq!(res.status(), 302, "sign-in start");
         location(&res)
     }
 
     async fn session(&mut self, origin: &str) -> Value {
-        self.get(&format!("{origin}/auth/session")).await.json().await.unwrap()
+        self.get(&format!("{origin}/auth/session"))
+            .await
+            .json()
+            .await
+            .unwrap()
     }
 }
 
@@ -184,12 +224,21 @@ fn location(res: &reqwest::Response) -> String {
 }
 
 fn absolute(base: &str, location: &str) -> String {
-    url::Url::parse(base).unwrap().join(location).unwrap().to_string()
+    url::Url::parse(base)
+        .unwrap()
+        .join(location)
+        .unwrap()
+        .to_string()
 }
 
 /// Drives oidc-provider's login and consent interactions until it redirects to our callback;
 /// returns the callback URL.
-async fn interact(browser: &mut Browser, authorize_url: &str, app_origin: &str, login: &str) -> String {
+async fn interact(
+    browser: &mut Browser,
+    authorize_url: &str,
+    app_origin: &str,
+    login: &str,
+) -> String {
     let mut url = authorize_url.to_owned();
     for _ in 0..20 {
         if url.starts_with(app_origin) {
@@ -209,11 +258,20 @@ async fn interact(browser: &mut Browser, authorize_url: &str, app_origin: &str, 
             .to_owned();
         let action = absolute(&url, &action);
         let res = if page.contains("value=\"login\"") {
-            browser.post(&action, &[("prompt", "login"), ("login", login), ("password", "any")]).await
+            browser
+                .post(
+                    &action,
+                    &[("prompt", "login"), ("login", login), ("password", "any")],
+                )
+                .await
         } else {
             browser.post(&action, &[("prompt", "consent")]).await
         };
-        assert!(res.status().is_redirection(), "interaction answered {}", res.status());
+        assert!(
+            res.status().is_redirection(),
+            "interaction answered {}",
+            res.status()
+        );
         url = absolute(&action, &location(&res));
     }
     panic!("the provider never redirected back");
@@ -238,14 +296,23 @@ fn keycloak(issuer: &str) -> OAuthProvider {
         .issuer(issuer)
         .client_id("rust-client")
         .client_secret("rust-secret")
-        .checks(Checks { pkce: true, state: true, nonce: true })
+        .checks(Checks {
+            pkce: true,
+            state: true,
+            nonce: true,
+        })
 }
 
 #[tokio::test]
 async fn oidc_sign_in_against_a_real_provider_then_sign_out() {
     let (listener, origin) = bind().await;
-    let idp = Peer::start("idp.mjs", &[("REDIRECT_URIS", format!("{origin}/auth/callback/keycloak"))]);
-    let config = base_config().provider(keycloak(&idp.url(""))).callbacks(expose_tokens());
+    let idp = Peer::start(
+        "idp.mjs",
+        &[("REDIRECT_URIS", format!("{origin}/auth/callback/keycloak"))],
+    );
+    let config = base_config()
+        .provider(keycloak(&idp.url("")))
+        .callbacks(expose_tokens());
     let app = serve(listener, origin.clone(), config);
     let mut browser = Browser::new();
 
@@ -253,7 +320,10 @@ async fn oidc_sign_in_against_a_real_provider_then_sign_out() {
     let parsed = url::Url::parse(&authorize).unwrap();
     let params: BTreeMap<_, _> = parsed.query_pairs().into_owned().collect();
     assert_eq!(params["code_challenge_method"], "S256");
-    assert_eq!(params["redirect_uri"], format!("{origin}/auth/callback/keycloak"));
+    assert_eq!(
+        params["redirect_uri"],
+        format!("{origin}/auth/callback/keycloak")
+    );
     assert_eq!(params["scope"], "openid profile email");
     assert!(params.contains_key("state") && params.contains_key("nonce"));
     for cookie in ["authjs.state", "authjs.pkce.code_verifier", "authjs.nonce"] {
@@ -271,7 +341,9 @@ async fn oidc_sign_in_against_a_real_provider_then_sign_out() {
     assert_eq!(session["user"]["email"], "alice@example.com");
 
     let token = browser.csrf(&app.origin).await;
-    let res = browser.post(&format!("{origin}/auth/signout"), &[("csrfToken", &token)]).await;
+    let res = browser
+        .post(&format!("{origin}/auth/signout"), &[("csrfToken", &token)])
+        .await;
     assert_eq!(res.status(), 302);
     assert_eq!(browser.session(&app.origin).await, Value::Null);
 }
@@ -287,18 +359,28 @@ async fn refresh_token_rotation_against_a_real_provider() {
         ],
     );
     let provider = keycloak(&idp.url("")).refresh_access_token(true);
-    let app = serve(listener, origin.clone(), base_config().provider(provider).callbacks(expose_tokens()));
+    let app = serve(
+        listener,
+        origin.clone(),
+        base_config().provider(provider).callbacks(expose_tokens()),
+    );
     let mut browser = Browser::new();
     let authorize = browser.start_sign_in(&app.origin, "keycloak").await;
     let callback = interact(&mut browser, &authorize, &app.origin, "bob").await;
     browser.get(&callback).await;
     let first = browser.session(&app.origin).await;
-    let first_token = first["access_token"].as_str().expect("access token in session").to_owned();
+    let first_token = first["access_token"]
+        .as_str()
+        .expect("access token in session")
+        .to_owned();
     tokio::time::sleep(Duration::from_millis(3200)).await;
     let second = browser.session(&app.origin).await;
     assert!(second.get("error").is_none(), "{second}");
     let second_token = second["access_token"].as_str().unwrap();
-    assert_ne!(first_token, second_token, "the expired access token was not refreshed");
+    assert_ne!(
+        first_token, second_token,
+        "the expired access token was not refreshed"
+    );
 }
 
 #[tokio::test]
@@ -306,14 +388,23 @@ async fn failed_refresh_surfaces_refresh_token_error() {
     let fake = Peer::start("fake-idp.mjs", &[]);
     let (listener, origin) = bind().await;
     let provider = keycloak(&fake.url("/ok")).refresh_access_token(true);
-    let app = serve(listener, origin, base_config().provider(provider).callbacks(expose_tokens()));
+    let app = serve(
+        listener,
+        origin,
+        base_config().provider(provider).callbacks(expose_tokens()),
+    );
     let mut browser = Browser::new();
     let authorize = browser.start_sign_in(&app.origin, "keycloak").await;
     let back = location(&browser.get(&authorize).await);
     browser.get(&back).await;
     // Force expiry: rewrite the token with an access token that expired.
     let codec = auth_runtime::jose::JwtCodec::new([SECRET]).unwrap();
-    let mut claims = codec.decode(&browser.jar.0["authjs.session-token"], "authjs.session-token").unwrap();
+    let mut claims = codec
+        .decode(
+            &browser.jar.0["authjs.session-token"],
+            "authjs.session-token",
+        )
+        .unwrap();
     claims.insert("expires_at".into(), 1.into());
     browser.jar.0.insert(
         "authjs.session-token".into(),
@@ -353,10 +444,19 @@ fn github(base: &str) -> OAuthProvider {
 async fn github_shaped_oauth2_provider_with_separate_emails_endpoint() {
     let fake = Peer::start("fake-idp.mjs", &[]);
     let (listener, origin) = bind().await;
-    let app = serve(listener, origin.clone(), base_config().provider(github(&fake.url(""))).callbacks(expose_tokens()));
+    let app = serve(
+        listener,
+        origin.clone(),
+        base_config()
+            .provider(github(&fake.url("")))
+            .callbacks(expose_tokens()),
+    );
     let mut browser = Browser::new();
     let authorize = browser.start_sign_in(&app.origin, "github").await;
-    assert!(authorize.contains("scope=read%3Auser+user%3Aemail"), "{authorize}");
+    assert!(
+        authorize.contains("scope=read%3Auser+user%3Aemail"),
+        "{authorize}"
+    );
     assert!(!authorize.contains("nonce="), "{authorize}");
     let back = location(&browser.get(&authorize).await);
     let res = browser.get(&back).await;
@@ -376,7 +476,11 @@ async fn github_shaped_oauth2_provider_with_separate_emails_endpoint() {
 }
 
 /// Signs in through the fake provider in `mode`; returns the final redirect.
-async fn fake_flow(mode: &str, tweak: impl FnOnce(OAuthProvider) -> OAuthProvider, drop_cookie: Option<&str>) -> (String, String) {
+async fn fake_flow(
+    mode: &str,
+    tweak: impl FnOnce(OAuthProvider) -> OAuthProvider,
+    drop_cookie: Option<&str>,
+) -> (String, String) {
     let fake = Peer::start("fake-idp.mjs", &[]);
     let (listener, origin) = bind().await;
     let provider = tweak(keycloak(&fake.url(&format!("/{mode}"))));
@@ -395,10 +499,17 @@ async fn fake_flow(mode: &str, tweak: impl FnOnce(OAuthProvider) -> OAuthProvide
 async fn provider_errors_and_broken_checks_redirect_like_authjs() {
     let configuration = |origin: &str| format!("{origin}/auth/error?error=Configuration");
     let (loc, origin) = fake_flow("ok", |p| p, None).await;
-    assert_eq!(loc, format!("{origin}/after"), "the fake provider's happy path works");
+    assert_eq!(
+        loc,
+        format!("{origin}/after"),
+        "the fake provider's happy path works"
+    );
 
     let (loc, origin) = fake_flow("access-denied", |p| p, None).await;
-    assert_eq!(loc, format!("{origin}/auth/signin?error=OAuthCallbackError"));
+    assert_eq!(
+        loc,
+        format!("{origin}/auth/signin?error=OAuthCallbackError")
+    );
 
     for (mode, drop_cookie) in [
         ("wrong-state", None),
@@ -445,19 +556,29 @@ impl HttpClient for Counting {
 #[tokio::test]
 async fn a_hanging_token_endpoint_times_out_through_the_custom_client() {
     let count = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let client = Arc::new(Counting(count.clone(), ReqwestHttpClient::with_timeout(Duration::from_millis(800))));
+    let client = Arc::new(Counting(
+        count.clone(),
+        ReqwestHttpClient::with_timeout(Duration::from_millis(800)),
+    ));
     let started = std::time::Instant::now();
     let (loc, origin) = fake_flow("token-hang", |p| p.http_client(client), None).await;
     assert_eq!(loc, format!("{origin}/auth/error?error=Configuration"));
     assert!(started.elapsed() < Duration::from_secs(20));
-    assert!(count.load(std::sync::atomic::Ordering::SeqCst) >= 2, "discovery and token went through the client");
+    assert!(
+        count.load(std::sync::atomic::Ordering::SeqCst) >= 2,
+        "discovery and token went through the client"
+    );
 }
 
 #[tokio::test]
 async fn request_query_cannot_override_redirect_uri_or_client_id() {
     let fake = Peer::start("fake-idp.mjs", &[]);
     let (listener, origin) = bind().await;
-    let app = serve(listener, origin.clone(), base_config().provider(keycloak(&fake.url("/ok"))));
+    let app = serve(
+        listener,
+        origin.clone(),
+        base_config().provider(keycloak(&fake.url("/ok"))),
+    );
     let mut browser = Browser::new();
     let token = browser.csrf(&app.origin).await;
     let res = browser
@@ -468,7 +589,10 @@ async fn request_query_cannot_override_redirect_uri_or_client_id() {
         .await;
     let authorize = url::Url::parse(&location(&res)).unwrap();
     let params: BTreeMap<_, _> = authorize.query_pairs().into_owned().collect();
-    assert_eq!(params["redirect_uri"], format!("{origin}/auth/callback/keycloak"));
+    assert_eq!(
+        params["redirect_uri"],
+        format!("{origin}/auth/callback/keycloak")
+    );
     assert_eq!(params["client_id"], "rust-client");
     assert_eq!(params["prompt"], "login", "other params pass through");
 }
@@ -478,38 +602,62 @@ async fn account_rules_with_an_adapter() {
     let fake = Peer::start("fake-idp.mjs", &[]);
     let adapter = Arc::new(MemoryAdapter::new());
     let existing = adapter
-        .create_user(User::default().email("alice@example.com").name("Existing Alice"))
+        .create_user(
+            User::default()
+                .email("alice@example.com")
+                .name("Existing Alice"),
+        )
         .await
         .unwrap();
 
     // A user with the same email exists: not linked without the dangerous flag.
     let (listener, origin) = bind().await;
-    let mut config = base_config().provider(keycloak(&fake.url("/ok"))).adapter(adapter.clone());
+    let mut config = base_config()
+        .provider(keycloak(&fake.url("/ok")))
+        .adapter(adapter.clone());
     config.session.strategy = Some(auth_runtime::config::SessionStrategy::Jwt);
     let app = serve(listener, origin.clone(), config);
     let mut browser = Browser::new();
     let authorize = browser.start_sign_in(&app.origin, "keycloak").await;
     let back = location(&browser.get(&authorize).await);
     let res = browser.get(&back).await;
-    assert_eq!(location(&res), format!("{origin}/auth/signin?error=OAuthAccountNotLinked"));
+    assert_eq!(
+        location(&res),
+        format!("{origin}/auth/signin?error=OAuthAccountNotLinked")
+    );
     drop(app);
 
     // With allow_dangerous_email_account_linking the account links to the existing user.
     let (listener, origin) = bind().await;
     let provider = keycloak(&fake.url("/ok")).allow_dangerous_email_account_linking(true);
-    let app = serve(listener, origin.clone(), base_config().provider(provider).adapter(adapter.clone()));
+    let app = serve(
+        listener,
+        origin.clone(),
+        base_config().provider(provider).adapter(adapter.clone()),
+    );
     let mut browser = Browser::new();
     let authorize = browser.start_sign_in(&app.origin, "keycloak").await;
     let back = location(&browser.get(&authorize).await);
     let res = browser.get(&back).await;
     assert_eq!(location(&res), format!("{origin}/after"));
-    let linked = adapter.get_user_by_account("keycloak", "alice").await.unwrap().expect("linked");
+    let linked = adapter
+        .get_user_by_account("keycloak", "alice")
+        .await
+        .unwrap()
+        .expect("linked");
     assert_eq!(linked.id, existing.id);
     // Database strategy: the cookie is a session id the adapter knows.
     let session_id = browser.jar.0["authjs.session-token"].clone();
-    let (_, user) = adapter.get_session_and_user(&session_id).await.unwrap().expect("db session");
+    let (_, user) = adapter
+        .get_session_and_user(&session_id)
+        .await
+        .unwrap()
+        .expect("db session");
     assert_eq!(user.name.as_deref(), Some("Existing Alice"));
-    assert_eq!(browser.session(&app.origin).await["user"]["name"], "Existing Alice");
+    assert_eq!(
+        browser.session(&app.origin).await["user"]["name"],
+        "Existing Alice"
+    );
 }
 
 #[tokio::test]
@@ -517,15 +665,27 @@ async fn new_users_are_created_and_sent_to_the_new_user_page() {
     let fake = Peer::start("fake-idp.mjs", &[]);
     let adapter = Arc::new(MemoryAdapter::new());
     let (listener, origin) = bind().await;
-    let mut config = base_config().provider(keycloak(&fake.url("/ok"))).adapter(adapter.clone());
+    let mut config = base_config()
+        .provider(keycloak(&fake.url("/ok")))
+        .adapter(adapter.clone());
     config.pages.new_user = Some("/welcome".into());
     let app = serve(listener, origin.clone(), config);
     let mut browser = Browser::new();
     let authorize = browser.start_sign_in(&app.origin, "keycloak").await;
     let back = location(&browser.get(&authorize).await);
     let res = browser.get(&back).await;
-    assert_eq!(location(&res), format!("/welcome?callbackUrl={}", auth_runtime::cookies::encode_uri_component(&format!("{origin}/after"))));
-    let user = adapter.get_user_by_email("alice@example.com").await.unwrap().expect("created");
+    assert_eq!(
+        location(&res),
+        format!(
+            "/welcome?callbackUrl={}",
+            auth_runtime::cookies::encode_uri_component(&format!("{origin}/after"))
+        )
+    );
+    let user = adapter
+        .get_user_by_email("alice@example.com")
+        .await
+        .unwrap()
+        .expect("created");
     assert_eq!(user.name.as_deref(), Some("Alice"));
 }
 
@@ -539,20 +699,41 @@ async fn redirect_proxy_forwards_the_callback_to_the_preview_deployment() {
         p.redirect_proxy_url = Some(format!("{proxy}/auth"));
         p
     };
-    let _proxy = serve(proxy_listener, proxy_origin.clone(), base_config().provider(provider(&proxy_origin)));
-    let preview = serve(preview_listener, preview_origin.clone(), base_config().provider(provider(&proxy_origin)));
+    let _proxy = serve(
+        proxy_listener,
+        proxy_origin.clone(),
+        base_config().provider(provider(&proxy_origin)),
+    );
+    let preview = serve(
+        preview_listener,
+        preview_origin.clone(),
+        base_config().provider(provider(&proxy_origin)),
+    );
     let mut browser = Browser::new();
     let authorize = browser.start_sign_in(&preview.origin, "keycloak").await;
-    let params: BTreeMap<_, _> = url::Url::parse(&authorize).unwrap().query_pairs().into_owned().collect();
-    assert_eq!(params["redirect_uri"], format!("{proxy_origin}/auth/callback/keycloak"));
+    let params: BTreeMap<_, _> = url::Url::parse(&authorize)
+        .unwrap()
+        .query_pairs()
+        .into_owned()
+        .collect();
+    assert_eq!(
+        params["redirect_uri"],
+        format!("{proxy_origin}/auth/callback/keycloak")
+    );
     // The provider sends the browser to the proxy, which forwards to the preview deployment.
     let at_proxy = location(&browser.get(&authorize).await);
     assert!(at_proxy.starts_with(&proxy_origin), "{at_proxy}");
     let hop = location(&browser.get(&at_proxy).await);
-    assert!(hop.starts_with(&format!("{preview_origin}/auth/callback/keycloak?")), "{hop}");
+    assert!(
+        hop.starts_with(&format!("{preview_origin}/auth/callback/keycloak?")),
+        "{hop}"
+    );
     let done = browser.get(&hop).await;
     assert_eq!(location(&done), format!("{preview_origin}/after"));
-    assert_eq!(browser.session(&preview.origin).await["user"]["name"], "Alice");
+    assert_eq!(
+        browser.session(&preview.origin).await["user"]["name"],
+        "Alice"
+    );
 }
 
 #[tokio::test]
@@ -571,12 +752,31 @@ async fn signing_in_with_a_second_provider_while_signed_in_links_the_account() {
         let authorize = browser.start_sign_in(&app.origin, provider).await;
         let back = location(&browser.get(&authorize).await);
         let res = browser.get(&back).await;
-        assert!(location(&res).ends_with("/after"), "{provider}: {}", location(&res));
+        assert!(
+            location(&res).ends_with("/after"),
+            "{provider}: {}",
+            location(&res)
+        );
     }
-    let by_github = adapter.get_user_by_account("github", "42").await.unwrap().expect("github user");
-    let by_keycloak = adapter.get_user_by_account("keycloak", "alice").await.unwrap().expect("linked");
+    let by_github = adapter
+        .get_user_by_account("github", "42")
+        .await
+        .unwrap()
+        .expect("github user");
+    let by_keycloak = adapter
+        .get_user_by_account("keycloak", "alice")
+        .await
+        .unwrap()
+        .expect("linked");
     assert_eq!(by_github.id, by_keycloak.id);
-    assert!(adapter.get_user_by_email("alice@example.com").await.unwrap().is_none(), "no second user");
+    assert!(
+        adapter
+            .get_user_by_email("alice@example.com")
+            .await
+            .unwrap()
+            .is_none(),
+        "no second user"
+    );
 }
 
 #[tokio::test]
@@ -584,19 +784,33 @@ async fn form_post_response_mode_with_apples_user_field() {
     let fake = Peer::start("fake-idp.mjs", &[]);
     let (listener, origin) = bind().await;
     let mut provider = keycloak(&fake.url("/form-post"))
-        .checks(Checks { pkce: false, state: true, nonce: true })
+        .checks(Checks {
+            pkce: false,
+            state: true,
+            nonce: true,
+        })
         .profile(|profile, _| {
-            let first = profile.pointer("/user/name/firstName").and_then(Value::as_str);
+            let first = profile
+                .pointer("/user/name/firstName")
+                .and_then(Value::as_str);
             Ok(User {
-                id: profile.get("sub").and_then(Value::as_str).map(str::to_owned),
+                id: profile
+                    .get("sub")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
                 name: first.map(str::to_owned),
-                email: profile.get("email").and_then(Value::as_str).map(str::to_owned),
+                email: profile
+                    .get("email")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
                 ..User::default()
             })
         });
     provider.form_post = true;
     provider.quirks.push("apple-form-post-user".into());
-    provider.authorization_params.push(("response_mode".into(), "form_post".into()));
+    provider
+        .authorization_params
+        .push(("response_mode".into(), "form_post".into()));
     let app = serve(listener, origin.clone(), base_config().provider(provider));
     let mut browser = Browser::new();
     let authorize = browser.start_sign_in(&app.origin, "keycloak").await;
@@ -605,13 +819,32 @@ async fn form_post_response_mode_with_apples_user_field() {
         .split("<input ")
         .skip(1)
         .map(|input| {
-            let name = input.split("name=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
-            let value = input.split("value='").nth(1).unwrap().split('\'').next().unwrap().replace("&#39;", "'");
+            let name = input
+                .split("name=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap()
+                .to_owned();
+            let value = input
+                .split("value='")
+                .nth(1)
+                .unwrap()
+                .split('\'')
+                .next()
+                .unwrap()
+                .replace("&#39;", "'");
             (name, value)
         })
         .collect();
-    let form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let res = browser.post(&format!("{origin}/auth/callback/keycloak"), &form).await;
+    let form: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let res = browser
+        .post(&format!("{origin}/auth/callback/keycloak"), &form)
+        .await;
     assert_eq!(location(&res), format!("{origin}/after"));
     assert_eq!(browser.session(&app.origin).await["user"]["name"], "Ada");
 }
@@ -619,7 +852,10 @@ async fn form_post_response_mode_with_apples_user_field() {
 #[tokio::test]
 async fn client_secret_post_authentication_at_the_token_endpoint() {
     let (listener, origin) = bind().await;
-    let idp = Peer::start("idp.mjs", &[("REDIRECT_URIS", format!("{origin}/auth/callback/keycloak"))]);
+    let idp = Peer::start(
+        "idp.mjs",
+        &[("REDIRECT_URIS", format!("{origin}/auth/callback/keycloak"))],
+    );
     let mut provider = keycloak(&idp.url("")).client_id("rust-client-post");
     provider.token_auth_method = auth_runtime::providers::TokenAuthMethod::ClientSecretPost;
     let app = serve(listener, origin.clone(), base_config().provider(provider));
@@ -628,5 +864,8 @@ async fn client_secret_post_authentication_at_the_token_endpoint() {
     let callback = interact(&mut browser, &authorize, &app.origin, "carol").await;
     let res = browser.get(&callback).await;
     assert_eq!(location(&res), format!("{origin}/after"));
-    assert_eq!(browser.session(&app.origin).await["user"]["email"], "carol@example.com");
+    assert_eq!(
+        browser.session(&app.origin).await["user"]["email"],
+        "carol@example.com"
+    );
 }

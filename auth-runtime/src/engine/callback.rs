@@ -5,7 +5,9 @@ use time::OffsetDateTime;
 
 use super::session::seconds;
 use super::{Ctx, Out, user_error};
-use crate::callbacks::{Events, JwtParams, JwtTrigger, SignInDecision, SignInMessage, SignInParams};
+use crate::callbacks::{
+    Events, JwtParams, JwtTrigger, SignInDecision, SignInMessage, SignInParams,
+};
 use crate::cookies::SessionStore;
 use crate::error::{AuthError, ErrorType};
 use crate::providers::{AuthorizeRequest, CredentialsProvider, Provider};
@@ -14,7 +16,13 @@ use crate::types::{Account, Jwt};
 /// `GET|POST /callback/:provider`.
 pub async fn callback(ctx: &mut Ctx<'_>, provider_id: &str) -> Result<Out, AuthError> {
     // Cloned so no borrow of the configuration lives across an await.
-    let Some(provider) = ctx.config.providers.iter().find(|p| p.id() == provider_id).cloned() else {
+    let Some(provider) = ctx
+        .config
+        .providers
+        .iter()
+        .find(|p| p.id() == provider_id)
+        .cloned()
+    else {
         return Err(AuthError::new(
             ErrorType::InvalidProvider,
             format!("no provider with id `{provider_id}`"),
@@ -35,15 +43,18 @@ pub async fn callback(ctx: &mut Ctx<'_>, provider_id: &str) -> Result<Out, AuthE
             if let Some(hop) = super::oauth::proxy_hop(ctx, p) {
                 return Ok(hop);
             }
-            let result = super::oauth::callback(ctx, p).await.map_err(|err| match err.error_type() {
-                // Auth.js wraps what is not already an AuthError it reports as such.
-                ErrorType::OAuthCallbackError
-                | ErrorType::InvalidCheck
-                | ErrorType::OAuthProfileParseError
-                | ErrorType::InvalidEndpoints
-                | ErrorType::CallbackRouteError => err,
-                _ => AuthError::new(ErrorType::CallbackRouteError, err.to_string()),
-            })?;
+            let result =
+                super::oauth::callback(ctx, p)
+                    .await
+                    .map_err(|err| match err.error_type() {
+                        // Auth.js wraps what is not already an AuthError it reports as such.
+                        ErrorType::OAuthCallbackError
+                        | ErrorType::InvalidCheck
+                        | ErrorType::OAuthProfileParseError
+                        | ErrorType::InvalidEndpoints
+                        | ErrorType::CallbackRouteError => err,
+                        _ => AuthError::new(ErrorType::CallbackRouteError, err.to_string()),
+                    })?;
             let extra = p
                 .refresh_access_token
                 .then(|| super::oauth::rotation_claims(&result.account));
@@ -62,7 +73,10 @@ pub async fn callback(ctx: &mut Ctx<'_>, provider_id: &str) -> Result<Out, AuthE
 
 async fn credentials(ctx: &mut Ctx<'_>, provider: &CredentialsProvider) -> Result<Out, AuthError> {
     let Some(authorize) = &provider.authorize else {
-        return Err(AuthError::new(ErrorType::MissingAuthorize, "credentials provider without authorize"));
+        return Err(AuthError::new(
+            ErrorType::MissingAuthorize,
+            "credentials provider without authorize",
+        ));
     };
     let credentials = ctx.req.body.clone();
     let request = AuthorizeRequest {
@@ -133,12 +147,15 @@ async fn credentials(ctx: &mut Ctx<'_>, provider: &CredentialsProvider) -> Resul
         None => ctx.set_cookies.extend(store.clean()),
         Some(token) => {
             let salt = ctx.cookies.session_token.name.clone();
-            let encoded = ctx.codec.encode(&token.0, &salt, ctx.config.jwt_max_age())?;
+            let encoded = ctx
+                .codec
+                .encode(&token.0, &salt, ctx.config.jwt_max_age())?;
             let expires = OffsetDateTime::now_utc() + seconds(ctx.config.session.max_age);
             ctx.set_cookies.extend(store.write(&encoded, Some(expires)));
         }
     }
-    Events::emit(ctx.config.events.sign_in.clone(),
+    Events::emit(
+        ctx.config.events.sign_in.clone(),
         "signIn",
         SignInMessage {
             user,

@@ -54,29 +54,41 @@ impl<'a> Ctx<'a> {
         let mut cookies = Cookies::defaults(secure);
         cookies.apply(&config.cookies);
         let codec = JwtCodec::new(config.secret.iter().map(|s| s.expose().to_owned()))?;
-        let secrets: Vec<String> = config.secret.iter().map(|s| s.expose().to_owned()).collect();
+        let secrets: Vec<String> = config
+            .secret
+            .iter()
+            .map(|s| s.expose().to_owned())
+            .collect();
 
         // assertConfig's request checks: callbackUrl in the query and in the cookie.
         if let Some(url) = req.query_str("callbackUrl")
             && !is_http_url(url, &req.origin)
         {
-            return Err(AuthError::new(ErrorType::InvalidCallbackUrl, "callbackUrl query is not an http(s) URL"));
+            return Err(AuthError::new(
+                ErrorType::InvalidCallbackUrl,
+                "callbackUrl query is not an http(s) URL",
+            ));
         }
         if let Some(url) = req.cookie(&cookies.callback_url.name)
             && !is_http_url(url, &req.origin)
         {
-            return Err(AuthError::new(ErrorType::InvalidCallbackUrl, "callback-url cookie is not an http(s) URL"));
+            return Err(AuthError::new(
+                ErrorType::InvalidCallbackUrl,
+                "callback-url cookie is not an http(s) URL",
+            ));
         }
 
         let mut set_cookies = Vec::new();
         let (csrf, csrf_verified) = if config.skip_csrf_check {
             (None, true)
         } else {
-            let token = CsrfToken::from_cookie_or_generate(req.cookie(&cookies.csrf_token.name), &secrets);
+            let token =
+                CsrfToken::from_cookie_or_generate(req.cookie(&cookies.csrf_token.name), &secrets);
             if token.is_new {
                 set_cookies.push(SetCookie::new(&cookies.csrf_token, token.cookie_value()));
             }
-            let verified = req.is_post && req.body_str("csrfToken").is_some_and(|t| token.matches(t));
+            let verified =
+                req.is_post && req.body_str("csrfToken").is_some_and(|t| token.matches(t));
             (Some(token), verified)
         };
 
@@ -128,7 +140,10 @@ impl<'a> Ctx<'a> {
         if self.csrf_verified {
             Ok(())
         } else {
-            Err(AuthError::new(ErrorType::MissingCSRF, "CSRF token was missing during an action"))
+            Err(AuthError::new(
+                ErrorType::MissingCSRF,
+                "CSRF token was missing during an action",
+            ))
         }
     }
 
@@ -152,7 +167,10 @@ pub fn csrf(ctx: &mut Ctx<'_>) -> Out {
         None => {
             ctx.config.logger.warn("csrf-disabled");
             let mut out = Out::empty(StatusCode::NOT_FOUND);
-            out.cookies.push(SetCookie::delete(&ctx.cookies.csrf_token.name, &ctx.cookies.csrf_token.options));
+            out.cookies.push(SetCookie::delete(
+                &ctx.cookies.csrf_token.name,
+                &ctx.cookies.csrf_token.options,
+            ));
             out
         }
     }
@@ -188,7 +206,10 @@ pub fn error_page(ctx: &mut Ctx<'_>) -> Out {
         _ => StatusCode::OK,
     };
     let signin = ctx.action_url("signin");
-    Out::html(status, crate::pages::error_page_with_signin(ctx.config, &error, &ctx.req.origin, &signin))
+    Out::html(
+        status,
+        crate::pages::error_page_with_signin(ctx.config, &error, &ctx.req.origin, &signin),
+    )
 }
 
 /// `GET /verify-request`.
@@ -201,5 +222,8 @@ pub fn verify_request(ctx: &mut Ctx<'_>) -> Out {
         };
         return Out::redirect(format!("{page}{search}"));
     }
-    Out::html(StatusCode::OK, crate::pages::verify_request_page(ctx.config, &ctx.req.origin))
+    Out::html(
+        StatusCode::OK,
+        crate::pages::verify_request_page(ctx.config, &ctx.req.origin),
+    )
 }

@@ -7,7 +7,9 @@ use time::OffsetDateTime;
 use super::session::seconds;
 use super::{Ctx, Out, user_error};
 use crate::adapter::{Adapter, AdapterSession};
-use crate::callbacks::{Events, JwtParams, JwtTrigger, LinkAccountMessage, SignInDecision, SignInMessage, SignInParams};
+use crate::callbacks::{
+    Events, JwtParams, JwtTrigger, LinkAccountMessage, SignInDecision, SignInMessage, SignInParams,
+};
 use crate::config::SessionStrategy;
 use crate::cookies::{SessionStore, SetCookie};
 use crate::error::{AuthError, ErrorType};
@@ -20,7 +22,9 @@ fn adapter_error(err: crate::callbacks::BoxError) -> AuthError {
 /// The user signed in on this request before the callback, if any.
 async fn current_user(ctx: &Ctx<'_>, adapter: &dyn Adapter) -> Result<Option<User>, AuthError> {
     let store = SessionStore::new(&ctx.cookies.session_token, &ctx.req.cookies);
-    let Some(value) = store.value() else { return Ok(None) };
+    let Some(value) = store.value() else {
+        return Ok(None);
+    };
     match ctx.config.resolved_strategy() {
         SessionStrategy::Database => Ok(adapter
             .get_session_and_user(value)
@@ -72,17 +76,27 @@ async fn link_or_create(
         account
     };
     if let Some(current) = signed_in {
-        adapter.link_account(link(&current)).await.map_err(adapter_error)?;
+        adapter
+            .link_account(link(&current))
+            .await
+            .map_err(adapter_error)?;
         Events::emit(
             events.link_account.clone(),
             "linkAccount",
-            LinkAccountMessage { user: current.clone(), account: link(&current), profile: Some(profile.clone()) },
+            LinkAccountMessage {
+                user: current.clone(),
+                account: link(&current),
+                profile: Some(profile.clone()),
+            },
         )
         .await;
         return Ok((current, false));
     }
     if let Some(email) = profile_user.email.as_deref()
-        && let Some(existing) = adapter.get_user_by_email(email).await.map_err(adapter_error)?
+        && let Some(existing) = adapter
+            .get_user_by_email(email)
+            .await
+            .map_err(adapter_error)?
     {
         if !allow_email_linking {
             return Err(AuthError::new(
@@ -90,11 +104,18 @@ async fn link_or_create(
                 "another account already uses this email; sign in with it first to link",
             ));
         }
-        adapter.link_account(link(&existing)).await.map_err(adapter_error)?;
+        adapter
+            .link_account(link(&existing))
+            .await
+            .map_err(adapter_error)?;
         Events::emit(
             events.link_account.clone(),
             "linkAccount",
-            LinkAccountMessage { user: existing.clone(), account: link(&existing), profile: Some(profile.clone()) },
+            LinkAccountMessage {
+                user: existing.clone(),
+                account: link(&existing),
+                profile: Some(profile.clone()),
+            },
         )
         .await;
         return Ok((existing, false));
@@ -108,7 +129,10 @@ async fn link_or_create(
         if let Some(id) = &created.id
             && let Err(cleanup) = adapter.delete_user(id).await
         {
-            ctx.config.logger.error(&AuthError::new(ErrorType::AdapterError, format!("could not remove user after failed link: {cleanup}")));
+            ctx.config.logger.error(&AuthError::new(
+                ErrorType::AdapterError,
+                format!("could not remove user after failed link: {cleanup}"),
+            ));
         }
         return Err(adapter_error(err));
     }
@@ -116,7 +140,11 @@ async fn link_or_create(
     Events::emit(
         events.link_account.clone(),
         "linkAccount",
-        LinkAccountMessage { user: created.clone(), account: link(&created), profile: Some(profile.clone()) },
+        LinkAccountMessage {
+            user: created.clone(),
+            account: link(&created),
+            profile: Some(profile.clone()),
+        },
     )
     .await;
     Ok((created, true))
@@ -157,19 +185,32 @@ pub async fn complete(
         })?;
     match decision {
         SignInDecision::Allow => {}
-        SignInDecision::Deny => return Err(AuthError::new(ErrorType::AccessDenied, "AccessDenied")),
+        SignInDecision::Deny => {
+            return Err(AuthError::new(ErrorType::AccessDenied, "AccessDenied"));
+        }
         SignInDecision::Redirect(url) => return Ok(Out::redirect(ctx.redirect(url).await?)),
     }
 
     let profile_value = profile.clone().unwrap_or(Value::Null);
     let is_new_user = match &adapter {
         Some(a) => {
-            let (local, is_new) = link_or_create(ctx, a.as_ref(), &user, &account, &profile_value, allow_email_linking).await?;
+            let (local, is_new) = link_or_create(
+                ctx,
+                a.as_ref(),
+                &user,
+                &account,
+                &profile_value,
+                allow_email_linking,
+            )
+            .await?;
             user = local;
             is_new
         }
         None => {
-            user.id = Some(super::oauth::stable_sub(&account.provider, &account.provider_account_id));
+            user.id = Some(super::oauth::stable_sub(
+                &account.provider,
+                &account.provider_account_id,
+            ));
             false
         }
     };
@@ -187,14 +228,28 @@ pub async fn complete(
                 .as_ref()
                 .map(|g| g())
                 .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-            let user_id = user.id.clone().ok_or_else(|| AuthError::new(ErrorType::AdapterError, "the adapter returned a user without id"))?;
+            let user_id = user.id.clone().ok_or_else(|| {
+                AuthError::new(
+                    ErrorType::AdapterError,
+                    "the adapter returned a user without id",
+                )
+            })?;
             let session = a
-                .create_session(AdapterSession { session_token, user_id, expires })
+                .create_session(AdapterSession {
+                    session_token,
+                    user_id,
+                    expires,
+                })
                 .await
                 .map_err(adapter_error)?;
             let mut cookie = SetCookie::new(&ctx.cookies.session_token, session.session_token);
             cookie.expires = Some(session.expires);
-            ctx.set_cookies.extend(store.clean().into_iter().filter(|c| c.name != ctx.cookies.session_token.name));
+            ctx.set_cookies.extend(
+                store
+                    .clean()
+                    .into_iter()
+                    .filter(|c| c.name != ctx.cookies.session_token.name),
+            );
             ctx.set_cookies.push(cookie);
         }
         _ => {
@@ -210,7 +265,11 @@ pub async fn complete(
                     user: Some(user.clone()),
                     account: Some(account.clone()),
                     profile: profile.clone(),
-                    trigger: Some(if is_new_user { JwtTrigger::SignUp } else { JwtTrigger::SignIn }),
+                    trigger: Some(if is_new_user {
+                        JwtTrigger::SignUp
+                    } else {
+                        JwtTrigger::SignIn
+                    }),
                     is_new_user,
                     session: None,
                 })
@@ -220,15 +279,23 @@ pub async fn complete(
                 None => ctx.set_cookies.extend(store.clean()),
                 Some(token) => {
                     let salt = ctx.cookies.session_token.name.clone();
-                    let encoded = ctx.codec.encode(&token.0, &salt, ctx.config.jwt_max_age())?;
+                    let encoded = ctx
+                        .codec
+                        .encode(&token.0, &salt, ctx.config.jwt_max_age())?;
                     ctx.set_cookies.extend(store.write(&encoded, Some(expires)));
                 }
             }
         }
     }
-    Events::emit(ctx.config.events.sign_in.clone(),
+    Events::emit(
+        ctx.config.events.sign_in.clone(),
         "signIn",
-        SignInMessage { user, account: Some(account), profile, is_new_user },
+        SignInMessage {
+            user,
+            account: Some(account),
+            profile,
+            is_new_user,
+        },
     )
     .await;
     if is_new_user && let Some(page) = &ctx.config.pages.new_user {

@@ -38,7 +38,8 @@ pub use init::Ctx;
 use request::Action;
 pub use response::Out;
 
-type LazyConfig = Arc<dyn Fn(&http::request::Parts) -> BoxFuture<'static, AuthConfig> + Send + Sync>;
+type LazyConfig =
+    Arc<dyn Fn(&http::request::Parts) -> BoxFuture<'static, AuthConfig> + Send + Sync>;
 
 #[derive(Clone)]
 enum ConfigSource {
@@ -58,8 +59,7 @@ impl std::fmt::Debug for AuthHandler {
     }
 }
 
-const CONFIG_ERROR_MESSAGE: &str =
-    "There was a problem with the server configuration. Check the server logs for more information.";
+const CONFIG_ERROR_MESSAGE: &str = "There was a problem with the server configuration. Check the server logs for more information.";
 
 impl AuthHandler {
     /// A handler for a fixed configuration, checked now: a misconfiguration is an error here
@@ -117,15 +117,25 @@ impl AuthHandler {
         let origin = request::request_origin(&config, parts).ok()?;
         let req = request::build(&session_parts, &[], Action::Session, None, origin);
         let mut ctx = Ctx::new(&config, req).await.ok()?;
-        session::read_session(&mut ctx).await.ok().flatten().map(|(s, _)| s)
+        session::read_session(&mut ctx)
+            .await
+            .ok()
+            .flatten()
+            .map(|(s, _)| s)
     }
 }
 
-fn config_error_response(req_get_page: bool, config: &AuthConfig, origin: Option<&str>, err: &AuthError) -> http::Response<Bytes> {
+fn config_error_response(
+    req_get_page: bool,
+    config: &AuthConfig,
+    origin: Option<&str>,
+    err: &AuthError,
+) -> http::Response<Bytes> {
     config.logger.error(err);
     if req_get_page {
         if let (Some(page), Some(origin)) = (&config.pages.error, origin) {
-            return Out::redirect(format!("{origin}{page}?error=Configuration")).into_response(false);
+            return Out::redirect(format!("{origin}{page}?error=Configuration"))
+                .into_response(false);
         }
         return Out::html(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -133,8 +143,11 @@ fn config_error_response(req_get_page: bool, config: &AuthConfig, origin: Option
         )
         .into_response(false);
     }
-    Out::json(StatusCode::INTERNAL_SERVER_ERROR, json!({ "message": CONFIG_ERROR_MESSAGE }))
-        .into_response(false)
+    Out::json(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        json!({ "message": CONFIG_ERROR_MESSAGE }),
+    )
+    .into_response(false)
 }
 
 /// Handles a request with a given configuration.
@@ -144,16 +157,23 @@ pub async fn handle_with(
     body: &[u8],
 ) -> http::Response<Bytes> {
     let base_path = config.resolved_base_path();
-    let (action, provider_id) = match request::parse_route(&parts.method, parts.uri.path(), &base_path) {
-        Ok(route) => route,
-        Err(bad) => {
-            tracing::debug!(target: "auth", reason = bad.0, "bad request");
-            return Out::json(StatusCode::BAD_REQUEST, Value::String("Bad request.".into()))
+    let (action, provider_id) =
+        match request::parse_route(&parts.method, parts.uri.path(), &base_path) {
+            Ok(route) => route,
+            Err(bad) => {
+                tracing::debug!(target: "auth", reason = bad.0, "bad request");
+                return Out::json(
+                    StatusCode::BAD_REQUEST,
+                    Value::String("Bad request.".into()),
+                )
                 .into_response(false);
-        }
-    };
+            }
+        };
     let is_page = parts.method == http::Method::GET
-        && matches!(action, Action::SignIn | Action::SignOut | Action::Error | Action::VerifyRequest)
+        && matches!(
+            action,
+            Action::SignIn | Action::SignOut | Action::Error | Action::VerifyRequest
+        )
         && provider_id.is_none();
     if let Err(err) = config.assert_valid() {
         let origin = request::request_origin(config, parts).ok();
@@ -174,16 +194,26 @@ pub async fn handle_with(
         Err(err) => return config_error_response(is_page, config, Some(&origin), &err),
     };
     match dispatch(&mut ctx).await {
-        Ok(out) => out.with_cookies(std::mem::take(&mut ctx.set_cookies)).into_response(return_redirect),
+        Ok(out) => out
+            .with_cookies(std::mem::take(&mut ctx.set_cookies))
+            .into_response(return_redirect),
         Err(err) => {
             config.logger.error(&err);
             if is_session_post {
                 return Out::json(StatusCode::BAD_REQUEST, Value::Null).into_response(false);
             }
             let page = if err.kind().is_sign_in() {
-                config.pages.sign_in.clone().unwrap_or_else(|| format!("{base_path}/signin"))
+                config
+                    .pages
+                    .sign_in
+                    .clone()
+                    .unwrap_or_else(|| format!("{base_path}/signin"))
             } else {
-                config.pages.error.clone().unwrap_or_else(|| format!("{base_path}/error"))
+                config
+                    .pages
+                    .error
+                    .clone()
+                    .unwrap_or_else(|| format!("{base_path}/error"))
             };
             let url = format!("{origin}{page}?{}", err.client_query());
             Out::redirect(url).into_response(return_redirect)

@@ -5,8 +5,14 @@ use std::sync::Arc;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use oauth2::basic::{BasicErrorResponse, BasicRevocationErrorResponse, BasicTokenIntrospectionResponse, BasicTokenType};
-use oauth2::{AuthType, AuthorizationCode, ClientId, ClientSecret, PkceCodeVerifier, RedirectUrl, RefreshToken, StandardRevocableToken, StandardTokenResponse, TokenUrl};
+use oauth2::basic::{
+    BasicErrorResponse, BasicRevocationErrorResponse, BasicTokenIntrospectionResponse,
+    BasicTokenType,
+};
+use oauth2::{
+    AuthType, AuthorizationCode, ClientId, ClientSecret, PkceCodeVerifier, RedirectUrl,
+    RefreshToken, StandardRevocableToken, StandardTokenResponse, TokenUrl,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
@@ -60,22 +66,51 @@ pub(crate) struct Endpoints {
     pub algorithms: Vec<String>,
 }
 
-pub(crate) async fn endpoints(client: &dyn HttpClient, provider: &OAuthProvider) -> Result<Endpoints, AuthError> {
+pub(crate) async fn endpoints(
+    client: &dyn HttpClient,
+    provider: &OAuthProvider,
+) -> Result<Endpoints, AuthError> {
     let configured = provider.authorization_url.is_some() && provider.token_url.is_some();
-    let metadata = match (&provider.issuer, configured && provider.kind == ProviderKind::OAuth) {
+    let metadata = match (
+        &provider.issuer,
+        configured && provider.kind == ProviderKind::OAuth,
+    ) {
         (Some(issuer), false) => Some(oidc::discover(client, issuer).await?),
         _ => None,
     };
-    let pick = |own: &Option<String>, found: Option<&String>| own.clone().or_else(|| found.cloned());
-    let missing = |what: &str| AuthError::new(ErrorType::InvalidEndpoints, format!("provider `{}` has no {what} endpoint", provider.id));
+    let pick =
+        |own: &Option<String>, found: Option<&String>| own.clone().or_else(|| found.cloned());
+    let missing = |what: &str| {
+        AuthError::new(
+            ErrorType::InvalidEndpoints,
+            format!("provider `{}` has no {what} endpoint", provider.id),
+        )
+    };
     Ok(Endpoints {
         issuer: provider.issuer.clone(),
-        authorization: pick(&provider.authorization_url, metadata.as_ref().and_then(|m| m.authorization_endpoint.as_ref()))
-            .ok_or_else(|| missing("authorization"))?,
-        token: pick(&provider.token_url, metadata.as_ref().and_then(|m| m.token_endpoint.as_ref())).ok_or_else(|| missing("token"))?,
-        userinfo: pick(&provider.userinfo_url, metadata.as_ref().and_then(|m| m.userinfo_endpoint.as_ref())),
-        jwks: pick(&provider.jwks_url, metadata.as_ref().and_then(|m| m.jwks_uri.as_ref())),
-        algorithms: metadata.map(|m| m.id_token_signing_alg_values_supported.clone()).unwrap_or_default(),
+        authorization: pick(
+            &provider.authorization_url,
+            metadata
+                .as_ref()
+                .and_then(|m| m.authorization_endpoint.as_ref()),
+        )
+        .ok_or_else(|| missing("authorization"))?,
+        token: pick(
+            &provider.token_url,
+            metadata.as_ref().and_then(|m| m.token_endpoint.as_ref()),
+        )
+        .ok_or_else(|| missing("token"))?,
+        userinfo: pick(
+            &provider.userinfo_url,
+            metadata.as_ref().and_then(|m| m.userinfo_endpoint.as_ref()),
+        ),
+        jwks: pick(
+            &provider.jwks_url,
+            metadata.as_ref().and_then(|m| m.jwks_uri.as_ref()),
+        ),
+        algorithms: metadata
+            .map(|m| m.id_token_signing_alg_values_supported.clone())
+            .unwrap_or_default(),
     })
 }
 
@@ -91,7 +126,9 @@ fn proxy_url<'p>(ctx: &'p Ctx<'_>, provider: &'p OAuthProvider) -> Option<&'p st
 }
 
 fn origin_of(url: &str) -> Option<String> {
-    url::Url::parse(url).ok().map(|u| u.origin().ascii_serialization())
+    url::Url::parse(url)
+        .ok()
+        .map(|u| u.origin().ascii_serialization())
 }
 
 /// This deployment's callback URL for a provider, and the `redirect_uri` to send (the proxy's
@@ -99,20 +136,28 @@ fn origin_of(url: &str) -> Option<String> {
 fn redirect_uris(ctx: &Ctx<'_>, provider: &OAuthProvider) -> (String, String) {
     let own = format!("{}/{}", ctx.action_url("callback"), provider.id);
     match proxy_url(ctx, provider) {
-        Some(proxy) if origin_of(proxy).as_deref() != Some(ctx.req.origin.as_str()) => {
-            (own, format!("{}/callback/{}", proxy.trim_end_matches('/'), provider.id))
-        }
+        Some(proxy) if origin_of(proxy).as_deref() != Some(ctx.req.origin.as_str()) => (
+            own,
+            format!("{}/callback/{}", proxy.trim_end_matches('/'), provider.id),
+        ),
         _ => (own.clone(), own),
     }
 }
 
-fn check_cookie(ctx: &Ctx<'_>, spec: &CookieSpec, value: &str, provider_id: &str, form_post: bool) -> Result<SetCookie, AuthError> {
+fn check_cookie(
+    ctx: &Ctx<'_>,
+    spec: &CookieSpec,
+    value: &str,
+    provider_id: &str,
+    form_post: bool,
+) -> Result<SetCookie, AuthError> {
     let mut claims = Map::new();
     claims.insert("value".into(), value.into());
     claims.insert("provider".into(), provider_id.into());
     let sealed = ctx.codec.encode(&claims, &spec.name, CHECK_MAX_AGE)?;
     let mut cookie = SetCookie::new(spec, sealed);
-    cookie.expires = Some(OffsetDateTime::now_utc() + time::Duration::seconds(CHECK_MAX_AGE as i64));
+    cookie.expires =
+        Some(OffsetDateTime::now_utc() + time::Duration::seconds(CHECK_MAX_AGE as i64));
     if form_post {
         // The provider POSTs back cross-site: the cookie must be sent on that request.
         cookie.options.same_site = SameSite::None;
@@ -136,12 +181,22 @@ const RESERVED_PARAMS: &[&str] = &[
 pub async fn sign_in(ctx: &mut Ctx<'_>, provider: &OAuthProvider) -> Result<Out, AuthError> {
     let client = client_for(ctx, provider);
     let endpoints = endpoints(client.as_ref(), provider).await?;
-    let client_id = provider
-        .client_id
-        .clone()
-        .ok_or_else(|| AuthError::new(ErrorType::InvalidEndpoints, format!("provider `{}` has no client id: set AUTH_{}_ID", provider.id, crate::env::env_provider_id(&provider.id))))?;
-    let mut url = url::Url::parse(&endpoints.authorization)
-        .map_err(|_| AuthError::new(ErrorType::InvalidEndpoints, "authorization endpoint is not a URL"))?;
+    let client_id = provider.client_id.clone().ok_or_else(|| {
+        AuthError::new(
+            ErrorType::InvalidEndpoints,
+            format!(
+                "provider `{}` has no client id: set AUTH_{}_ID",
+                provider.id,
+                crate::env::env_provider_id(&provider.id)
+            ),
+        )
+    })?;
+    let mut url = url::Url::parse(&endpoints.authorization).map_err(|_| {
+        AuthError::new(
+            ErrorType::InvalidEndpoints,
+            "authorization endpoint is not a URL",
+        )
+    })?;
     let (own_callback, redirect_uri) = redirect_uris(ctx, provider);
     let proxied = own_callback != redirect_uri;
     let mut params: Vec<(String, String)> = url.query_pairs().into_owned().collect();
@@ -169,7 +224,14 @@ pub async fn sign_in(ctx: &mut Ctx<'_>, provider: &OAuthProvider) -> Result<Out,
     }
     let has_scope = params.iter().any(|(k, _)| k == "scope");
     if !has_scope {
-        set(&mut params, "scope", provider.scope.clone().unwrap_or_else(|| "openid profile email".into()));
+        set(
+            &mut params,
+            "scope",
+            provider
+                .scope
+                .clone()
+                .unwrap_or_else(|| "openid profile email".into()),
+        );
     }
     let mut cookies = Vec::new();
     if provider.checks.state || proxied {
@@ -179,19 +241,37 @@ pub async fn sign_in(ctx: &mut Ctx<'_>, provider: &OAuthProvider) -> Result<Out,
             state.insert("origin".into(), own_callback.clone().into());
         }
         let state_value = ctx.codec.encode(&state, STATE_SALT, CHECK_MAX_AGE)?;
-        cookies.push(check_cookie(ctx, &ctx.cookies.state, &state_value, &provider.id, provider.form_post)?);
+        cookies.push(check_cookie(
+            ctx,
+            &ctx.cookies.state,
+            &state_value,
+            &provider.id,
+            provider.form_post,
+        )?);
         set(&mut params, "state", state_value);
     }
     if provider.checks.pkce {
         let verifier = random_b64url();
         let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
-        cookies.push(check_cookie(ctx, &ctx.cookies.pkce_code_verifier, &verifier, &provider.id, false)?);
+        cookies.push(check_cookie(
+            ctx,
+            &ctx.cookies.pkce_code_verifier,
+            &verifier,
+            &provider.id,
+            false,
+        )?);
         set(&mut params, "code_challenge", challenge);
         set(&mut params, "code_challenge_method", "S256".into());
     }
     if provider.checks.nonce {
         let nonce = random_b64url();
-        cookies.push(check_cookie(ctx, &ctx.cookies.nonce, &nonce, &provider.id, provider.form_post)?);
+        cookies.push(check_cookie(
+            ctx,
+            &ctx.cookies.nonce,
+            &nonce,
+            &provider.id,
+            provider.form_post,
+        )?);
         set(&mut params, "nonce", nonce);
     }
     url.query_pairs_mut().clear().extend_pairs(params.iter());
@@ -202,11 +282,25 @@ pub async fn sign_in(ctx: &mut Ctx<'_>, provider: &OAuthProvider) -> Result<Out,
 
 /// Reads and consumes a sealed check cookie; `InvalidCheck` when it is missing, undecryptable or
 /// for another provider.
-fn take_check(ctx: &mut Ctx<'_>, spec: &CookieSpec, provider_id: &str, what: &str) -> Result<String, AuthError> {
-    let invalid = |why: &str| AuthError::new(ErrorType::InvalidCheck, format!("{what} cookie {why}"));
-    let raw = ctx.req.cookie(&spec.name).ok_or_else(|| invalid("is missing"))?.to_owned();
-    ctx.set_cookies.push(SetCookie::delete(&spec.name, &spec.options));
-    let claims = ctx.codec.decode(&raw, &spec.name).map_err(|_| invalid("could not be decrypted"))?;
+fn take_check(
+    ctx: &mut Ctx<'_>,
+    spec: &CookieSpec,
+    provider_id: &str,
+    what: &str,
+) -> Result<String, AuthError> {
+    let invalid =
+        |why: &str| AuthError::new(ErrorType::InvalidCheck, format!("{what} cookie {why}"));
+    let raw = ctx
+        .req
+        .cookie(&spec.name)
+        .ok_or_else(|| invalid("is missing"))?
+        .to_owned();
+    ctx.set_cookies
+        .push(SetCookie::delete(&spec.name, &spec.options));
+    let claims = ctx
+        .codec
+        .decode(&raw, &spec.name)
+        .map_err(|_| invalid("could not be decrypted"))?;
     if claims.get("provider").and_then(Value::as_str) != Some(provider_id) {
         return Err(invalid("belongs to another provider"));
     }
@@ -229,7 +323,11 @@ pub struct OAuthResult {
 
 /// The callback's parameters: the query, or the POST body for form_post providers.
 fn callback_params(ctx: &Ctx<'_>, provider: &OAuthProvider) -> Map<String, Value> {
-    if ctx.req.is_post && provider.form_post { ctx.req.body.clone() } else { ctx.req.query.clone() }
+    if ctx.req.is_post && provider.form_post {
+        ctx.req.body.clone()
+    } else {
+        ctx.req.query.clone()
+    }
 }
 
 /// When this deployment is the redirect proxy and the state names another origin, the redirect
@@ -247,44 +345,73 @@ pub fn proxy_hop(ctx: &Ctx<'_>, provider: &OAuthProvider) -> Option<Out> {
         return None;
     }
     let query = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(params.iter().filter_map(|(k, v)| v.as_str().map(|v| (k.as_str(), v))))
+        .extend_pairs(
+            params
+                .iter()
+                .filter_map(|(k, v)| v.as_str().map(|v| (k.as_str(), v))),
+        )
         .finish();
     Some(Out::redirect(format!("{target}?{query}")))
 }
 
 /// Runs the callback up to the profile.
-pub async fn callback(ctx: &mut Ctx<'_>, provider: &OAuthProvider) -> Result<OAuthResult, AuthError> {
+pub async fn callback(
+    ctx: &mut Ctx<'_>,
+    provider: &OAuthProvider,
+) -> Result<OAuthResult, AuthError> {
     let params = callback_params(ctx, provider);
     let param = |k: &str| params.get(k).and_then(Value::as_str).map(str::to_owned);
     let client = client_for(ctx, provider);
     let endpoints = endpoints(client.as_ref(), provider).await?;
     let (_, redirect_uri) = redirect_uris(ctx, provider);
-    let proxied = proxy_url(ctx, provider).is_some() && redirect_uri != format!("{}/{}", ctx.action_url("callback"), provider.id);
+    let proxied = proxy_url(ctx, provider).is_some()
+        && redirect_uri != format!("{}/{}", ctx.action_url("callback"), provider.id);
 
     if provider.checks.state || proxied {
         let expected = take_check(ctx, &ctx.cookies.state.clone(), &provider.id, "state")?;
-        let got = param("state").ok_or_else(|| AuthError::new(ErrorType::InvalidCheck, "state parameter is missing"))?;
+        let got = param("state")
+            .ok_or_else(|| AuthError::new(ErrorType::InvalidCheck, "state parameter is missing"))?;
         if !bool::from(expected.as_bytes().ct_eq(got.as_bytes())) {
-            return Err(AuthError::new(ErrorType::InvalidCheck, "state parameter does not match"));
+            return Err(AuthError::new(
+                ErrorType::InvalidCheck,
+                "state parameter does not match",
+            ));
         }
     }
     if let (Some(iss), Some(expected)) = (param("iss"), endpoints.issuer.as_deref())
         && iss.trim_end_matches('/') != expected.trim_end_matches('/')
     {
-        return Err(AuthError::new(ErrorType::CallbackRouteError, "iss parameter is another issuer"));
+        return Err(AuthError::new(
+            ErrorType::CallbackRouteError,
+            "iss parameter is another issuer",
+        ));
     }
     if let Some(error) = param("error") {
         let description = param("error_description").unwrap_or_default();
-        return Err(AuthError::new(ErrorType::OAuthCallbackError, format!("{error}: {description}")));
+        return Err(AuthError::new(
+            ErrorType::OAuthCallbackError,
+            format!("{error}: {description}"),
+        ));
     }
-    let code = param("code").ok_or_else(|| AuthError::new(ErrorType::CallbackRouteError, "the callback has no code"))?;
+    let code = param("code")
+        .ok_or_else(|| AuthError::new(ErrorType::CallbackRouteError, "the callback has no code"))?;
     let verifier = if provider.checks.pkce {
-        Some(take_check(ctx, &ctx.cookies.pkce_code_verifier.clone(), &provider.id, "PKCE")?)
+        Some(take_check(
+            ctx,
+            &ctx.cookies.pkce_code_verifier.clone(),
+            &provider.id,
+            "PKCE",
+        )?)
     } else {
         None
     };
     let nonce = if provider.checks.nonce {
-        Some(take_check(ctx, &ctx.cookies.nonce.clone(), &provider.id, "nonce")?)
+        Some(take_check(
+            ctx,
+            &ctx.cookies.nonce.clone(),
+            &provider.id,
+            "nonce",
+        )?)
     } else {
         None
     };
@@ -301,14 +428,19 @@ pub async fn callback(ctx: &mut Ctx<'_>, provider: &OAuthProvider) -> Result<OAu
     let client_id = provider.client_id.clone().unwrap_or_default();
     let mut profile = Value::Null;
     if provider.kind == ProviderKind::Oidc {
-        let id_token = tokens
-            .get_str("id_token")
-            .ok_or_else(|| AuthError::new(ErrorType::CallbackRouteError, "the token response has no id_token"))?;
+        let id_token = tokens.get_str("id_token").ok_or_else(|| {
+            AuthError::new(
+                ErrorType::CallbackRouteError,
+                "the token response has no id_token",
+            )
+        })?;
         let issuer = endpoints.issuer.clone().unwrap_or_default();
-        let jwks = endpoints
-            .jwks
-            .clone()
-            .ok_or_else(|| AuthError::new(ErrorType::InvalidEndpoints, "no jwks_uri to verify the ID token"))?;
+        let jwks = endpoints.jwks.clone().ok_or_else(|| {
+            AuthError::new(
+                ErrorType::InvalidEndpoints,
+                "no jwks_uri to verify the ID token",
+            )
+        })?;
         let claims = oidc::validate_id_token(
             client.as_ref(),
             id_token,
@@ -328,22 +460,36 @@ pub async fn callback(ctx: &mut Ctx<'_>, provider: &OAuthProvider) -> Result<OAu
             .userinfo
             .clone()
             .ok_or_else(|| AuthError::new(ErrorType::InvalidEndpoints, "no userinfo endpoint"))?;
-        let access_token = tokens.get_str("access_token").unwrap_or_default().to_owned();
+        let access_token = tokens
+            .get_str("access_token")
+            .unwrap_or_default()
+            .to_owned();
         let info = oidc::get_json(client.as_ref(), &userinfo_url, Some(&access_token)).await?;
         if let (Some(sub), Some(info_sub)) = (profile.get("sub"), info.get("sub"))
             && sub != info_sub
         {
-            return Err(AuthError::new(ErrorType::CallbackRouteError, "userinfo sub differs from the ID token"));
+            return Err(AuthError::new(
+                ErrorType::CallbackRouteError,
+                "userinfo sub differs from the ID token",
+            ));
         }
         profile = info;
         if provider.has_quirk("github-emails") && profile.get("email").is_none_or(Value::is_null) {
-            let emails = oidc::get_json(client.as_ref(), &format!("{userinfo_url}/emails"), Some(&access_token)).await?;
+            let emails = oidc::get_json(
+                client.as_ref(),
+                &format!("{userinfo_url}/emails"),
+                Some(&access_token),
+            )
+            .await?;
             if let Some(list) = emails.as_array() {
                 let chosen = list
                     .iter()
                     .find(|e| e.get("primary").and_then(Value::as_bool) == Some(true))
                     .or_else(|| list.first());
-                if let (Some(email), Some(obj)) = (chosen.and_then(|e| e.get("email")).cloned(), profile.as_object_mut()) {
+                if let (Some(email), Some(obj)) = (
+                    chosen.and_then(|e| e.get("email")).cloned(),
+                    profile.as_object_mut(),
+                ) {
                     obj.insert("email".into(), email);
                 }
             }
@@ -357,31 +503,50 @@ pub async fn callback(ctx: &mut Ctx<'_>, provider: &OAuthProvider) -> Result<OAu
         obj.insert("user".into(), parsed);
     }
     if !profile.is_object() {
-        return Err(AuthError::new(ErrorType::OAuthProfileParseError, "the profile is not a JSON object"));
+        return Err(AuthError::new(
+            ErrorType::OAuthProfileParseError,
+            "the profile is not a JSON object",
+        ));
     }
     let mut user = match &provider.profile {
-        Some(map) => map(&profile, &tokens).map_err(|e| AuthError::new(ErrorType::OAuthProfileParseError, e.to_string()))?,
+        Some(map) => map(&profile, &tokens)
+            .map_err(|e| AuthError::new(ErrorType::OAuthProfileParseError, e.to_string()))?,
         None => default_profile(&profile),
     };
-    let provider_account_id = user
-        .id
-        .clone()
-        .ok_or_else(|| AuthError::new(ErrorType::OAuthProfileParseError, "the profile has no id or sub"))?;
+    let provider_account_id = user.id.clone().ok_or_else(|| {
+        AuthError::new(
+            ErrorType::OAuthProfileParseError,
+            "the profile has no id or sub",
+        )
+    })?;
     user.email = user.email.map(|e| e.to_lowercase());
     let account = account_from_tokens(provider, &tokens, provider_account_id);
-    Ok(OAuthResult { user, account, profile })
+    Ok(OAuthResult {
+        user,
+        account,
+        profile,
+    })
 }
 
-fn account_from_tokens(provider: &OAuthProvider, tokens: &TokenSet, provider_account_id: String) -> Account {
+fn account_from_tokens(
+    provider: &OAuthProvider,
+    tokens: &TokenSet,
+    provider_account_id: String,
+) -> Account {
     let mut raw = tokens.raw.clone();
-    let take = |raw: &mut Map<String, Value>, k: &str| raw.remove(k).and_then(|v| v.as_str().map(str::to_owned));
+    let take = |raw: &mut Map<String, Value>, k: &str| {
+        raw.remove(k).and_then(|v| v.as_str().map(str::to_owned))
+    };
     let access_token = take(&mut raw, "access_token");
     let refresh_token = take(&mut raw, "refresh_token");
     let id_token = take(&mut raw, "id_token");
     let scope = take(&mut raw, "scope");
     let token_type = take(&mut raw, "token_type").map(|t| t.to_lowercase());
     let session_state = take(&mut raw, "session_state");
-    let expires_at = raw.remove("expires_in").and_then(|v| v.as_i64()).map(|s| now_unix() + s);
+    let expires_at = raw
+        .remove("expires_in")
+        .and_then(|v| v.as_i64())
+        .map(|s| now_unix() + s);
     Account {
         provider: provider.id.clone(),
         kind: provider.kind.as_str().to_owned(),
@@ -412,7 +577,10 @@ impl<'c> oauth2::AsyncHttpClient<'c> for OAuthHttp {
 }
 
 fn oauth_error(err: impl std::fmt::Display) -> AuthError {
-    AuthError::new(ErrorType::CallbackRouteError, format!("token endpoint: {err}"))
+    AuthError::new(
+        ErrorType::CallbackRouteError,
+        format!("token endpoint: {err}"),
+    )
 }
 
 /// What the token endpoint needs to know about the client, owned so no borrow of the provider is
@@ -428,35 +596,39 @@ impl ClientSettings {
     fn of(provider: &OAuthProvider) -> Self {
         Self {
             client_id: provider.client_id.clone().unwrap_or_default(),
-            client_secret: provider.client_secret.as_ref().map(|s| s.expose().to_owned()),
+            client_secret: provider
+                .client_secret
+                .as_ref()
+                .map(|s| s.expose().to_owned()),
             method: provider.token_auth_method,
         }
     }
 }
 
-fn oauth_client(
-    settings: ClientSettings,
-    token_url: &str,
-) -> Result<
-    oauth2::Client<
-        BasicErrorResponse,
-        TokenResponse,
-        BasicTokenIntrospectionResponse,
-        StandardRevocableToken,
-        BasicRevocationErrorResponse,
-        oauth2::EndpointNotSet,
-        oauth2::EndpointNotSet,
-        oauth2::EndpointNotSet,
-        oauth2::EndpointNotSet,
-        oauth2::EndpointSet,
-    >,
-    AuthError,
-> {
-    let token_url = TokenUrl::new(token_url.to_owned()).map_err(|_| AuthError::new(ErrorType::InvalidEndpoints, "token endpoint is not a URL"))?;
-    let mut client = oauth2::Client::new(ClientId::new(settings.client_id)).set_token_uri(token_url);
+/// An `oauth2` client with only the token endpoint set.
+type TokenClient = oauth2::Client<
+    BasicErrorResponse,
+    TokenResponse,
+    BasicTokenIntrospectionResponse,
+    StandardRevocableToken,
+    BasicRevocationErrorResponse,
+    oauth2::EndpointNotSet,
+    oauth2::EndpointNotSet,
+    oauth2::EndpointNotSet,
+    oauth2::EndpointNotSet,
+    oauth2::EndpointSet,
+>;
+
+fn oauth_client(settings: ClientSettings, token_url: &str) -> Result<TokenClient, AuthError> {
+    let token_url = TokenUrl::new(token_url.to_owned())
+        .map_err(|_| AuthError::new(ErrorType::InvalidEndpoints, "token endpoint is not a URL"))?;
+    let mut client =
+        oauth2::Client::new(ClientId::new(settings.client_id)).set_token_uri(token_url);
     match settings.method {
         TokenAuthMethod::ClientSecretBasic => client = client.set_auth_type(AuthType::BasicAuth),
-        TokenAuthMethod::ClientSecretPost | TokenAuthMethod::None => client = client.set_auth_type(AuthType::RequestBody),
+        TokenAuthMethod::ClientSecretPost | TokenAuthMethod::None => {
+            client = client.set_auth_type(AuthType::RequestBody)
+        }
     }
     if settings.method != TokenAuthMethod::None
         && let Some(secret) = settings.client_secret
@@ -487,19 +659,30 @@ async fn exchange_code(
     if let Some(v) = verifier {
         request = request.set_pkce_verifier(PkceCodeVerifier::new(v));
     }
-    let response = request.request_async(&OAuthHttp(http)).await.map_err(oauth_error)?;
+    let response = request
+        .request_async(&OAuthHttp(http))
+        .await
+        .map_err(oauth_error)?;
     token_set(&response)
 }
 
 /// Exchanges a refresh token; the new token set.
-pub async fn refresh(http: Arc<dyn HttpClient>, provider: &OAuthProvider, refresh_token: &str) -> Result<Account, AuthError> {
+pub async fn refresh(
+    http: Arc<dyn HttpClient>,
+    provider: &OAuthProvider,
+    refresh_token: &str,
+) -> Result<Account, AuthError> {
     let settings = ClientSettings::of(provider);
     let endpoints = endpoints(http.as_ref(), provider).await?;
     let client = oauth_client(settings, &endpoints.token)?;
     let token = RefreshToken::new(refresh_token.to_owned());
-    let response = client.exchange_refresh_token(&token).request_async(&OAuthHttp(http)).await.map_err(|e| {
-        AuthError::new(ErrorType::RefreshTokenError, format!("refresh failed: {e}"))
-    })?;
+    let response = client
+        .exchange_refresh_token(&token)
+        .request_async(&OAuthHttp(http))
+        .await
+        .map_err(|e| {
+            AuthError::new(ErrorType::RefreshTokenError, format!("refresh failed: {e}"))
+        })?;
     let tokens = token_set(&response)?;
     Ok(account_from_tokens(provider, &tokens, String::new()))
 }

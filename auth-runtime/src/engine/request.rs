@@ -192,7 +192,10 @@ pub fn parse_body(headers: &HeaderMap, body: &[u8]) -> Map<String, Value> {
 
 /// The site origin for this request: the configured URL's origin when set; else the forwarded or
 /// `Host` header (the host is trusted, or the configuration would have failed).
-pub fn request_origin(config: &AuthConfig, parts: &http::request::Parts) -> Result<String, AuthError> {
+pub fn request_origin(
+    config: &AuthConfig,
+    parts: &http::request::Parts,
+) -> Result<String, AuthError> {
     if let Some(url) = &config.url {
         let parsed = url::Url::parse(url).map_err(|_| {
             AuthError::new(ErrorType::InvalidCallbackUrl, "AUTH_URL is not a valid URL")
@@ -210,15 +213,23 @@ pub fn request_origin(config: &AuthConfig, parts: &http::request::Parts) -> Resu
     let host = header("x-forwarded-host")
         .or_else(|| header("host"))
         .or_else(|| parts.uri.authority().map(|a| a.to_string()))
-        .ok_or_else(|| AuthError::new(ErrorType::UntrustedHost, "the request has no Host header"))?;
+        .ok_or_else(|| {
+            AuthError::new(ErrorType::UntrustedHost, "the request has no Host header")
+        })?;
     let proto = header("x-forwarded-proto")
         .or_else(|| parts.uri.scheme_str().map(str::to_owned))
         .unwrap_or_else(|| "http".to_owned());
     if proto != "http" && proto != "https" {
-        return Err(AuthError::new(ErrorType::UntrustedHost, "unsupported forwarded protocol"));
+        return Err(AuthError::new(
+            ErrorType::UntrustedHost,
+            "unsupported forwarded protocol",
+        ));
     }
     if host.contains(['/', '\\', '@', '?', '#', ' ']) {
-        return Err(AuthError::new(ErrorType::UntrustedHost, "the Host header is not a host"));
+        return Err(AuthError::new(
+            ErrorType::UntrustedHost,
+            "the Host header is not a host",
+        ));
     }
     let parsed = url::Url::parse(&format!("{proto}://{host}"))
         .map_err(|_| AuthError::new(ErrorType::UntrustedHost, "the Host header is not a host"))?;
@@ -241,7 +252,11 @@ pub fn build(
         provider_id,
         query: parse_pairs(raw_query.as_bytes()),
         raw_query,
-        body: if is_post { parse_body(&parts.headers, body) } else { Map::new() },
+        body: if is_post {
+            parse_body(&parts.headers, body)
+        } else {
+            Map::new()
+        },
         cookies: parse_cookie_header(
             parts
                 .headers
@@ -262,7 +277,10 @@ mod tests {
     #[test]
     fn routes_parse_like_authjs() {
         let get = Method::GET;
-        assert_eq!(parse_route(&get, "/auth/session", "/auth"), Ok((Action::Session, None)));
+        assert_eq!(
+            parse_route(&get, "/auth/session", "/auth"),
+            Ok((Action::Session, None))
+        );
         assert_eq!(
             parse_route(&get, "/auth/signin/github/", "/auth"),
             Ok((Action::SignIn, Some("github".into())))

@@ -108,7 +108,10 @@ impl Out {
                 headers.insert(header::LOCATION, v);
             }
             if self.no_cache {
-                headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache, no-store"));
+                headers.insert(
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("private, no-cache, no-store"),
+                );
                 headers.insert(header::EXPIRES, HeaderValue::from_static("0"));
                 headers.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
             }
@@ -119,16 +122,24 @@ impl Out {
             }
             match &body {
                 Body::Json(_) => {
-                    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                    headers.insert(
+                        header::CONTENT_TYPE,
+                        HeaderValue::from_static("application/json"),
+                    );
                 }
                 Body::Html(_) => {
-                    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+                    headers.insert(
+                        header::CONTENT_TYPE,
+                        HeaderValue::from_static("text/html; charset=utf-8"),
+                    );
                 }
                 Body::Empty => {}
             }
         }
         let bytes = match body {
-            Body::Json(v) => Bytes::from(serde_json::to_vec(&v).unwrap_or_else(|_| b"null".to_vec())),
+            Body::Json(v) => {
+                Bytes::from(serde_json::to_vec(&v).unwrap_or_else(|_| b"null".to_vec()))
+            }
             Body::Html(h) => Bytes::from(h),
             Body::Empty => Bytes::new(),
         };

@@ -5,7 +5,7 @@ use serde_json::Value;
 use time::{Duration, OffsetDateTime};
 
 use super::{Ctx, Out, user_error};
-use crate::callbacks::{JwtParams, JwtTrigger, SessionMessage, SessionParams, Events};
+use crate::callbacks::{Events, JwtParams, JwtTrigger, SessionMessage, SessionParams};
 use crate::config::SessionStrategy;
 use crate::cookies::{SessionStore, SetCookie};
 use crate::error::{AuthError, ErrorType};
@@ -36,7 +36,11 @@ pub async fn session(ctx: &mut Ctx<'_>) -> Result<Out, AuthError> {
     if is_update {
         ctx.require_csrf()?;
     }
-    let update_data = if is_update { ctx.req.body.get("data").cloned() } else { None };
+    let update_data = if is_update {
+        ctx.req.body.get("data").cloned()
+    } else {
+        None
+    };
     let store = SessionStore::new(&ctx.cookies.session_token, &ctx.req.cookies);
     let body = match ctx.config.resolved_strategy() {
         SessionStrategy::Jwt => jwt_session(ctx, &store, is_update, update_data).await?,
@@ -105,15 +109,26 @@ pub(crate) async fn read_session(ctx: &mut Ctx<'_>) -> Result<Option<(Session, J
 /// Built-in refresh-token rotation: when the token belongs to a provider with
 /// `refresh_access_token` on and its access token has expired, exchange the refresh token and
 /// store the new set; when that fails, mark the token with `error: "RefreshTokenError"`.
-async fn rotate_access_token(ctx: &Ctx<'_>, mut claims: serde_json::Map<String, Value>) -> serde_json::Map<String, Value> {
-    let Some(provider_id) = claims.get("provider").and_then(Value::as_str).map(str::to_owned) else {
+async fn rotate_access_token(
+    ctx: &Ctx<'_>,
+    mut claims: serde_json::Map<String, Value>,
+) -> serde_json::Map<String, Value> {
+    let Some(provider_id) = claims
+        .get("provider")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+    else {
         return claims;
     };
     let provider = ctx.config.providers.iter().find_map(|p| match p {
-        crate::providers::Provider::OAuth(o) if o.id == provider_id && o.refresh_access_token => Some(o.clone()),
+        crate::providers::Provider::OAuth(o) if o.id == provider_id && o.refresh_access_token => {
+            Some(o.clone())
+        }
         _ => None,
     });
-    let Some(provider) = provider else { return claims };
+    let Some(provider) = provider else {
+        return claims;
+    };
     let expired = claims
         .get("expires_at")
         .and_then(Value::as_i64)
@@ -121,7 +136,11 @@ async fn rotate_access_token(ctx: &Ctx<'_>, mut claims: serde_json::Map<String, 
     if !expired {
         return claims;
     }
-    let Some(refresh_token) = claims.get("refresh_token").and_then(Value::as_str).map(str::to_owned) else {
+    let Some(refresh_token) = claims
+        .get("refresh_token")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+    else {
         claims.insert("error".into(), "RefreshTokenError".into());
         return claims;
     };
@@ -143,7 +162,11 @@ async fn rotate_access_token(ctx: &Ctx<'_>, mut claims: serde_json::Map<String, 
     claims
 }
 
-async fn run_jwt(ctx: &Ctx<'_>, token: Jwt, update: Option<Value>) -> Result<Option<Jwt>, AuthError> {
+async fn run_jwt(
+    ctx: &Ctx<'_>,
+    token: Jwt,
+    update: Option<Value>,
+) -> Result<Option<Jwt>, AuthError> {
     ctx.config
         .callbacks
         .run_jwt(JwtParams {
@@ -211,7 +234,11 @@ async fn jwt_session(
             return Ok(Value::Null);
         }
     };
-    let update = if is_update { Some(update_data.unwrap_or(Value::Null)) } else { None };
+    let update = if is_update {
+        Some(update_data.unwrap_or(Value::Null))
+    } else {
+        None
+    };
     let claims = rotate_access_token(ctx, claims).await;
     let Some(token) = run_jwt(ctx, Jwt(claims), update).await? else {
         ctx.set_cookies.extend(store.clean());
@@ -221,11 +248,14 @@ async fn jwt_session(
     let expires = now + seconds(ctx.config.session.max_age);
     let trigger = is_update.then_some(JwtTrigger::Update);
     let session = run_session_callback(ctx, token.clone(), expires, trigger).await?;
-    let encoded = ctx.codec.encode(&token.0, &salt, ctx.config.jwt_max_age())?;
+    let encoded = ctx
+        .codec
+        .encode(&token.0, &salt, ctx.config.jwt_max_age())?;
     ctx.set_cookies.extend(store.write(&encoded, Some(expires)));
     let body = serde_json::to_value(&session)
         .map_err(|e| AuthError::new(ErrorType::JWTSessionError, e.to_string()))?;
-    Events::emit(ctx.config.events.session.clone(),
+    Events::emit(
+        ctx.config.events.session.clone(),
         "session",
         SessionMessage {
             session,
@@ -246,15 +276,19 @@ async fn database_session(
         return Ok(Value::Null);
     };
     let Some(adapter) = ctx.config.adapter.clone() else {
-        return Err(AuthError::new(ErrorType::MissingAdapter, "Database session requires an adapter"));
+        return Err(AuthError::new(
+            ErrorType::MissingAdapter,
+            "Database session requires an adapter",
+        ));
     };
     let found = match adapter.get_session_and_user(&session_token).await {
         Ok(found) => found,
         Err(err) => {
             // Auth.js logs SessionTokenError and keeps the cookie: the database may be back soon.
-            ctx.config
-                .logger
-                .error(&AuthError::new(ErrorType::SessionTokenError, err.to_string()));
+            ctx.config.logger.error(&AuthError::new(
+                ErrorType::SessionTokenError,
+                err.to_string(),
+            ));
             return Ok(Value::Null);
         }
     };
@@ -265,7 +299,9 @@ async fn database_session(
     };
     if db_session.expires < now {
         if let Err(err) = adapter.delete_session(&session_token).await {
-            ctx.config.logger.error(&AuthError::new(ErrorType::AdapterError, err.to_string()));
+            ctx.config
+                .logger
+                .error(&AuthError::new(ErrorType::AdapterError, err.to_string()));
         }
         ctx.set_cookies.extend(store.clean());
         return Ok(Value::Null);
@@ -278,7 +314,10 @@ async fn database_session(
     if due <= now {
         match adapter.update_session(&session_token, new_expires).await {
             Ok(_) => expires = new_expires,
-            Err(err) => ctx.config.logger.error(&AuthError::new(ErrorType::AdapterError, err.to_string())),
+            Err(err) => ctx
+                .config
+                .logger
+                .error(&AuthError::new(ErrorType::AdapterError, err.to_string())),
         }
     }
     let default = Session {
@@ -308,6 +347,14 @@ async fn database_session(
     ctx.set_cookies.push(cookie);
     let body = serde_json::to_value(&session)
         .map_err(|e| AuthError::new(ErrorType::SessionTokenError, e.to_string()))?;
-    Events::emit(ctx.config.events.session.clone(), "session", SessionMessage { session, token: None }).await;
+    Events::emit(
+        ctx.config.events.session.clone(),
+        "session",
+        SessionMessage {
+            session,
+            token: None,
+        },
+    )
+    .await;
     Ok(body)
 }

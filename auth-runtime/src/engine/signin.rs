@@ -33,7 +33,13 @@ pub fn page(ctx: &mut Ctx<'_>) -> Out {
 /// `POST /signin/:provider`.
 pub async fn sign_in(ctx: &mut Ctx<'_>, provider_id: &str) -> Result<Out, AuthError> {
     // Cloned so no borrow of the configuration lives across an await.
-    let Some(provider) = ctx.config.providers.iter().find(|p| p.id() == provider_id).cloned() else {
+    let Some(provider) = ctx
+        .config
+        .providers
+        .iter()
+        .find(|p| p.id() == provider_id)
+        .cloned()
+    else {
         return Err(AuthError::new(
             ErrorType::InvalidProvider,
             format!("no provider with id `{provider_id}`"),

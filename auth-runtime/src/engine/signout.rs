@@ -33,7 +33,12 @@ pub async fn sign_out(ctx: &mut Ctx<'_>) -> Result<Out, AuthError> {
                     .decode(value, &ctx.cookies.session_token.name)
                     .ok()
                     .map(Jwt);
-                Events::emit(ctx.config.events.sign_out.clone(), "signOut", SignOutMessage::Token(token)).await;
+                Events::emit(
+                    ctx.config.events.sign_out.clone(),
+                    "signOut",
+                    SignOutMessage::Token(token),
+                )
+                .await;
             }
             SessionStrategy::Database => {
                 if let Some(adapter) = &ctx.config.adapter
@@ -43,7 +48,8 @@ pub async fn sign_out(ctx: &mut Ctx<'_>) -> Result<Out, AuthError> {
                         .logger
                         .error(&AuthError::new(ErrorType::SignOutError, err.to_string()));
                 }
-                Events::emit(ctx.config.events.sign_out.clone(),
+                Events::emit(
+                    ctx.config.events.sign_out.clone(),
                     "signOut",
                     SignOutMessage::Session(Some(value.to_owned())),
                 )

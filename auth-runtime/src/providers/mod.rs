@@ -6,7 +6,9 @@ mod oauth;
 pub mod oidc;
 
 pub use credentials::{Authorize, AuthorizeRequest, CredentialField, CredentialsProvider};
-pub use oauth::{Checks, OAuthProvider, ProfileFn, ProviderStyle, TokenAuthMethod, TokenSet, default_profile};
+pub use oauth::{
+    Checks, OAuthProvider, ProfileFn, ProviderStyle, TokenAuthMethod, TokenSet, default_profile,
+};
 
 use serde::Serialize;
 
@@ -42,6 +44,8 @@ impl ProviderKind {
 /// A configured provider.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
+// A configuration holds a handful of providers; boxing would only add indirection.
+#[allow(clippy::large_enum_variant)]
 pub enum Provider {
     /// Username/password or any other form checked by user code.
     Credentials(CredentialsProvider),
