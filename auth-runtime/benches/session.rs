@@ -41,10 +41,17 @@ fn bench(c: &mut Criterion) {
         b.iter(|| codec.decode(black_box(&token), SALT).expect("decode"))
     });
     group.bench_function("encode", |b| {
-        b.iter(|| codec.encode(black_box(&claims), SALT, 2_592_000).expect("encode"))
+        b.iter(|| {
+            codec
+                .encode(black_box(&claims), SALT, 2_592_000)
+                .expect("encode")
+        })
     });
     group.bench_function("floor_decrypt", |b| {
-        b.iter(|| aes_cbc_hmac_sha512_decrypt(&key, &iv, black_box(&aad), black_box(&ciphertext), &tag).expect("tag"))
+        b.iter(|| {
+            aes_cbc_hmac_sha512_decrypt(&key, &iv, black_box(&aad), black_box(&ciphertext), &tag)
+                .expect("tag")
+        })
     });
     group.bench_function("floor_encrypt", |b| {
         b.iter(|| aes_cbc_hmac_sha512_encrypt(&key, &iv, black_box(&aad), black_box(&plaintext)))

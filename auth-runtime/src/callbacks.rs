@@ -233,14 +233,20 @@ impl Callbacks {
     }
 
     /// Runs the `authorized` callback (default: allow when signed in).
-    pub async fn run_authorized(&self, params: AuthorizedParams) -> Result<AuthorizedDecision, BoxError> {
+    pub async fn run_authorized(
+        &self,
+        params: AuthorizedParams,
+    ) -> Result<AuthorizedDecision, BoxError> {
         match &self.authorized {
             Some(f) => f(params).await,
             None => Ok(AuthorizedDecision::from(params.auth.is_some())),
         }
     }
 
-    pub(crate) async fn run_sign_in(&self, params: SignInParams) -> Result<SignInDecision, BoxError> {
+    pub(crate) async fn run_sign_in(
+        &self,
+        params: SignInParams,
+    ) -> Result<SignInDecision, BoxError> {
         match &self.sign_in {
             Some(f) => f(params).await,
             None => Ok(SignInDecision::Allow),
@@ -401,7 +407,10 @@ mod tests {
     #[test]
     fn default_redirect_keeps_same_origin_only() {
         let base = "http://localhost:3000";
-        assert_eq!(default_redirect("/x?y=1", base).unwrap(), "http://localhost:3000/x?y=1");
+        assert_eq!(
+            default_redirect("/x?y=1", base).unwrap(),
+            "http://localhost:3000/x?y=1"
+        );
         assert_eq!(
             default_redirect("http://localhost:3000/a", base).unwrap(),
             "http://localhost:3000/a"

@@ -254,7 +254,10 @@ impl AuthConfig {
     /// and each OAuth provider's client id, secret and issuer.
     pub fn apply_env(&mut self, env: &dyn Fn(&str) -> Option<String>) {
         if self.secret.is_empty() {
-            self.secret = env::secrets_from_env(env).into_iter().map(Secret::new).collect();
+            self.secret = env::secrets_from_env(env)
+                .into_iter()
+                .map(Secret::new)
+                .collect();
         }
         if self.secret.is_empty() && !env::is_production(env) {
             // Development only: a fresh secret per process, so sessions end at every restart.
@@ -388,7 +391,10 @@ impl AuthConfig {
             ));
         }
         if self.secret.iter().any(|s| s.expose().is_empty()) {
-            return Err(AuthError::new(ErrorType::MissingSecret, "a configured secret is empty"));
+            return Err(AuthError::new(
+                ErrorType::MissingSecret,
+                "a configured secret is empty",
+            ));
         }
         let base_path = self.base_path.as_deref().unwrap_or("/auth");
         if base_path.contains(['?', '#', ' ']) || base_path.contains("//") {
@@ -418,7 +424,10 @@ impl AuthConfig {
                     if !p.has_authorize() {
                         return Err(AuthError::new(
                             ErrorType::MissingAuthorize,
-                            format!("credentials provider `{}` needs an authorize callback", p.id),
+                            format!(
+                                "credentials provider `{}` needs an authorize callback",
+                                p.id
+                            ),
                         ));
                     }
                 }
@@ -431,7 +440,10 @@ impl AuthConfig {
                 "the credentials provider cannot be the only provider with database sessions",
             ));
         }
-        let has_email = self.providers.iter().any(|p| p.kind() == ProviderKind::Email);
+        let has_email = self
+            .providers
+            .iter()
+            .any(|p| p.kind() == ProviderKind::Email);
         if (has_email || database) && self.adapter.is_none() {
             return Err(AuthError::new(
                 ErrorType::MissingAdapter,
@@ -458,7 +470,10 @@ mod tests {
 
     #[test]
     fn missing_secret_is_reported() {
-        let err = AuthConfig::new().trust_host(true).assert_valid().unwrap_err();
+        let err = AuthConfig::new()
+            .trust_host(true)
+            .assert_valid()
+            .unwrap_err();
         assert_eq!(err.error_type(), ErrorType::MissingSecret);
     }
 
@@ -470,7 +485,10 @@ mod tests {
         assert_eq!(dev.secret.len(), 1);
         let mut prod = AuthConfig::new().trust_host(true);
         prod.apply_env(&|k| (k == "AUTH_ENV").then(|| "production".to_owned()));
-        assert_eq!(prod.assert_valid().unwrap_err().error_type(), ErrorType::MissingSecret);
+        assert_eq!(
+            prod.assert_valid().unwrap_err().error_type(),
+            ErrorType::MissingSecret
+        );
     }
 
     #[test]
@@ -491,9 +509,11 @@ mod tests {
 
     #[test]
     fn oauth_provider_needs_endpoints_and_reads_env() {
-        let mut config = AuthConfig::new()
-            .secret("s")
-            .provider(OAuthProvider::new("keycloak", "Keycloak", ProviderKind::Oidc));
+        let mut config = AuthConfig::new().secret("s").provider(OAuthProvider::new(
+            "keycloak",
+            "Keycloak",
+            ProviderKind::Oidc,
+        ));
         assert_eq!(
             config.assert_valid().unwrap_err().error_type(),
             ErrorType::InvalidEndpoints
@@ -506,7 +526,9 @@ mod tests {
         });
         config.assert_valid().unwrap();
         assert_eq!(config.resolved_base_path(), "/api/auth");
-        let Provider::OAuth(p) = &config.providers[0] else { unreachable!() };
+        let Provider::OAuth(p) = &config.providers[0] else {
+            unreachable!()
+        };
         assert_eq!(p.client_id.as_deref(), Some("client"));
     }
 
@@ -515,6 +537,12 @@ mod tests {
         let mut with_db = AuthConfig::new().secret("s").provider(creds());
         with_db.session.strategy = Some(SessionStrategy::Database);
         assert!(with_db.assert_valid().is_err());
-        assert!(AuthConfig::new().secret("s").provider(creds()).assert_valid().is_ok());
+        assert!(
+            AuthConfig::new()
+                .secret("s")
+                .provider(creds())
+                .assert_valid()
+                .is_ok()
+        );
     }
 }

@@ -109,10 +109,7 @@ impl Cookies {
             session_token: spec("session-token", None),
             callback_url: spec("callback-url", None),
             csrf_token: CookieSpec {
-                name: format!(
-                    "{}authjs.csrf-token",
-                    if secure { "__Host-" } else { "" }
-                ),
+                name: format!("{}authjs.csrf-token", if secure { "__Host-" } else { "" }),
                 options: CookieOptions::defaults(secure),
             },
             pkce_code_verifier: spec("pkce.code_verifier", Some(CHECK_COOKIE_MAX_AGE)),
@@ -319,7 +316,9 @@ pub fn http_date(at: OffsetDateTime) -> String {
 /// names and values trimmed of spaces and tabs, the first occurrence of a name wins, and a value
 /// is percent-decoded only when it holds a `%` (an invalid encoding is kept as it came).
 /// Pairs without `=` are skipped. Never fails.
-pub fn parse_cookie_header<'a>(headers: impl IntoIterator<Item = &'a str>) -> Vec<(String, String)> {
+pub fn parse_cookie_header<'a>(
+    headers: impl IntoIterator<Item = &'a str>,
+) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
     for header in headers {
         for pair in header.split(';') {
@@ -475,7 +474,10 @@ mod tests {
         let c = Cookies::defaults(true);
         assert_eq!(c.session_token.name, "__Secure-authjs.session-token");
         assert_eq!(c.csrf_token.name, "__Host-authjs.csrf-token");
-        assert_eq!(c.pkce_code_verifier.name, "__Secure-authjs.pkce.code_verifier");
+        assert_eq!(
+            c.pkce_code_verifier.name,
+            "__Secure-authjs.pkce.code_verifier"
+        );
         assert_eq!(c.state.options.max_age, Some(900));
         assert_eq!(c.nonce.options.max_age, None);
         let c = Cookies::defaults(false);
@@ -496,7 +498,10 @@ mod tests {
             ..Default::default()
         });
         assert_eq!(c.session_token.name, "my-session");
-        assert_eq!(c.session_token.options.domain.as_deref(), Some("example.com"));
+        assert_eq!(
+            c.session_token.options.domain.as_deref(),
+            Some("example.com")
+        );
         assert!(c.session_token.options.secure);
         assert!(c.session_token.options.http_only);
     }
@@ -509,7 +514,10 @@ mod tests {
             cookie.to_header_value(),
             "__Host-authjs.csrf-token=abc%7Cdef; Path=/; HttpOnly; Secure; SameSite=Lax"
         );
-        let del = SetCookie::delete("__Secure-authjs.session-token", &CookieOptions::defaults(true));
+        let del = SetCookie::delete(
+            "__Secure-authjs.session-token",
+            &CookieOptions::defaults(true),
+        );
         assert_eq!(
             del.to_header_value(),
             "__Secure-authjs.session-token=; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Lax"
@@ -533,7 +541,9 @@ mod tests {
 
     #[test]
     fn chunking_splits_at_3936_and_rejoins_in_numeric_order() {
-        let value: String = (0..7049).map(|i| char::from(b'a' + (i % 26) as u8)).collect();
+        let value: String = (0..7049)
+            .map(|i| char::from(b'a' + (i % 26) as u8))
+            .collect();
         let chunks = chunk_session_cookie("s", &value);
         assert_eq!(chunks.len(), 2);
         assert_eq!(chunks[0].1.len(), 3936);
@@ -542,13 +552,19 @@ mod tests {
         shuffled.reverse();
         shuffled.push(("s.x".into(), "junk".into()));
         shuffled.push(("other".into(), "junk".into()));
-        assert_eq!(join_session_chunks("s", &shuffled).as_deref(), Some(value.as_str()));
+        assert_eq!(
+            join_session_chunks("s", &shuffled).as_deref(),
+            Some(value.as_str())
+        );
         let many = "z".repeat(CHUNK_SIZE * 11 + 1);
         let chunks = chunk_session_cookie("s", &many);
         assert_eq!(chunks.len(), 12);
         let mut rev = chunks.clone();
         rev.reverse();
-        assert_eq!(join_session_chunks("s", &rev).as_deref(), Some(many.as_str()));
+        assert_eq!(
+            join_session_chunks("s", &rev).as_deref(),
+            Some(many.as_str())
+        );
     }
 
     #[test]
@@ -563,7 +579,10 @@ mod tests {
         );
         assert_eq!(store.value(), Some("aaabbb"));
         let out = store.write("new", None);
-        let names: Vec<_> = out.iter().map(|c| (c.name.as_str(), c.options.max_age)).collect();
+        let names: Vec<_> = out
+            .iter()
+            .map(|c| (c.name.as_str(), c.options.max_age))
+            .collect();
         assert_eq!(
             names,
             [
@@ -584,7 +603,11 @@ mod tests {
         let names: Vec<_> = out.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(
             names,
-            ["authjs.session-token", "authjs.session-token.0", "authjs.session-token.1"]
+            [
+                "authjs.session-token",
+                "authjs.session-token.0",
+                "authjs.session-token.1"
+            ]
         );
         assert_eq!(out[0].options.max_age, Some(0));
     }

@@ -36,10 +36,15 @@ fn non_empty(value: Option<String>) -> Option<String> {
 /// The secret list: `[AUTH_SECRET_3, AUTH_SECRET_2, AUTH_SECRET_1, AUTH_SECRET]`, unset ones left
 /// out; when none of those is set, `NEXTAUTH_SECRET`. The first encrypts.
 pub fn secrets_from_env(env: &dyn Fn(&str) -> Option<String>) -> Vec<String> {
-    let mut secrets: Vec<String> = ["AUTH_SECRET_3", "AUTH_SECRET_2", "AUTH_SECRET_1", "AUTH_SECRET"]
-        .iter()
-        .filter_map(|k| non_empty(env(k)))
-        .collect();
+    let mut secrets: Vec<String> = [
+        "AUTH_SECRET_3",
+        "AUTH_SECRET_2",
+        "AUTH_SECRET_1",
+        "AUTH_SECRET",
+    ]
+    .iter()
+    .filter_map(|k| non_empty(env(k)))
+    .collect();
     if secrets.is_empty()
         && let Some(s) = non_empty(env("NEXTAUTH_SECRET"))
     {
@@ -87,7 +92,9 @@ pub fn trust_host_from_env(env: &dyn Fn(&str) -> Option<String>) -> bool {
     if let Some(v) = env("AUTH_TRUST_HOST") {
         return parse_bool(&v).unwrap_or(true);
     }
-    if env("VERCEL").is_some_and(|v| !v.is_empty()) || env("CF_PAGES").is_some_and(|v| !v.is_empty()) {
+    if env("VERCEL").is_some_and(|v| !v.is_empty())
+        || env("CF_PAGES").is_some_and(|v| !v.is_empty())
+    {
         return true;
     }
     !is_production(env)
@@ -115,7 +122,10 @@ impl std::fmt::Debug for ProviderEnv {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ProviderEnv")
             .field("client_id", &self.client_id)
-            .field("client_secret", &self.client_secret.as_ref().map(|_| "<redacted>"))
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| "<redacted>"),
+            )
             .field("issuer", &self.issuer)
             .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
             .finish()
@@ -156,19 +166,34 @@ mod tests {
             ("NEXTAUTH_SECRET", "n"),
         ]);
         assert_eq!(secrets_from_env(&env), ["d", "b", "a"]);
-        assert_eq!(secrets_from_env(&env_of(&[("NEXTAUTH_SECRET", "n")])), ["n"]);
+        assert_eq!(
+            secrets_from_env(&env_of(&[("NEXTAUTH_SECRET", "n")])),
+            ["n"]
+        );
         assert!(secrets_from_env(&env_of(&[("AUTH_SECRET", "")])).is_empty());
     }
 
     #[test]
     fn auth_trust_host_false_means_false() {
         let prod = [("AUTH_ENV", "production")];
-        assert!(!trust_host_from_env(&env_of(&[prod[0], ("AUTH_TRUST_HOST", "false")])));
-        assert!(trust_host_from_env(&env_of(&[prod[0], ("AUTH_TRUST_HOST", "true")])));
+        assert!(!trust_host_from_env(&env_of(&[
+            prod[0],
+            ("AUTH_TRUST_HOST", "false")
+        ])));
+        assert!(trust_host_from_env(&env_of(&[
+            prod[0],
+            ("AUTH_TRUST_HOST", "true")
+        ])));
         assert!(!trust_host_from_env(&env_of(&prod)));
-        assert!(trust_host_from_env(&env_of(&[prod[0], ("AUTH_URL", "https://x.example")])));
+        assert!(trust_host_from_env(&env_of(&[
+            prod[0],
+            ("AUTH_URL", "https://x.example")
+        ])));
         assert!(trust_host_from_env(&env_of(&[("AUTH_ENV", "development")])));
-        assert!(!trust_host_from_env(&env_of(&[("AUTH_ENV", "development"), ("AUTH_TRUST_HOST", "0")])));
+        assert!(!trust_host_from_env(&env_of(&[
+            ("AUTH_ENV", "development"),
+            ("AUTH_TRUST_HOST", "0")
+        ])));
     }
 
     #[test]
@@ -177,15 +202,27 @@ mod tests {
             ("NEXTAUTH_URL", "https://a.example/api/auth"),
             ("AUTH_MICROSOFT_ENTRA_ID_ID", "cid"),
             ("AUTH_MICROSOFT_ENTRA_ID_SECRET", "cs"),
-            ("AUTH_MICROSOFT_ENTRA_ID_ISSUER", "https://login.example/tenant/v2.0"),
+            (
+                "AUTH_MICROSOFT_ENTRA_ID_ISSUER",
+                "https://login.example/tenant/v2.0",
+            ),
             ("AUTH_RESEND_KEY", "re_123"),
         ]);
-        assert_eq!(url_from_env(&env).as_deref(), Some("https://a.example/api/auth"));
+        assert_eq!(
+            url_from_env(&env).as_deref(),
+            Some("https://a.example/api/auth")
+        );
         let p = provider_env("microsoft-entra-id", &env);
         assert_eq!(p.client_id.as_deref(), Some("cid"));
         assert_eq!(p.client_secret.as_deref(), Some("cs"));
-        assert_eq!(p.issuer.as_deref(), Some("https://login.example/tenant/v2.0"));
-        assert_eq!(provider_env("resend", &env).api_key.as_deref(), Some("re_123"));
+        assert_eq!(
+            p.issuer.as_deref(),
+            Some("https://login.example/tenant/v2.0")
+        );
+        assert_eq!(
+            provider_env("resend", &env).api_key.as_deref(),
+            Some("re_123")
+        );
         assert!(!format!("{p:?}").contains("cs\""));
     }
 }

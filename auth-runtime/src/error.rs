@@ -166,7 +166,10 @@ impl AuthError {
 
     /// `CredentialsSignin` with a client-visible code (Auth.js's default code is `credentials`).
     pub fn credentials_signin(code: impl Into<String>) -> Self {
-        let mut err = Self::new(ErrorType::CredentialsSignin, "Read more at https://errors.authjs.dev#credentialssignin");
+        let mut err = Self::new(
+            ErrorType::CredentialsSignin,
+            "Read more at https://errors.authjs.dev#credentialssignin",
+        );
         err.code = Some(code.into());
         err
     }

@@ -116,10 +116,12 @@ impl HttpClient for ReqwestHttpClient {
                     *headers = response.headers().clone();
                 }
                 let mut body = Vec::new();
-                while let Some(chunk) = response.chunk().await.map_err(|e| HttpError::Transport {
-                    host: host.clone(),
-                    reason: e.without_url().to_string(),
-                })? {
+                while let Some(chunk) =
+                    response.chunk().await.map_err(|e| HttpError::Transport {
+                        host: host.clone(),
+                        reason: e.without_url().to_string(),
+                    })?
+                {
                     if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
                         return Err(HttpError::TooLarge(host.clone()));
                     }

@@ -23,8 +23,8 @@ use std::fmt;
 use std::sync::{Arc, LazyLock, RwLock};
 
 use aes::cipher::{BlockModeDecrypt, BlockModeEncrypt, KeyIvInit, block_padding::Pkcs7};
-use aes_gcm::aead::{Aead, Payload};
 use aes_gcm::Aes256Gcm;
+use aes_gcm::aead::{Aead, Payload};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, KeyInit, Mac};
@@ -192,7 +192,9 @@ impl JwtCodec {
 
     fn key_for(secret: &Secret, salt: &str) -> Arc<DerivedKeys> {
         if let Ok(cache) = KEY_CACHE.read()
-            && let Some(keys) = cache.get(salt).and_then(|by_secret| by_secret.get(&secret.fingerprint))
+            && let Some(keys) = cache
+                .get(salt)
+                .and_then(|by_secret| by_secret.get(&secret.fingerprint))
         {
             return keys.clone();
         }
@@ -287,7 +289,9 @@ impl JwtCodec {
             return Err(JoseError::Malformed("expected five segments"));
         }
         if !encrypted_key.is_empty() {
-            return Err(JoseError::Malformed("direct encryption has no encrypted key"));
+            return Err(JoseError::Malformed(
+                "direct encryption has no encrypted key",
+            ));
         }
         let header_bytes = b64(header_b64)?;
         let Value::Object(header) = serde_json::from_slice::<Value>(&header_bytes)
@@ -464,13 +468,7 @@ fn decrypt_gcm(
     sealed.extend_from_slice(tag);
     let nonce = aes_gcm::Nonce::try_from(iv).map_err(|_| JoseError::Malformed("bad IV"))?;
     cipher
-        .decrypt(
-            &nonce,
-            Payload {
-                msg: &sealed,
-                aad,
-            },
-        )
+        .decrypt(&nonce, Payload { msg: &sealed, aad })
         .map_err(|_| JoseError::DecryptionFailed)
 }
 

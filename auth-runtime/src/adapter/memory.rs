@@ -94,30 +94,37 @@ impl Adapter for MemoryAdapter {
     }
 
     fn update_user(&self, user: User) -> BoxFuture<'_, AdapterResult<User>> {
-        ready(self.with(|s| {
-            let id = user.id.clone().ok_or("update_user needs an id")?;
-            let stored = s.users.get_mut(&id).ok_or("no such user")?;
-            if user.name.is_some() {
-                stored.name = user.name;
-            }
-            if user.email.is_some() {
-                stored.email = user.email;
-            }
-            if user.image.is_some() {
-                stored.image = user.image;
-            }
-            stored.extra.extend(user.extra);
-            Ok(stored.clone())
-        }).and_then(|r: Result<User, &str>| r.map_err(Into::into)))
+        ready(
+            self.with(|s| {
+                let id = user.id.clone().ok_or("update_user needs an id")?;
+                let stored = s.users.get_mut(&id).ok_or("no such user")?;
+                if user.name.is_some() {
+                    stored.name = user.name;
+                }
+                if user.email.is_some() {
+                    stored.email = user.email;
+                }
+                if user.image.is_some() {
+                    stored.image = user.image;
+                }
+                stored.extra.extend(user.extra);
+                Ok(stored.clone())
+            })
+            .and_then(|r: Result<User, &str>| r.map_err(Into::into)),
+        )
     }
 
     fn link_account(&self, account: Account) -> BoxFuture<'_, AdapterResult<()>> {
         ready(self.with(|s| s.accounts.push(account)))
     }
 
-    fn create_session(&self, session: AdapterSession) -> BoxFuture<'_, AdapterResult<AdapterSession>> {
+    fn create_session(
+        &self,
+        session: AdapterSession,
+    ) -> BoxFuture<'_, AdapterResult<AdapterSession>> {
         ready(self.with(|s| {
-            s.sessions.insert(session.session_token.clone(), session.clone());
+            s.sessions
+                .insert(session.session_token.clone(), session.clone());
             session
         }))
     }
@@ -152,7 +159,10 @@ impl Adapter for MemoryAdapter {
         }))
     }
 
-    fn create_verification_token(&self, token: VerificationToken) -> BoxFuture<'_, AdapterResult<()>> {
+    fn create_verification_token(
+        &self,
+        token: VerificationToken,
+    ) -> BoxFuture<'_, AdapterResult<()>> {
         ready(self.with(|s| s.tokens.push(token)))
     }
 

@@ -58,7 +58,10 @@ pub trait Adapter: Send + Sync {
     /// Links an account to `account.user_id`.
     fn link_account(&self, account: Account) -> BoxFuture<'_, AdapterResult<()>>;
     /// Creates a session.
-    fn create_session(&self, session: AdapterSession) -> BoxFuture<'_, AdapterResult<AdapterSession>>;
+    fn create_session(
+        &self,
+        session: AdapterSession,
+    ) -> BoxFuture<'_, AdapterResult<AdapterSession>>;
     /// A session and its user.
     fn get_session_and_user(
         &self,
@@ -73,7 +76,10 @@ pub trait Adapter: Send + Sync {
     /// Deletes a session.
     fn delete_session(&self, session_token: &str) -> BoxFuture<'_, AdapterResult<()>>;
     /// Stores a verification token.
-    fn create_verification_token(&self, token: VerificationToken) -> BoxFuture<'_, AdapterResult<()>>;
+    fn create_verification_token(
+        &self,
+        token: VerificationToken,
+    ) -> BoxFuture<'_, AdapterResult<()>>;
     /// Returns and deletes a verification token.
     fn use_verification_token(
         &self,

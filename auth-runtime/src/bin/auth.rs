@@ -62,9 +62,9 @@ fn parse_jwt_args(args: &[String]) -> Result<JwtArgs, String> {
             "--salt" => parsed.salt = value("--salt")?,
             "--max-age" => {
                 let v = value("--max-age")?;
-                parsed.max_age = v
-                    .parse()
-                    .map_err(|_| format!("--max-age must be a whole number of seconds, got {v:?}"))?;
+                parsed.max_age = v.parse().map_err(|_| {
+                    format!("--max-age must be a whole number of seconds, got {v:?}")
+                })?;
             }
             "-h" | "--help" => return Err(USAGE.replace('\n', " ")),
             f if f.starts_with("--") => return Err(format!("unknown option {f}")),
@@ -110,7 +110,9 @@ fn run(args: &[String]) -> Result<String, String> {
                     return Err("decode takes exactly one TOKEN".into());
                 };
                 let codec = JwtCodec::new(a.secrets).map_err(|e| e.to_string())?;
-                let claims = codec.decode(token.trim(), &a.salt).map_err(|e| e.to_string())?;
+                let claims = codec
+                    .decode(token.trim(), &a.salt)
+                    .map_err(|e| e.to_string())?;
                 serde_json::to_string(&claims).map_err(|e| e.to_string())
             }
             _ => Err(USAGE.replace('\n', " ")),

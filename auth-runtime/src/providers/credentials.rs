@@ -21,7 +21,10 @@ pub struct AuthorizeRequest {
 /// `CredentialsSignin` (code `credentials`); return
 /// [`AuthError::credentials_signin`](crate::error::AuthError::credentials_signin) for another code.
 pub type Authorize = Arc<
-    dyn Fn(Map<String, Value>, AuthorizeRequest) -> BoxFuture<'static, Result<Option<User>, BoxError>>
+    dyn Fn(
+            Map<String, Value>,
+            AuthorizeRequest,
+        ) -> BoxFuture<'static, Result<Option<User>, BoxError>>
         + Send
         + Sync,
 >;
@@ -41,7 +44,11 @@ pub struct CredentialField {
 
 impl CredentialField {
     /// A field with a label and an input type.
-    pub fn new(name: impl Into<String>, label: impl Into<String>, input_type: impl Into<String>) -> Self {
+    pub fn new(
+        name: impl Into<String>,
+        label: impl Into<String>,
+        input_type: impl Into<String>,
+    ) -> Self {
         Self {
             name: name.into(),
             label: label.into(),

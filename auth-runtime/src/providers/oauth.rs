@@ -281,7 +281,9 @@ impl OAuthProvider {
     /// `InvalidEndpoints` otherwise.
     pub fn has_endpoints(&self) -> bool {
         self.issuer.is_some()
-            || (self.authorization_url.is_some() && self.token_url.is_some() && self.userinfo_url.is_some())
+            || (self.authorization_url.is_some()
+                && self.token_url.is_some()
+                && self.userinfo_url.is_some())
     }
 }
 

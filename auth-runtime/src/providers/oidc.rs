@@ -67,7 +67,11 @@ fn callback_error(message: impl Into<String>) -> AuthError {
 }
 
 /// GETs a JSON document.
-pub async fn get_json(client: &dyn HttpClient, url: &str, bearer: Option<&str>) -> Result<Value, AuthError> {
+pub async fn get_json(
+    client: &dyn HttpClient,
+    url: &str,
+    bearer: Option<&str>,
+) -> Result<Value, AuthError> {
     let mut builder = http::Request::get(url).header(http::header::ACCEPT, "application/json");
     if let Some(token) = bearer {
         builder = builder.header(http::header::AUTHORIZATION, format!("Bearer {token}"));
@@ -80,9 +84,13 @@ pub async fn get_json(client: &dyn HttpClient, url: &str, bearer: Option<&str>) 
         .await
         .map_err(|e| callback_error(e.to_string()).with_source(e))?;
     if !response.status().is_success() {
-        return Err(callback_error(format!("{url} answered HTTP {}", response.status().as_u16())));
+        return Err(callback_error(format!(
+            "{url} answered HTTP {}",
+            response.status().as_u16()
+        )));
     }
-    serde_json::from_slice(response.body()).map_err(|_| callback_error(format!("{url} did not answer JSON")))
+    serde_json::from_slice(response.body())
+        .map_err(|_| callback_error(format!("{url} did not answer JSON")))
 }
 
 /// The provider's discovery document, from the cache or `<issuer>/.well-known/openid-configuration`.
@@ -94,8 +102,11 @@ pub async fn discover(client: &dyn HttpClient, issuer: &str) -> Result<Arc<Metad
     }
     let url = format!("{issuer_key}/.well-known/openid-configuration");
     let value = get_json(client, &url, None).await?;
-    let metadata: Metadata = serde_json::from_value(value)
-        .map_err(|e| callback_error(format!("discovery document of {issuer_key} is invalid: {e}")))?;
+    let metadata: Metadata = serde_json::from_value(value).map_err(|e| {
+        callback_error(format!(
+            "discovery document of {issuer_key} is invalid: {e}"
+        ))
+    })?;
     if metadata.issuer.trim_end_matches('/') != issuer_key {
         return Err(callback_error(format!(
             "discovery issuer {} does not match the configured issuer {issuer_key}",
@@ -107,12 +118,17 @@ pub async fn discover(client: &dyn HttpClient, issuer: &str) -> Result<Arc<Metad
     Ok(metadata)
 }
 
-async fn key_set(client: &dyn HttpClient, uri: &str, refresh: bool) -> Result<Arc<JwkSet>, AuthError> {
+async fn key_set(
+    client: &dyn HttpClient,
+    uri: &str,
+    refresh: bool,
+) -> Result<Arc<JwkSet>, AuthError> {
     if !refresh && let Some(hit) = cached(&JWKS, uri) {
         return Ok(hit);
     }
     let value = get_json(client, uri, None).await?;
-    let set: JwkSet = serde_json::from_value(value).map_err(|e| callback_error(format!("JWKS is invalid: {e}")))?;
+    let set: JwkSet = serde_json::from_value(value)
+        .map_err(|e| callback_error(format!("JWKS is invalid: {e}")))?;
     let set = Arc::new(set);
     store(&JWKS, uri, set.clone());
     Ok(set)
@@ -147,8 +163,11 @@ pub async fn validate_id_token(
     id_token: &str,
     expect: &IdTokenExpectations<'_>,
 ) -> Result<Map<String, Value>, AuthError> {
-    let header = jsonwebtoken::decode_header(id_token)
-        .map_err(|e| callback_error(format!("ID token header is invalid or its alg is not allowed: {e}")))?;
+    let header = jsonwebtoken::decode_header(id_token).map_err(|e| {
+        callback_error(format!(
+            "ID token header is invalid or its alg is not allowed: {e}"
+        ))
+    })?;
     let allowed: Vec<Algorithm> = if expect.algorithms.is_empty() {
         vec![Algorithm::RS256]
     } else {
@@ -160,7 +179,10 @@ pub async fn validate_id_token(
             .collect()
     };
     if !allowed.contains(&header.alg) {
-        return Err(callback_error(format!("ID token algorithm {:?} is not accepted", header.alg)));
+        return Err(callback_error(format!(
+            "ID token algorithm {:?} is not accepted",
+            header.alg
+        )));
     }
     let mut set = key_set(client, expect.jwks_uri, false).await?;
     if pick_key(&set, header.kid.as_deref()).is_none() {
@@ -169,7 +191,8 @@ pub async fn validate_id_token(
     }
     let jwk = pick_key(&set, header.kid.as_deref())
         .ok_or_else(|| callback_error("ID token is signed with an unknown key (kid)"))?;
-    let key = DecodingKey::from_jwk(jwk).map_err(|e| callback_error(format!("unusable JWK: {e}")))?;
+    let key =
+        DecodingKey::from_jwk(jwk).map_err(|e| callback_error(format!("unusable JWK: {e}")))?;
     let mut validation = Validation::new(header.alg);
     validation.set_issuer(&[expect.issuer]);
     validation.set_audience(&[expect.client_id]);
@@ -187,16 +210,25 @@ pub async fn validate_id_token(
         Some(Value::String(azp)) if azp != expect.client_id => {
             return Err(callback_error("ID token azp is another client"));
         }
-        None if multiple_audiences => return Err(callback_error("ID token with several audiences has no azp")),
+        None if multiple_audiences => {
+            return Err(callback_error("ID token with several audiences has no azp"));
+        }
         _ => {}
     }
     match (expect.nonce, claims.get("nonce")) {
-        (Some(sent), Some(Value::String(got))) if bool::from(sent.as_bytes().ct_eq(got.as_bytes())) => {}
+        (Some(sent), Some(Value::String(got)))
+            if bool::from(sent.as_bytes().ct_eq(got.as_bytes())) => {}
         (Some(_), _) => {
-            return Err(AuthError::new(ErrorType::InvalidCheck, "ID token nonce does not match"));
+            return Err(AuthError::new(
+                ErrorType::InvalidCheck,
+                "ID token nonce does not match",
+            ));
         }
         (None, Some(_)) => {
-            return Err(AuthError::new(ErrorType::InvalidCheck, "ID token carries an unexpected nonce"));
+            return Err(AuthError::new(
+                ErrorType::InvalidCheck,
+                "ID token carries an unexpected nonce",
+            ));
         }
         (None, None) => {}
     }
