@@ -64,11 +64,23 @@ impl Default for SessionOptions {
     }
 }
 
-/// Session token options.
-#[derive(Debug, Clone, Default)]
+/// Session token options (next-auth's `jwt`).
+#[derive(Clone, Default)]
 pub struct JwtOptions {
     /// Token lifetime in seconds; default `session.max_age`.
     pub max_age: Option<u64>,
+    /// Replaces the Auth.js JWE for session tokens (next-auth's `jwt.encode` / `jwt.decode`).
+    /// A token another Auth.js app must read should keep the default.
+    pub codec: Option<Arc<dyn crate::jose::SessionTokenCodec>>,
+}
+
+impl std::fmt::Debug for JwtOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JwtOptions")
+            .field("max_age", &self.max_age)
+            .field("codec", &self.codec.as_ref().map(|_| "custom"))
+            .finish()
+    }
 }
 
 /// URLs of custom pages that replace the built-in ones.

@@ -145,6 +145,26 @@ enum Enc {
     Gcm,
 }
 
+/// A replacement for the session-token format (next-auth's `jwt.encode` / `jwt.decode`). It gets
+/// the default codec, so it can wrap it (e.g. sign instead of encrypt, or add a layer).
+pub trait SessionTokenCodec: Send + Sync {
+    /// Encodes claims; `salt` is the session cookie's name, `max_age` the token lifetime.
+    fn encode(
+        &self,
+        claims: &Map<String, Value>,
+        salt: &str,
+        max_age: u64,
+        default: &JwtCodec,
+    ) -> Result<String, JoseError>;
+    /// Decodes a token; an error means "no session".
+    fn decode(
+        &self,
+        token: &str,
+        salt: &str,
+        default: &JwtCodec,
+    ) -> Result<Map<String, Value>, JoseError>;
+}
+
 /// Derived keys by salt, then by secret fingerprint, shared by every codec in the process, so that
 /// HKDF runs once per secret and cookie name even when a configuration is built per request.
 type KeyCache = RwLock<HashMap<String, HashMap<[u8; 32], Arc<DerivedKeys>>>>;

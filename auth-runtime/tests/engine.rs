@@ -717,3 +717,49 @@ async fn secure_origin_uses_prefixed_cookie_names() {
             .any(|c| c.starts_with("__Secure-authjs.callback-url=https%3A%2F%2Fapp.example.com;"))
     );
 }
+
+/// Wraps the default token in a versioned envelope, as a custom `jwt.encode`/`jwt.decode` would.
+struct Versioned;
+
+impl auth_runtime::jose::SessionTokenCodec for Versioned {
+    fn encode(
+        &self,
+        claims: &serde_json::Map<String, Value>,
+        salt: &str,
+        max_age: u64,
+        default: &JwtCodec,
+    ) -> Result<String, auth_runtime::jose::JoseError> {
+        Ok(format!("v2.{}", default.encode(claims, salt, max_age)?))
+    }
+
+    fn decode(
+        &self,
+        token: &str,
+        salt: &str,
+        default: &JwtCodec,
+    ) -> Result<serde_json::Map<String, Value>, auth_runtime::jose::JoseError> {
+        let inner = token
+            .strip_prefix("v2.")
+            .ok_or(auth_runtime::jose::JoseError::Malformed(
+                "missing v2 prefix",
+            ))?;
+        default.decode(inner, salt)
+    }
+}
+
+#[tokio::test]
+async fn custom_session_codec_replaces_the_token_format() {
+    let mut config = base_config();
+    config.jwt.codec = Some(Arc::new(Versioned));
+    let server = serve(AuthHandler::new(config).unwrap()).await;
+    let c = client();
+    let res = sign_in(&c, &server.origin, "demo", "demo", "/").await;
+    assert!(
+        set_cookies(&res)
+            .iter()
+            .any(|c| c.starts_with("authjs.session-token=v2.")),
+        "{:?}",
+        set_cookies(&res)
+    );
+    assert_eq!(session(&c, &server.origin).await["user"]["name"], "Demo");
+}

@@ -146,10 +146,7 @@ async fn credentials(ctx: &mut Ctx<'_>, provider: &CredentialsProvider) -> Resul
     match token {
         None => ctx.set_cookies.extend(store.clean()),
         Some(token) => {
-            let salt = ctx.cookies.session_token.name.clone();
-            let encoded = ctx
-                .codec
-                .encode(&token.0, &salt, ctx.config.jwt_max_age())?;
+            let encoded = ctx.encode_session(&token.0)?;
             let expires = OffsetDateTime::now_utc() + seconds(ctx.config.session.max_age);
             ctx.set_cookies.extend(store.write(&encoded, Some(expires)));
         }

@@ -130,6 +130,33 @@ impl<'a> Ctx<'a> {
         format!("{}{}/{}", self.req.origin, self.base_path, action)
     }
 
+    /// Encodes session-token claims with the configured codec (`jwt.codec`, else the Auth.js
+    /// JWE), the session cookie's name as salt and `jwt.max_age`.
+    pub fn encode_session(
+        &self,
+        claims: &serde_json::Map<String, Value>,
+    ) -> Result<String, AuthError> {
+        let salt = &self.cookies.session_token.name;
+        let max_age = self.config.jwt_max_age();
+        let encoded = match &self.config.jwt.codec {
+            Some(custom) => custom.encode(claims, salt, max_age, &self.codec),
+            None => self.codec.encode(claims, salt, max_age),
+        };
+        encoded.map_err(|e| AuthError::new(ErrorType::JWTSessionError, e.to_string()))
+    }
+
+    /// Decodes a session token with the configured codec.
+    pub fn decode_session(
+        &self,
+        token: &str,
+    ) -> Result<serde_json::Map<String, Value>, crate::jose::JoseError> {
+        let salt = &self.cookies.session_token.name;
+        match &self.config.jwt.codec {
+            Some(custom) => custom.decode(token, salt, &self.codec),
+            None => self.codec.decode(token, salt),
+        }
+    }
+
     /// The CSRF token to render into forms.
     pub fn csrf_token(&self) -> &str {
         self.csrf.as_ref().map(CsrfToken::token).unwrap_or("")

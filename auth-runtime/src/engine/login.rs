@@ -33,7 +33,7 @@ async fn current_user(ctx: &Ctx<'_>, adapter: &dyn Adapter) -> Result<Option<Use
             .filter(|(s, _)| s.expires > OffsetDateTime::now_utc())
             .map(|(_, u)| u)),
         SessionStrategy::Jwt => {
-            let Ok(claims) = ctx.codec.decode(value, &ctx.cookies.session_token.name) else {
+            let Ok(claims) = ctx.decode_session(value) else {
                 return Ok(None);
             };
             match claims.get("sub").and_then(Value::as_str) {
@@ -278,10 +278,7 @@ pub async fn complete(
             match token {
                 None => ctx.set_cookies.extend(store.clean()),
                 Some(token) => {
-                    let salt = ctx.cookies.session_token.name.clone();
-                    let encoded = ctx
-                        .codec
-                        .encode(&token.0, &salt, ctx.config.jwt_max_age())?;
+                    let encoded = ctx.encode_session(&token.0)?;
                     ctx.set_cookies.extend(store.write(&encoded, Some(expires)));
                 }
             }

@@ -59,7 +59,7 @@ pub(crate) async fn read_session(ctx: &mut Ctx<'_>) -> Result<Option<(Session, J
     };
     match ctx.config.resolved_strategy() {
         SessionStrategy::Jwt => {
-            let Ok(claims) = ctx.codec.decode(token, &ctx.cookies.session_token.name) else {
+            let Ok(claims) = ctx.decode_session(token) else {
                 return Ok(None);
             };
             let Some(token) = run_jwt(ctx, Jwt(claims), None).await? else {
@@ -223,8 +223,7 @@ async fn jwt_session(
     let Some(raw) = store.value() else {
         return Ok(Value::Null);
     };
-    let salt = ctx.cookies.session_token.name.clone();
-    let claims = match ctx.codec.decode(raw, &salt) {
+    let claims = match ctx.decode_session(raw) {
         Ok(claims) => claims,
         Err(err) => {
             ctx.config
@@ -248,9 +247,7 @@ async fn jwt_session(
     let expires = now + seconds(ctx.config.session.max_age);
     let trigger = is_update.then_some(JwtTrigger::Update);
     let session = run_session_callback(ctx, token.clone(), expires, trigger).await?;
-    let encoded = ctx
-        .codec
-        .encode(&token.0, &salt, ctx.config.jwt_max_age())?;
+    let encoded = ctx.encode_session(&token.0)?;
     ctx.set_cookies.extend(store.write(&encoded, Some(expires)));
     let body = serde_json::to_value(&session)
         .map_err(|e| AuthError::new(ErrorType::JWTSessionError, e.to_string()))?;

@@ -28,11 +28,7 @@ pub async fn sign_out(ctx: &mut Ctx<'_>) -> Result<Out, AuthError> {
     if let Some(value) = store.value() {
         match ctx.config.resolved_strategy() {
             SessionStrategy::Jwt => {
-                let token = ctx
-                    .codec
-                    .decode(value, &ctx.cookies.session_token.name)
-                    .ok()
-                    .map(Jwt);
+                let token = ctx.decode_session(value).ok().map(Jwt);
                 Events::emit(
                     ctx.config.events.sign_out.clone(),
                     "signOut",
