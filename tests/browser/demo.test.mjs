@@ -3,36 +3,25 @@
 // screenshots of every built-in page in light and dark.
 //
 // Run: node --test tests/browser/   (files named *.test.mjs; needs Chromium, see harness.mjs)
-// Each scenario starts its own demo and browser, so a new one (e.g. OIDC through a real
-// identity provider) is one more `test(...)` using startDemo({ AUTH_KEYCLOAK_ID: ..., ... }).
+// Each scenario starts its own demo and browser with `withDemo(env, browserOptions, body)`, so a
+// new one (e.g. OIDC through a real identity provider as the keycloak provider) is one more
+// `test(...)` here or in another `*.test.mjs` file, with env such as
+// { AUTH_KEYCLOAK_ID, AUTH_KEYCLOAK_SECRET, AUTH_KEYCLOAK_ISSUER }.
 
 import assert from "node:assert/strict";
-import { test } from "node:test";
-import { chromiumPath, launchBrowser, screenshot, startDemo } from "./harness.mjs";
+import { before, test } from "node:test";
+import { chromiumPath, demoBinary, screenshot, withDemo } from "./harness.mjs";
 
 const TIMEOUT = { timeout: 120_000 };
-
-/** Runs `body({ origin, page })` with a fresh demo and browser, and always cleans up. */
-async function withDemo(env, browserOptions, body) {
-  const demo = await startDemo(env);
-  let browser;
-  try {
-    browser = await launchBrowser(browserOptions);
-    await body({ origin: demo.origin, page: browser.page, context: browser.context });
-  } catch (err) {
-    err.message += `\n--- demo output ---\n${demo.output()}`;
-    throw err;
-  } finally {
-    await browser?.close();
-    await demo.stop();
-  }
-}
 
 async function signInWithCredentials(page, username, password) {
   await page.getByLabel("Username").fill(username);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in with Credentials" }).click();
 }
+
+// Build the demo first, outside the scenarios' timeouts (a cold build takes minutes).
+before(() => demoBinary(), { timeout: 1_800_000 });
 
 test("chromium is installed", () => {
   // Fails (does not skip) on a machine without Chromium.
@@ -128,8 +117,12 @@ for (const colorScheme of ["light", "dark"]) {
         await page.keyboard.press("Tab");
         order.push(
           await page.evaluate(() => {
+            // The visible name without decorative (aria-hidden) marks.
             const el = document.activeElement;
-            return el.labels?.[0]?.innerText ?? el.innerText;
+            if (el.labels?.length) return el.labels[0].innerText;
+            const copy = el.cloneNode(true);
+            copy.querySelectorAll("[aria-hidden=true]").forEach((n) => n.remove());
+            return copy.innerText.trim();
           }),
         );
       }

@@ -136,3 +136,23 @@ export async function screenshot(page, name) {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
 }
+
+/**
+ * Runs `body({ origin, page, context })` against a fresh demo (started with `env`) in a fresh
+ * browser (`browserOptions` go to the context), and always stops both. A failure carries the
+ * demo's output.
+ */
+export async function withDemo(env, browserOptions, body) {
+  const demo = await startDemo(env);
+  let browser;
+  try {
+    browser = await launchBrowser(browserOptions);
+    await body({ origin: demo.origin, page: browser.page, context: browser.context });
+  } catch (err) {
+    err.message += `\n--- demo output ---\n${demo.output()}`;
+    throw err;
+  } finally {
+    await browser?.close();
+    await demo.stop();
+  }
+}

@@ -1,8 +1,18 @@
-//! Built-in pages: sign-in, sign-out, error and verify-request (spec §14). Plain, self-contained
-//! HTML with inline CSS; every value is escaped.
+//! Built-in pages: sign-in, sign-out, error and verify-request (spec §14).
+//!
+//! Self-contained HTML: the stylesheet is inline, provider marks are bundled SVG, and nothing is
+//! fetched from elsewhere. Every value is escaped. The pages follow the theme (`color_scheme`
+//! light, dark or auto, `logo`, `brand_color`, `button_text`), keep text at WCAG AA contrast
+//! (a brand colour too light for its text is darkened), and are built for keyboards and screen
+//! readers: `lang`, a `main` landmark, one `h1`, labelled inputs in document order, and
+//! `role="alert"` on error banners.
 
-use crate::config::{AuthConfig, ColorScheme};
-use crate::providers::Provider;
+mod logos;
+mod theme;
+
+use crate::config::AuthConfig;
+use crate::providers::{CredentialField, OAuthProvider, Provider};
+use theme::{css_value, readable_pair, shell};
 
 /// Escapes text for HTML content and attribute values.
 pub fn escape(text: &str) -> String {
@@ -18,60 +28,6 @@ pub fn escape(text: &str) -> String {
         }
     }
     out
-}
-
-/// Keeps a CSS colour value only when it is made of safe characters.
-fn css_value(value: &str) -> Option<&str> {
-    (!value.is_empty()
-        && value.len() <= 64
-        && value
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '#' | '(' | ')' | ',' | '.' | '%' | ' ' | '-')))
-    .then_some(value)
-}
-
-const STYLE: &str = "body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;display:flex;\
-justify-content:center;min-height:100vh;align-items:center;background:var(--bg);color:var(--fg)}\
-.__auth-light{--bg:#f5f5f5;--fg:#1a1a1a;--card:#fff;--border:#d0d0d0}\
-.__auth-dark{--bg:#161b22;--fg:#f0f0f0;--card:#0d1117;--border:#444c56}\
-@media (prefers-color-scheme:dark){.__auth-auto{--bg:#161b22;--fg:#f0f0f0;--card:#0d1117;--border:#444c56}}\
-@media (prefers-color-scheme:light){.__auth-auto{--bg:#f5f5f5;--fg:#1a1a1a;--card:#fff;--border:#d0d0d0}}\
-.page{width:100%;max-width:22rem;padding:1rem}.card{background:var(--card);border:1px solid var(--border);\
-border-radius:.5rem;padding:1.5rem}h1{font-size:1.4rem;margin:0 0 1rem}label{display:block;margin:.5rem 0 .25rem}\
-input{box-sizing:border-box;width:100%;padding:.6rem;border:1px solid var(--border);border-radius:.3rem;\
-background:var(--card);color:var(--fg);font-size:1rem}button,.button{display:block;box-sizing:border-box;width:100%;\
-margin-top:1rem;padding:.7rem;border:0;border-radius:.3rem;background:var(--brand-color,#346df1);\
-color:var(--button-text-color,#fff);font-size:1rem;cursor:pointer;text-align:center;text-decoration:none}\
-button:focus-visible,a:focus-visible,input:focus-visible{outline:3px solid #ffbf47;outline-offset:2px}\
-.error{background:#c0392b;color:#fff;padding:.75rem;border-radius:.3rem;margin-bottom:1rem}hr{border:0;\
-border-top:1px solid var(--border);margin:1.5rem 0}.logo{display:block;max-width:150px;margin:0 auto 1rem}";
-
-fn shell(config: &AuthConfig, title: &str, body: &str) -> String {
-    let scheme = match config.theme.color_scheme {
-        ColorScheme::Auto => "auto",
-        ColorScheme::Dark => "dark",
-        ColorScheme::Light => "light",
-    };
-    let mut root = String::new();
-    if let Some(c) = config.theme.brand_color.as_deref().and_then(css_value) {
-        root.push_str(&format!("--brand-color:{c};"));
-    }
-    if let Some(c) = config.theme.button_text.as_deref().and_then(css_value) {
-        root.push_str(&format!("--button-text-color:{c};"));
-    }
-    let logo = config
-        .theme
-        .logo
-        .as_deref()
-        .map(|l| format!(r#"<img class="logo" src="{}" alt="Logo">"#, escape(l)))
-        .unwrap_or_default();
-    format!(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
-<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title}</title>\
-<style>{STYLE}:root{{{root}}}</style></head><body class=\"__auth-{scheme}\"><main class=\"page\">{logo}\
-<div class=\"card\">{body}</div></main></body></html>",
-        title = escape(title)
-    )
 }
 
 /// The sign-in page's inputs.
@@ -90,76 +46,162 @@ pub struct SignInPage<'a> {
 /// The banner text of a sign-in error (spec §10).
 pub fn sign_in_error_message(error: &str) -> &'static str {
     match error {
-        "OAuthAccountNotLinked" => "To confirm your identity, sign in with the same account you used originally.",
+        "OAuthAccountNotLinked" => {
+            "To confirm your identity, sign in with the same account you used originally."
+        }
         "CredentialsSignin" => "Sign in failed. Check the details you provided are correct.",
         "EmailSignin" => "The e-mail could not be sent.",
         "SessionRequired" => "Please sign in to access this page.",
-        "Signin" | "OAuthSignin" | "OAuthCallbackError" | "OAuthCreateAccount" | "EmailCreateAccount" | "Callback" => {
-            "Try signing in with a different account."
-        }
+        "Signin" | "OAuthSignin" | "OAuthCallbackError" | "OAuthCreateAccount"
+        | "EmailCreateAccount" | "Callback" => "Try signing in with a different account.",
         _ => "Unable to sign in.",
     }
 }
 
-/// `GET /signin`.
+fn alert(text: &str) -> String {
+    format!(r#"<div class="alert" role="alert">{}</div>"#, escape(text))
+}
+
+fn hidden(name: &str, value: &str) -> String {
+    format!(
+        r#"<input type="hidden" name="{}" value="{}">"#,
+        escape(name),
+        escape(value)
+    )
+}
+
+/// The mark inside a provider button: a bundled SVG, the configured image URL, or an initial.
+fn provider_mark(p: &OAuthProvider) -> String {
+    let logo = p.style.logo.as_deref();
+    if let Some(svg) = logos::bundled(logo, &p.id) {
+        return svg.to_owned();
+    }
+    match logo {
+        Some(url)
+            if url.starts_with("https://")
+                || url.starts_with("http://")
+                || url.starts_with("data:image/") =>
+        {
+            format!(
+                r#"<img src="{}" alt="" width="24" height="24">"#,
+                escape(url)
+            )
+        }
+        _ => logos::initial(&p.name),
+    }
+}
+
+/// An OAuth/OIDC button: `brand_color ?? bg ?? #fff` behind the provider's text colour, kept
+/// readable.
+fn oauth_form(p: &OAuthProvider, page: &SignInPage<'_>) -> String {
+    let bg = p
+        .style
+        .brand_color
+        .as_deref()
+        .or(p.style.bg.as_deref())
+        .and_then(css_value)
+        .unwrap_or("#fff");
+    let text = p.style.text.as_deref().and_then(css_value);
+    let (bg, text) = readable_pair(bg, text);
+    format!(
+        r#"<form class="provider" action="{base}signin/{id}" method="POST">{csrf}{callback}<button type="submit" class="button" style="--provider-bg:{bg};--provider-text:{text}">{mark}<span>Sign in with {name}</span></button></form>"#,
+        base = escape(page.base_url),
+        id = escape(&encode_path_segment(&p.id)),
+        csrf = hidden("csrfToken", page.csrf_token),
+        callback = hidden("callbackUrl", page.callback_url),
+        bg = escape(&bg),
+        text = escape(&text),
+        mark = provider_mark(p),
+        name = escape(&p.name),
+    )
+}
+
+fn encode_path_segment(segment: &str) -> String {
+    crate::cookies::encode_uri_component(segment)
+}
+
+/// The `autocomplete` hint for a credentials field, so password managers fill the right one.
+fn autocomplete(field: &CredentialField) -> Option<&'static str> {
+    match (field.input_type.as_str(), field.name.as_str()) {
+        ("password", _) => Some("current-password"),
+        ("email", _) | (_, "email") => Some("email"),
+        (_, "username" | "user" | "login") => Some("username"),
+        _ => None,
+    }
+}
+
+fn credentials_form(p: &crate::providers::CredentialsProvider, page: &SignInPage<'_>) -> String {
+    let mut form = format!(
+        r#"<form action="{base}callback/{id}" method="POST">{csrf}"#,
+        base = escape(page.base_url),
+        id = escape(&encode_path_segment(&p.id)),
+        csrf = hidden("csrfToken", page.csrf_token),
+    );
+    for field in &p.fields {
+        let input_id = format!("input-{}-for-{}-provider", field.name, p.id);
+        form.push_str(&format!(
+            r#"<label for="{iid}">{label}</label><input name="{name}" id="{iid}" type="{ty}"{ac}{ph}>"#,
+            iid = escape(&input_id),
+            label = escape(&field.label),
+            name = escape(&field.name),
+            ty = escape(&field.input_type),
+            ac = autocomplete(field)
+                .map(|a| format!(r#" autocomplete="{a}""#))
+                .unwrap_or_default(),
+            ph = field
+                .placeholder
+                .as_deref()
+                .map(|p| format!(r#" placeholder="{}""#, escape(p)))
+                .unwrap_or_default(),
+        ));
+    }
+    form.push_str(&format!(
+        r#"<button type="submit" class="button">Sign in with {}</button></form>"#,
+        escape(&p.name)
+    ));
+    form
+}
+
+/// `GET /signin`: an error banner, a button per OAuth/OIDC provider, then the credentials forms.
 pub fn sign_in_page(config: &AuthConfig, page: &SignInPage<'_>) -> String {
     let mut body = String::from("<h1>Sign in</h1>");
     if let Some(error) = page.error {
-        body.push_str(&format!(
-            r#"<div class="error" role="alert">{}</div>"#,
-            escape(sign_in_error_message(error))
-        ));
+        body.push_str(&alert(sign_in_error_message(error)));
     }
-    let csrf = escape(page.csrf_token);
-    let callback = escape(page.callback_url);
-    let mut blocks = Vec::new();
-    for provider in &config.providers {
-        match provider {
-            Provider::OAuth(p) => blocks.push(format!(
-                r#"<form action="{base}signin/{id}" method="POST"><input type="hidden" name="csrfToken" value="{csrf}"><input type="hidden" name="callbackUrl" value="{callback}"><button type="submit">Sign in with {name}</button></form>"#,
-                base = escape(page.base_url),
-                id = escape(&p.id),
-                name = escape(&p.name),
-            )),
-            Provider::Credentials(p) => {
-                let mut form = format!(
-                    r#"<form action="{base}callback/{id}" method="POST"><input type="hidden" name="csrfToken" value="{csrf}">"#,
-                    base = escape(page.base_url),
-                    id = escape(&p.id),
-                );
-                for field in &p.fields {
-                    let input_id = format!("input-{}-for-{}-provider", field.name, p.id);
-                    form.push_str(&format!(
-                        r#"<label for="{iid}">{label}</label><input name="{name}" id="{iid}" type="{ty}"{ph}>"#,
-                        iid = escape(&input_id),
-                        label = escape(&field.label),
-                        name = escape(&field.name),
-                        ty = escape(&field.input_type),
-                        ph = field
-                            .placeholder
-                            .as_deref()
-                            .map(|p| format!(r#" placeholder="{}""#, escape(p)))
-                            .unwrap_or_default(),
-                    ));
-                }
-                form.push_str(&format!(
-                    r#"<button type="submit">Sign in with {}</button></form>"#,
-                    escape(&p.name)
-                ));
-                blocks.push(form);
-            }
-        }
+    let oauth: String = config
+        .providers
+        .iter()
+        .filter_map(|p| match p {
+            Provider::OAuth(p) => Some(oauth_form(p, page)),
+            _ => None,
+        })
+        .collect();
+    let forms: Vec<String> = config
+        .providers
+        .iter()
+        .filter_map(|p| match p {
+            Provider::Credentials(p) => Some(credentials_form(p, page)),
+            _ => None,
+        })
+        .collect();
+    let divider = r#"<div class="divider">or</div>"#;
+    body.push_str(&oauth);
+    if !oauth.is_empty() && !forms.is_empty() {
+        body.push_str(divider);
     }
-    body.push_str(&blocks.join("<hr>"));
+    body.push_str(&forms.join(divider));
+    if oauth.is_empty() && forms.is_empty() {
+        body.push_str("<p>No sign-in method is configured.</p>");
+    }
     shell(config, "Sign In", &body)
 }
 
 /// `GET /signout`.
 pub fn sign_out_page(config: &AuthConfig, action: &str, csrf_token: &str) -> String {
     let body = format!(
-        r#"<h1>Signout</h1><p>Are you sure you want to sign out?</p><form action="{}" method="POST"><input type="hidden" name="csrfToken" value="{}"><button id="submitButton" type="submit">Sign out</button></form>"#,
+        r#"<h1>Sign out</h1><p>Are you sure you want to sign out?</p><form action="{}" method="POST">{}<button id="submitButton" type="submit" class="button">Sign out</button></form>"#,
         escape(action),
-        escape(csrf_token)
+        hidden("csrfToken", csrf_token)
     );
     shell(config, "Sign Out", &body)
 }
@@ -184,25 +226,45 @@ pub fn error_page(config: &AuthConfig, error: &str, origin: &str) -> String {
 }
 
 /// `GET /error`: heading and text per error (spec §10).
-pub fn error_page_with_signin(config: &AuthConfig, error: &str, origin: &str, signin_url: &str) -> String {
+pub fn error_page_with_signin(
+    config: &AuthConfig,
+    error: &str,
+    origin: &str,
+    signin_url: &str,
+) -> String {
     let (heading, text, signin) = match error {
         "Configuration" => (
             "Server error",
             "There is a problem with the server configuration. Check the server logs for more information.",
             false,
         ),
-        "AccessDenied" => ("Access Denied", "You do not have permission to sign in.", true),
+        "AccessDenied" => (
+            "Access Denied",
+            "You do not have permission to sign in.",
+            true,
+        ),
         "Verification" => (
             "Unable to sign in",
             "The sign in link is no longer valid. It may have been used already or it may have expired.",
             true,
         ),
-        _ => ("Error", "", false),
+        _ => ("Error", "Something went wrong while signing in.", false),
     };
     let action = if signin {
-        format!(r#"<a class="button" href="{}">Sign in</a>"#, escape(signin_url))
+        format!(
+            r#"<a class="button" href="{}">Sign in</a>"#,
+            escape(signin_url)
+        )
     } else {
-        format!(r#"<a class="button" href="{}">Go to site</a>"#, escape(origin))
+        let host = url::Url::parse(origin)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_owned))
+            .unwrap_or_else(|| "the site".to_owned());
+        format!(
+            r#"<a class="button" href="{}">Go to {}</a>"#,
+            escape(origin),
+            escape(&host)
+        )
     };
     let body = format!(
         "<h1>{}</h1><p>{}</p>{action}",
@@ -210,4 +272,105 @@ pub fn error_page_with_signin(config: &AuthConfig, error: &str, origin: &str, si
         escape(text)
     );
     shell(config, "Error", &body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{ColorScheme, Theme};
+    use crate::providers::{CredentialsProvider, OAuthProvider, ProviderKind, ProviderStyle};
+
+    fn page(error: Option<&str>) -> SignInPage<'_> {
+        SignInPage {
+            base_url: "http://localhost/auth/",
+            csrf_token: "tok\"en",
+            callback_url: "http://localhost/x?a=1&b=2",
+            error,
+        }
+    }
+
+    fn config() -> AuthConfig {
+        let mut github = OAuthProvider::new("github", "GitHub", ProviderKind::OAuth);
+        github.style = ProviderStyle {
+            logo: Some("github.svg".into()),
+            bg: Some("#24292f".into()),
+            text: Some("#fff".into()),
+            brand_color: None,
+        };
+        let mut custom = OAuthProvider::new("acme", "<Acme>", ProviderKind::Oidc);
+        custom.style.logo = Some("https://acme.example/logo.png".into());
+        AuthConfig::new()
+            .provider(github)
+            .provider(custom)
+            .provider(
+                CredentialsProvider::new()
+                    .field(CredentialField::new("password", "Password", "password")),
+            )
+    }
+
+    #[test]
+    fn sign_in_page_has_a_button_per_provider_and_labelled_fields() {
+        let html = sign_in_page(&config(), &page(Some("CredentialsSignin")));
+        assert!(html.starts_with("<!DOCTYPE html><html lang=\"en\">"));
+        assert!(html.contains(r#"<main class="page">"#));
+        assert!(html.contains(
+            r#"role="alert">Sign in failed. Check the details you provided are correct."#
+        ));
+        assert!(html.contains(r#"action="http://localhost/auth/signin/github""#));
+        assert!(html.contains("--provider-bg:#24292f;--provider-text:#ffffff"));
+        assert!(html.contains("Sign in with GitHub"));
+        assert!(html.contains("Sign in with &lt;Acme&gt;"));
+        assert!(html.contains(r#"<img src="https://acme.example/logo.png" alt="""#));
+        assert!(
+            html.contains(
+                r#"<label for="input-password-for-credentials-provider">Password</label>"#
+            )
+        );
+        assert!(html.contains(r#"autocomplete="current-password""#));
+        assert!(html.contains(r#"value="tok&quot;en""#));
+        assert!(html.contains(r#"value="http://localhost/x?a=1&amp;b=2""#));
+        assert!(html.contains(r#"<div class="divider">or</div>"#));
+        // No external asset: the only URLs are the forms' and the custom logo's.
+        assert!(!html.contains("authjs.dev"));
+        assert!(!html.contains("<link"));
+        assert!(!html.contains("<script"));
+    }
+
+    #[test]
+    fn theme_sets_scheme_logo_and_readable_brand_colour() {
+        let mut config = config();
+        config.theme = Theme {
+            color_scheme: ColorScheme::Dark,
+            logo: Some("/logo.png".into()),
+            brand_color: Some("#ffd700".into()),
+            button_text: Some("#fff".into()),
+        };
+        let html = sign_out_page(&config, "http://localhost/auth/signout", "t");
+        assert!(html.contains(r#"<body class="__next-auth-theme-dark">"#));
+        assert!(html.contains(r#"<img class="logo" src="/logo.png" alt="Logo">"#));
+        // Gold behind white text fails AA, so the brand colour is darkened.
+        assert!(!html.contains("--brand-color:#ffd700"));
+        assert!(html.contains("--button-text-color:#ffffff"));
+        // Unsafe CSS never reaches the stylesheet.
+        config.theme.brand_color = Some("red;}</style><script>".into());
+        assert!(!sign_out_page(&config, "/", "t").contains("<script>"));
+    }
+
+    #[test]
+    fn error_pages_follow_the_catalogue() {
+        let c = AuthConfig::new();
+        let html = error_page_with_signin(
+            &c,
+            "AccessDenied",
+            "http://localhost",
+            "http://localhost/auth/signin",
+        );
+        assert!(html.contains("<h1>Access Denied</h1>"));
+        assert!(html.contains(r#"href="http://localhost/auth/signin""#));
+        assert!(
+            error_page(&c, "Configuration", "http://localhost").contains("<h1>Server error</h1>")
+        );
+        assert!(error_page(&c, "<x>", "http://localhost").contains("Go to localhost"));
+        assert!(verify_request_page(&c, "http://localhost:3000").contains(">localhost</a>"));
+    }
 }

@@ -1,0 +1,166 @@
+//! Session extractors: [`Session`], `Option<Session>` and [`RequireSession`].
+
+use std::marker::PhantomData;
+
+use axum::extract::{FromRequestParts, OptionalFromRequestParts};
+use axum::response::{IntoResponse, Redirect, Response};
+use http::StatusCode;
+use http::request::Parts;
+use serde_json::json;
+
+use super::internal::RequestAuth;
+use crate::types::Session;
+
+/// The answer when [`crate::axum::AuthLayer`] is not installed: a programming error, so a 500 and
+/// a log line that says what to do.
+pub(crate) fn missing_layer() -> Response {
+    tracing::error!(
+        target: "auth",
+        "a session extractor ran on a route without AuthLayer: add `.layer(AuthLayer::new(&handler))` to the router"
+    );
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        axum::Json(
+            json!({ "message": "Server error: the authentication layer is not installed." }),
+        ),
+    )
+        .into_response()
+}
+
+pub(crate) fn layer_state(parts: &Parts) -> Option<&RequestAuth> {
+    parts.extensions.get::<RequestAuth>()
+}
+
+/// What a handler answers when it needs a session and the request has none. Implemented by the
+/// marker types [`Unauthorized`] (for APIs) and [`SignInRedirect`] (for pages).
+pub trait MissingSession {
+    /// The response for a signed-out request.
+    fn response(parts: &Parts, auth: &RequestAuthView<'_>) -> Response;
+}
+
+/// What [`MissingSession`] implementations may read about the request.
+#[derive(Clone, Copy)]
+pub struct RequestAuthView<'a>(pub(crate) &'a RequestAuth);
+
+impl RequestAuthView<'_> {
+    /// The sign-in page URL that comes back to `callback_url` afterwards.
+    pub fn sign_in_url(&self, callback_url: &str) -> String {
+        self.0.sign_in_url(callback_url)
+    }
+
+    /// The absolute URL of the request.
+    pub fn request_url(&self, parts: &Parts) -> String {
+        self.0.request_url(parts)
+    }
+}
+
+impl std::fmt::Debug for RequestAuthView<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RequestAuthView").finish_non_exhaustive()
+    }
+}
+
+/// Signed out: `401 Unauthorized` with `{"message": …}`. What the [`Session`] extractor does.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Unauthorized;
+
+impl MissingSession for Unauthorized {
+    fn response(_: &Parts, _: &RequestAuthView<'_>) -> Response {
+        unauthorized_json()
+    }
+}
+
+pub(crate) fn unauthorized_json() -> Response {
+    (
+        StatusCode::UNAUTHORIZED,
+        axum::Json(json!({ "message": "Unauthorized: sign in to access this resource." })),
+    )
+        .into_response()
+}
+
+/// Signed out: a redirect to the sign-in page, which comes back here afterwards
+/// (`<base>/signin?callbackUrl=<this URL>`, or the custom sign-in page).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SignInRedirect;
+
+impl MissingSession for SignInRedirect {
+    fn response(parts: &Parts, auth: &RequestAuthView<'_>) -> Response {
+        Redirect::to(&auth.sign_in_url(&auth.request_url(parts))).into_response()
+    }
+}
+
+/// The session of a signed-in request (next-auth's `auth()`); a signed-out request answers `401`
+/// JSON. Use `Option<Session>` when both are fine, and [`RequireSession<SignInRedirect>`] on pages.
+///
+/// Needs [`crate::axum::AuthLayer`] on the router.
+impl<S: Send + Sync> FromRequestParts<S> for Session {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let Some(auth) = layer_state(parts) else {
+            return Err(missing_layer());
+        };
+        match &auth.session {
+            Some(session) => Ok(session.clone()),
+            None => Err(Unauthorized::response(parts, &RequestAuthView(auth))),
+        }
+    }
+}
+
+/// `Option<Session>`: `None` when signed out.
+impl<S: Send + Sync> OptionalFromRequestParts<S> for Session {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Option<Self>, Self::Rejection> {
+        match layer_state(parts) {
+            Some(auth) => Ok(auth.session.clone()),
+            None => Err(missing_layer()),
+        }
+    }
+}
+
+/// A session, or the response `R` when signed out: [`Unauthorized`] (401 JSON, the default) or
+/// [`SignInRedirect`] (to the sign-in page and back).
+///
+/// ```
+/// use auth_runtime::axum::{RequireSession, SignInRedirect};
+/// async fn dashboard(RequireSession(session, ..): RequireSession<SignInRedirect>) -> String {
+///     format!("Hello {}", session.user.name.unwrap_or_default())
+/// }
+/// let _: axum::routing::MethodRouter = axum::routing::get(dashboard);
+/// ```
+pub struct RequireSession<R = Unauthorized>(pub Session, pub PhantomData<R>);
+
+impl<R> RequireSession<R> {
+    /// The session.
+    pub fn into_inner(self) -> Session {
+        self.0
+    }
+}
+
+impl<R> std::ops::Deref for RequireSession<R> {
+    type Target = Session;
+    fn deref(&self) -> &Session {
+        &self.0
+    }
+}
+
+impl<R> std::fmt::Debug for RequireSession<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("RequireSession").field(&self.0).finish()
+    }
+}
+
+impl<S: Send + Sync, R: MissingSession> FromRequestParts<S> for RequireSession<R> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let Some(auth) = layer_state(parts) else {
+            return Err(missing_layer());
+        };
+        match &auth.session {
+            Some(session) => Ok(Self(session.clone(), PhantomData)),
+            None => Err(R::response(parts, &RequestAuthView(auth))),
+        }
+    }
+}

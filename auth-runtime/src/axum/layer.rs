@@ -1,0 +1,256 @@
+//! [`AuthLayer`]: next-auth's middleware as a tower layer.
+
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use axum::extract::Request;
+use axum::response::{IntoResponse, Redirect, Response};
+use http::StatusCode;
+use http::header::{self, HeaderValue};
+use http::request::Parts;
+use serde_json::json;
+use tower::{Layer, Service};
+
+use super::extract::unauthorized_json;
+use super::internal::RequestAuth;
+use crate::callbacks::{AuthorizedDecision, AuthorizedParams, BoxFuture};
+use crate::engine::AuthHandler;
+
+/// What a protected route answers when the `authorized` callback denies a signed-out request.
+/// (A signed-in request that is denied gets `403 Forbidden`: sending it to sign in again would
+/// loop.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DenyResponse {
+    /// A redirect to the sign-in page with `callbackUrl` set to the request URL (for pages).
+    SignInRedirect,
+    /// `401 Unauthorized` with a JSON message (for APIs).
+    Unauthorized,
+}
+
+type Predicate = Arc<dyn Fn(&Parts) -> bool + Send + Sync>;
+
+#[derive(Clone)]
+enum Matcher {
+    Prefix(String),
+    Predicate(Predicate),
+}
+
+impl Matcher {
+    fn matches(&self, parts: &Parts) -> bool {
+        match self {
+            Self::Prefix(prefix) => path_has_prefix(parts.uri.path(), prefix),
+            Self::Predicate(f) => f(parts),
+        }
+    }
+}
+
+/// Whether `path` is `prefix` or below it, segment-wise: `/admin` covers `/admin` and
+/// `/admin/users`, not `/administrator`.
+fn path_has_prefix(path: &str, prefix: &str) -> bool {
+    let prefix = prefix.trim_end_matches('/');
+    if prefix.is_empty() {
+        return true;
+    }
+    path.strip_prefix(prefix)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
+#[derive(Clone)]
+struct Shared {
+    handler: AuthHandler,
+    rules: Vec<(Matcher, DenyResponse)>,
+}
+
+/// The authentication layer: makes the session available to the extractors, protects routes with
+/// the `authorized` callback, and re-issues the session cookie on every response so sliding
+/// sessions stay alive. Requests under the base path go straight to the engine.
+///
+/// Protection rules are checked in the order they were added; the first that matches a request
+/// runs the `authorized` callback (default: allow when signed in) and decides how a signed-out
+/// denial answers. A signed-in denial is `403`; [`AuthorizedDecision::Redirect`] redirects.
+///
+/// ```
+/// use auth_runtime::axum::{AuthLayer, DenyResponse};
+/// use auth_runtime::config::AuthConfig;
+/// use auth_runtime::engine::AuthHandler;
+/// let handler = AuthHandler::new(AuthConfig::new().secret("s").trust_host(true)).unwrap();
+/// let layer = AuthLayer::new(&handler)
+///     .protect("/dashboard")                 // signed out: to the sign-in page and back
+///     .protect_api("/api/private")           // signed out: 401 JSON
+///     .protect_if(|parts| parts.method == http::Method::DELETE, DenyResponse::Unauthorized);
+/// let app: axum::Router = axum::Router::new()
+///     .merge(auth_runtime::axum::router(&handler))
+///     .layer(layer);
+/// # let _ = app;
+/// ```
+#[derive(Clone)]
+pub struct AuthLayer {
+    shared: Arc<Shared>,
+}
+
+impl std::fmt::Debug for AuthLayer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuthLayer")
+            .field("rules", &self.shared.rules.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl AuthLayer {
+    /// A layer for a handler, protecting nothing yet.
+    pub fn new(handler: &AuthHandler) -> Self {
+        Self {
+            shared: Arc::new(Shared {
+                handler: handler.clone(),
+                rules: Vec::new(),
+            }),
+        }
+    }
+
+    fn rule(mut self, matcher: Matcher, deny: DenyResponse) -> Self {
+        Arc::make_mut(&mut self.shared).rules.push((matcher, deny));
+        self
+    }
+
+    /// Runs the `authorized` callback on `prefix` and the paths below it; a signed-out request
+    /// that is denied is redirected to the sign-in page.
+    pub fn protect(self, prefix: impl Into<String>) -> Self {
+        self.rule(Matcher::Prefix(prefix.into()), DenyResponse::SignInRedirect)
+    }
+
+    /// Like [`AuthLayer::protect`], but a denied signed-out request gets 401 JSON.
+    pub fn protect_api(self, prefix: impl Into<String>) -> Self {
+        self.rule(Matcher::Prefix(prefix.into()), DenyResponse::Unauthorized)
+    }
+
+    /// Runs the `authorized` callback on the requests `predicate` selects.
+    pub fn protect_if<F>(self, predicate: F, deny: DenyResponse) -> Self
+    where
+        F: Fn(&Parts) -> bool + Send + Sync + 'static,
+    {
+        self.rule(Matcher::Predicate(Arc::new(predicate)), deny)
+    }
+}
+
+impl<S> Layer<S> for AuthLayer {
+    type Service = AuthService<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        AuthService {
+            inner,
+            shared: self.shared.clone(),
+        }
+    }
+}
+
+/// The service [`AuthLayer`] wraps around a router or handler.
+#[derive(Clone)]
+pub struct AuthService<S> {
+    inner: S,
+    shared: Arc<Shared>,
+}
+
+impl<S> std::fmt::Debug for AuthService<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuthService").finish_non_exhaustive()
+    }
+}
+
+impl<S> Service<Request> for AuthService<S>
+where
+    S: Service<Request, Response = Response> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+{
+    type Response = Response;
+    type Error = S::Error;
+    type Future = BoxFuture<'static, Result<Response, S::Error>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        // The clone that was made ready is the one to call; keep a fresh clone for next time.
+        let fresh = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, fresh);
+        let shared = self.shared.clone();
+        Box::pin(async move {
+            let (mut parts, body) = request.into_parts();
+            let mut auth = RequestAuth::new(&shared.handler, &parts).await;
+            if path_has_prefix(parts.uri.path(), &auth.base_path()) {
+                // The engine's own routes slide the session themselves.
+                parts.extensions.insert(auth);
+                return inner.call(Request::from_parts(parts, body)).await;
+            }
+            let refresh = auth.load_session(&parts).await;
+            let rule = shared
+                .rules
+                .iter()
+                .find(|(m, _)| m.matches(&parts))
+                .map(|(_, d)| *d);
+            if let Some(deny) = rule
+                && let Some(response) = authorize(&auth, &parts, deny).await
+            {
+                return Ok(with_cookies(response, &refresh));
+            }
+            parts.extensions.insert(auth.clone());
+            let mut response = inner.call(Request::from_parts(parts, body)).await?;
+            // A response that writes the session cookie itself (sign-out, update) wins.
+            if auth.session_set_cookies(response.headers()).is_empty() {
+                response = with_cookies(response, &refresh);
+            }
+            Ok(response)
+        })
+    }
+}
+
+fn with_cookies(mut response: Response, cookies: &[HeaderValue]) -> Response {
+    for cookie in cookies {
+        response
+            .headers_mut()
+            .append(header::SET_COOKIE, cookie.clone());
+    }
+    response
+}
+
+/// Runs the `authorized` callback; `Some(response)` stops the request.
+async fn authorize(auth: &RequestAuth, parts: &Parts, deny: DenyResponse) -> Option<Response> {
+    let mut request = http::Request::new(()).into_parts().0;
+    request.method = parts.method.clone();
+    request.uri = parts.uri.clone();
+    request.version = parts.version;
+    request.headers = parts.headers.clone();
+    let params = AuthorizedParams {
+        request,
+        auth: auth.session.clone(),
+    };
+    match auth.config.callbacks.run_authorized(params).await {
+        Ok(AuthorizedDecision::Allow) => None,
+        Ok(AuthorizedDecision::Redirect(url)) => Some(Redirect::to(&url).into_response()),
+        Ok(AuthorizedDecision::Deny) if auth.session.is_some() => Some(
+            (
+                StatusCode::FORBIDDEN,
+                axum::Json(
+                    json!({ "message": "Forbidden: you do not have access to this resource." }),
+                ),
+            )
+                .into_response(),
+        ),
+        Ok(AuthorizedDecision::Deny) => Some(match deny {
+            DenyResponse::Unauthorized => unauthorized_json(),
+            DenyResponse::SignInRedirect => {
+                Redirect::to(&auth.sign_in_url(&auth.request_url(parts))).into_response()
+            }
+        }),
+        Err(err) => {
+            tracing::error!(target: "auth", error = %err, "the authorized callback failed");
+            Some(
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    axum::Json(json!({ "message": "Server error: authorization failed." })),
+                )
+                    .into_response(),
+            )
+        }
+    }
+}

@@ -1,0 +1,538 @@
+//! The axum integration over real HTTP: the session extractors, `AuthLayer` (authorized,
+//! denied, redirected, sliding cookie) and the server-side actions.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use auth_runtime::axum::{AuthContext, AuthLayer, RequireSession, SignInRedirect};
+use auth_runtime::callbacks::{AuthorizedDecision, Callbacks, JwtTrigger};
+use auth_runtime::config::AuthConfig;
+use auth_runtime::engine::AuthHandler;
+use auth_runtime::providers::{CredentialField, CredentialsProvider, OAuthProvider, ProviderKind};
+use auth_runtime::types::{Session, User};
+use axum::Json;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use reqwest::redirect::Policy;
+use serde_json::{Value, json};
+
+const SECRET: &str = "axum-test-secret";
+
+fn credentials() -> CredentialsProvider {
+    CredentialsProvider::new()
+        .field(CredentialField::new("username", "Username", "text"))
+        .field(CredentialField::new("password", "Password", "password"))
+        .authorize(|creds, _req| async move {
+            let user = creds.get("username").and_then(Value::as_str).unwrap_or("");
+            let pass = creds.get("password").and_then(Value::as_str).unwrap_or("");
+            Ok(match (user, pass) {
+                ("demo", "demo") => Some(User::new("1").name("Demo").email("demo@example.com")),
+                ("admin", "admin") => Some(User::new("2").name("Admin").email("admin@example.com")),
+                _ => None,
+            })
+        })
+}
+
+/// Renames the user on `update_session({"name": ..})`; only `Admin` may see `/admin/only`;
+/// `/beta` redirects everyone to `/waitlist`.
+fn callbacks() -> Callbacks {
+    Callbacks::default()
+        .jwt(|p| async move {
+            let mut token = p.token;
+            if p.trigger == Some(JwtTrigger::Update)
+                && let Some(name) = p
+                    .session
+                    .as_ref()
+                    .and_then(|s| s.get("name"))
+                    .and_then(Value::as_str)
+            {
+                token.insert("name", name.to_owned());
+            }
+            Ok(Some(token))
+        })
+        .authorized(|p| async move {
+            let path = p.request.uri.path().to_owned();
+            if path == "/beta" {
+                return Ok(AuthorizedDecision::Redirect("/waitlist".into()));
+            }
+            let signed_in = p.auth.is_some();
+            if path.starts_with("/admin/only") {
+                let is_admin = p.auth.and_then(|s| s.user.name).as_deref() == Some("Admin");
+                return Ok(AuthorizedDecision::from(is_admin));
+            }
+            Ok(AuthorizedDecision::from(signed_in))
+        })
+}
+
+fn config() -> AuthConfig {
+    let mut oauth = OAuthProvider::new("example", "Example", ProviderKind::OAuth)
+        .client_id("client-id")
+        .client_secret("client-secret")
+        .endpoints(
+            "http://127.0.0.1:9/authorize",
+            "http://127.0.0.1:9/token",
+            "http://127.0.0.1:9/userinfo",
+        );
+    oauth.style.bg = Some("#222".into());
+    AuthConfig::new()
+        .secret(SECRET)
+        .trust_host(true)
+        .provider(credentials())
+        .provider(oauth)
+        .callbacks(callbacks())
+}
+
+async fn whoami(session: Option<Session>) -> String {
+    match session {
+        Some(s) => format!("hello {}", s.user.name.unwrap_or_default()),
+        None => "hello stranger".into(),
+    }
+}
+
+async fn api_me(session: Session) -> Json<Session> {
+    Json(session)
+}
+
+async fn page(RequireSession(session, ..): RequireSession<SignInRedirect>) -> String {
+    format!("page for {}", session.user.name.unwrap_or_default())
+}
+
+async fn logout(auth: AuthContext) -> Response {
+    auth.sign_out(Some("/bye")).await
+}
+
+async fn login(
+    auth: AuthContext,
+    axum::extract::Path(provider): axum::extract::Path<String>,
+) -> Response {
+    auth.sign_in(Some(&provider), Some("/after")).await
+}
+
+async fn rename(auth: AuthContext, Json(body): Json<Value>) -> Response {
+    auth.update_session(body).await.into_response()
+}
+
+fn app(handler: &AuthHandler) -> axum::Router {
+    axum::Router::new()
+        .route("/", get(whoami))
+        .route("/api/me", get(api_me))
+        .route("/page", get(page))
+        .route("/admin/{*rest}", get(|| async { "admin area" }))
+        .route("/administrator", get(|| async { "not protected" }))
+        .route("/api/private", get(|| async { "private api" }))
+        .route("/beta", get(|| async { "beta" }))
+        .route("/logout", post(logout))
+        .route("/login/{provider}", post(login))
+        .route("/rename", post(rename))
+        .merge(auth_runtime::axum::router(handler))
+        .layer(
+            AuthLayer::new(handler)
+                .protect("/admin")
+                .protect("/beta")
+                .protect_api("/api/private"),
+        )
+}
+
+struct Server {
+    origin: String,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn serve(router: axum::Router) -> Server {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let origin = format!("http://{}", listener.local_addr().unwrap());
+    let task = tokio::spawn(async move {
+        axum::serve(listener, router).await.unwrap();
+    });
+    Server { origin, task }
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .unwrap()
+}
+
+fn set_cookies(res: &reqwest::Response) -> Vec<String> {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect()
+}
+
+fn location(res: &reqwest::Response) -> String {
+    res.headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default()
+}
+
+fn enc(s: &str) -> String {
+    auth_runtime::cookies::encode_uri_component(s)
+}
+
+async fn sign_in(c: &reqwest::Client, o: &str, user: &str) {
+    let body: Value = c
+        .get(format!("{o}/auth/csrf"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = body["csrfToken"].as_str().unwrap().to_owned();
+    let res = c
+        .post(format!("{o}/auth/callback/credentials"))
+        .form(&[
+            ("csrfToken", token.as_str()),
+            ("username", user),
+            ("password", user),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 302);
+    assert!(
+        set_cookies(&res)
+            .iter()
+            .any(|c| c.starts_with("authjs.session-token="))
+    );
+}
+
+async fn fetch(c: &reqwest::Client, url: String) -> reqwest::Response {
+    c.get(url).send().await.unwrap()
+}
+
+#[tokio::test]
+async fn session_extractors_read_the_session_or_answer_401_json() {
+    let handler = AuthHandler::new(config()).unwrap();
+    let server = serve(app(&handler)).await;
+    let o = &server.origin;
+    let c = client();
+    assert_eq!(
+        fetch(&c, format!("{o}/")).await.text().await.unwrap(),
+        "hello stranger"
+    );
+    let res = fetch(&c, format!("{o}/api/me")).await;
+    assert_eq!(res.status(), 401);
+    assert_eq!(res.headers()["content-type"], "application/json");
+    let body: Value = res.json().await.unwrap();
+    assert!(body["message"].as_str().unwrap().contains("sign in"));
+
+    sign_in(&c, o, "demo").await;
+    assert_eq!(
+        fetch(&c, format!("{o}/")).await.text().await.unwrap(),
+        "hello Demo"
+    );
+    let me: Value = fetch(&c, format!("{o}/api/me")).await.json().await.unwrap();
+    assert_eq!(
+        me["user"],
+        json!({"name": "Demo", "email": "demo@example.com"})
+    );
+    assert_eq!(
+        fetch(&c, format!("{o}/page")).await.text().await.unwrap(),
+        "page for Demo"
+    );
+}
+
+#[tokio::test]
+async fn require_session_sends_pages_to_sign_in_and_back() {
+    let handler = AuthHandler::new(config()).unwrap();
+    let server = serve(app(&handler)).await;
+    let o = &server.origin;
+    let res = fetch(&client(), format!("{o}/page?tab=2")).await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(
+        location(&res),
+        format!(
+            "{o}/auth/signin?callbackUrl={}",
+            enc(&format!("{o}/page?tab=2"))
+        )
+    );
+}
+
+#[tokio::test]
+async fn extractors_without_the_layer_answer_500() {
+    let handler = AuthHandler::new(config()).unwrap();
+    let router = axum::Router::new()
+        .route("/", get(whoami))
+        .merge(auth_runtime::axum::router(&handler));
+    let server = serve(router).await;
+    assert_eq!(
+        fetch(&client(), format!("{}/", server.origin))
+            .await
+            .status(),
+        500
+    );
+}
+
+#[tokio::test]
+async fn layer_protects_prefixes_segment_wise() {
+    let handler = AuthHandler::new(config()).unwrap();
+    let server = serve(app(&handler)).await;
+    let o = &server.origin;
+    let c = client();
+    // Denied while signed out: to the sign-in page, coming back afterwards.
+    let res = fetch(&c, format!("{o}/admin/users?page=1")).await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(
+        location(&res),
+        format!(
+            "{o}/auth/signin?callbackUrl={}",
+            enc(&format!("{o}/admin/users?page=1"))
+        )
+    );
+    // An API prefix answers 401 JSON instead.
+    let res = fetch(&c, format!("{o}/api/private")).await;
+    assert_eq!(res.status(), 401);
+    assert_eq!(res.headers()["content-type"], "application/json");
+    // A path that merely starts with the same letters is not protected.
+    assert_eq!(
+        fetch(&c, format!("{o}/administrator"))
+            .await
+            .text()
+            .await
+            .unwrap(),
+        "not protected"
+    );
+    // The auth routes themselves are never protected.
+    assert_eq!(fetch(&c, format!("{o}/auth/session")).await.status(), 200);
+
+    sign_in(&c, o, "demo").await;
+    assert_eq!(
+        fetch(&c, format!("{o}/admin/users"))
+            .await
+            .text()
+            .await
+            .unwrap(),
+        "admin area"
+    );
+    assert_eq!(
+        fetch(&c, format!("{o}/api/private"))
+            .await
+            .text()
+            .await
+            .unwrap(),
+        "private api"
+    );
+}
+
+#[tokio::test]
+async fn authorized_callback_can_redirect_or_forbid_signed_in_users() {
+    let handler = AuthHandler::new(config()).unwrap();
+    let server = serve(app(&handler)).await;
+    let o = &server.origin;
+    let c = client();
+    let res = fetch(&c, format!("{o}/beta")).await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(location(&res), "/waitlist");
+
+    sign_in(&c, o, "demo").await;
+    // Signed in but denied: 403, not another trip to the sign-in page.
+    let res = fetch(&c, format!("{o}/admin/only")).await;
+    assert_eq!(res.status(), 403);
+    // The denial still slides the session.
+    assert!(
+        set_cookies(&res)
+            .iter()
+            .any(|c| c.starts_with("authjs.session-token="))
+    );
+
+    let admin = client();
+    sign_in(&admin, o, "admin").await;
+    assert_eq!(
+        fetch(&admin, format!("{o}/admin/only"))
+            .await
+            .text()
+            .await
+            .unwrap(),
+        "admin area"
+    );
+}
+
+#[tokio::test]
+async fn layer_reissues_the_session_cookie_on_app_responses() {
+    let handler = AuthHandler::new(config()).unwrap();
+    let server = serve(app(&handler)).await;
+    let o = &server.origin;
+    let c = client();
+    // Signed out: the layer writes no cookie.
+    assert!(set_cookies(&fetch(&c, format!("{o}/")).await).is_empty());
+    sign_in(&c, o, "demo").await;
+    let res = fetch(&c, format!("{o}/")).await;
+    let cookies = set_cookies(&res);
+    assert_eq!(cookies.len(), 1, "{cookies:?}");
+    assert!(
+        cookies[0].starts_with("authjs.session-token="),
+        "{cookies:?}"
+    );
+    assert!(cookies[0].contains("; Expires="), "{cookies:?}");
+    assert!(cookies[0].contains("; HttpOnly"), "{cookies:?}");
+    // A forged cookie is cleared rather than kept.
+    let forged = reqwest::Client::builder()
+        .redirect(Policy::none())
+        .build()
+        .unwrap();
+    let res = forged
+        .get(format!("{o}/"))
+        .header("cookie", "authjs.session-token=garbage")
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        set_cookies(&res)
+            .iter()
+            .any(|c| c.starts_with("authjs.session-token=; Max-Age=0"))
+    );
+    assert_eq!(res.text().await.unwrap(), "hello stranger");
+}
+
+#[tokio::test]
+async fn sign_out_action_clears_the_session_without_the_layer_resurrecting_it() {
+    let handler = AuthHandler::new(config()).unwrap();
+    let server = serve(app(&handler)).await;
+    let o = &server.origin;
+    let c = client();
+    sign_in(&c, o, "demo").await;
+    let res = c.post(format!("{o}/logout")).send().await.unwrap();
+    assert_eq!(res.status(), 302);
+    assert_eq!(location(&res), format!("{o}/bye"));
+    let cookies = set_cookies(&res);
+    assert!(
+        cookies
+            .iter()
+            .any(|c| c.starts_with("authjs.session-token=; Max-Age=0")),
+        "{cookies:?}"
+    );
+    assert!(
+        !cookies
+            .iter()
+            .any(|c| c.starts_with("authjs.session-token=") && !c.contains("Max-Age=0")),
+        "{cookies:?}"
+    );
+    assert_eq!(
+        fetch(&c, format!("{o}/")).await.text().await.unwrap(),
+        "hello stranger"
+    );
+}
+
+#[tokio::test]
+async fn update_session_action_runs_the_jwt_update_and_sets_the_cookie() {
+    let handler = AuthHandler::new(config()).unwrap();
+    let server = serve(app(&handler)).await;
+    let o = &server.origin;
+    let c = client();
+    sign_in(&c, o, "demo").await;
+    let res = c
+        .post(format!("{o}/rename"))
+        .json(&json!({"name": "Renamed"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let cookies = set_cookies(&res);
+    assert_eq!(
+        cookies
+            .iter()
+            .filter(|c| c.starts_with("authjs.session-token="))
+            .count(),
+        1,
+        "{cookies:?}"
+    );
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["user"]["name"], "Renamed");
+    assert_eq!(
+        fetch(&c, format!("{o}/")).await.text().await.unwrap(),
+        "hello Renamed"
+    );
+
+    // Signed out: nothing to update.
+    let res = client()
+        .post(format!("{o}/rename"))
+        .json(&json!({"name": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.text().await.unwrap(), "null");
+}
+
+#[tokio::test]
+async fn sign_in_action_redirects_to_the_page_or_starts_oauth() {
+    let handler = AuthHandler::new(config()).unwrap();
+    let server = serve(app(&handler)).await;
+    let o = &server.origin;
+    let c = client();
+    // Credentials: the sign-in page, coming back to the target.
+    let res = c
+        .post(format!("{o}/login/credentials"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    assert_eq!(
+        location(&res),
+        format!("{o}/auth/signin?callbackUrl={}", enc("/after"))
+    );
+    // OAuth: the engine's POST /signin/example with a valid CSRF pair, answered with its redirect.
+    let res = c.post(format!("{o}/login/example")).send().await.unwrap();
+    assert_eq!(res.status(), 302);
+    let to = location(&res);
+    assert!(to.starts_with("http://127.0.0.1:9/authorize?"), "{to}");
+    assert!(to.contains("client_id=client-id"), "{to}");
+    assert!(!to.contains("error=MissingCSRF"), "{to}");
+    assert!(
+        set_cookies(&res)
+            .iter()
+            .any(|c| c.starts_with("authjs.callback-url="))
+    );
+}
+
+#[tokio::test]
+async fn lazy_configuration_works_through_the_layer_and_actions() {
+    let handler = AuthHandler::lazy(|parts| {
+        let tenant = parts
+            .headers
+            .get("x-tenant")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        async move {
+            let mut config = config();
+            if tenant == "b" {
+                config.secret = vec![auth_runtime::jose::Secret::new("tenant-b-secret")];
+            }
+            config
+        }
+    });
+    let server = serve(app(&handler)).await;
+    let o = &server.origin;
+    let c = client();
+    sign_in(&c, o, "demo").await;
+    assert_eq!(
+        fetch(&c, format!("{o}/")).await.text().await.unwrap(),
+        "hello Demo"
+    );
+    let res = c.post(format!("{o}/logout")).send().await.unwrap();
+    assert_eq!(location(&res), format!("{o}/bye"));
+    assert_eq!(
+        fetch(&c, format!("{o}/")).await.text().await.unwrap(),
+        "hello stranger"
+    );
+    // Another tenant's secret cannot read this tenant's cookie.
+    sign_in(&c, o, "demo").await;
+    let res = c
+        .get(format!("{o}/"))
+        .header("x-tenant", "b")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.text().await.unwrap(), "hello stranger");
+}
