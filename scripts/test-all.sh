@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 
 command -v node >/dev/null || { echo "node is required (Node 20) for the interop tests" >&2; exit 1; }
 command -v cargo-nextest >/dev/null || { echo "cargo-nextest is required" >&2; exit 1; }
+command -v chromium >/dev/null || [ -n "${CHROMIUM:-}" ] || { echo "chromium is required for the browser tests (apt-get install chromium)" >&2; exit 1; }
 
 echo "== npm peers"
 npm ci --prefix tests --no-audit --no-fund --loglevel=error
@@ -19,3 +20,6 @@ cargo nextest run --workspace --no-fail-fast
 
 echo "== doc tests"
 cargo test --workspace --doc --quiet
+
+echo "== browser (Chromium through the demo)"
+node --test tests/browser/
