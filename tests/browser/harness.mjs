@@ -61,7 +61,7 @@ export function freePort() {
  */
 export async function startDemo(env = {}) {
   const binary = demoBinary();
-  const port = await freePort();
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   const clean = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !k.startsWith("AUTH_") && !k.startsWith("NEXTAUTH_")),
   );
