@@ -24,6 +24,7 @@ mod response;
 mod session;
 mod signin;
 mod signout;
+mod token;
 
 use std::sync::Arc;
 

@@ -5,15 +5,6 @@ use std::sync::Arc;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use oauth2::basic::{
-    BasicErrorResponse, BasicRevocationErrorResponse, BasicTokenIntrospectionResponse,
-    BasicTokenType,
-};
-use oauth2::{
-    AuthType, AuthorizationCode, ClientId, ClientSecret, PkceCodeVerifier, RedirectUrl,
-    RefreshToken, StandardRevocableToken, StandardTokenResponse, TokenUrl,
-};
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
@@ -23,23 +14,13 @@ use super::{Ctx, Out};
 use crate::cookies::{CookieSpec, SameSite, SetCookie};
 use crate::error::{AuthError, ErrorType};
 use crate::http_client::{HttpClient, default_client};
-use crate::jose::{fill_random, now_unix};
+use crate::jose::fill_random;
 use crate::providers::oidc::{self, IdTokenExpectations};
-use crate::providers::{OAuthProvider, ProviderKind, TokenAuthMethod, TokenSet, default_profile};
+use crate::providers::{OAuthProvider, ProviderKind, default_profile};
 use crate::types::{Account, User};
 
 const CHECK_MAX_AGE: u64 = 900;
 const STATE_SALT: &str = "encodedState";
-
-/// The token response's fields beyond the standard ones (`id_token`, provider extras).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-struct ExtraFields {
-    #[serde(flatten)]
-    fields: Map<String, Value>,
-}
-impl oauth2::ExtraTokenFields for ExtraFields {}
-
-type TokenResponse = StandardTokenResponse<ExtraFields, BasicTokenType>;
 
 fn random_b64url() -> String {
     let mut bytes = [0u8; 32];
@@ -416,9 +397,9 @@ pub async fn callback(
         None
     };
 
-    let tokens = exchange_code(
+    let tokens = super::token::exchange_code(
         client.clone(),
-        ClientSettings::of(provider),
+        super::token::ClientSettings::of(provider),
         endpoints.token.clone(),
         redirect_uri.clone(),
         code,
@@ -520,171 +501,12 @@ pub async fn callback(
         )
     })?;
     user.email = user.email.map(|e| e.to_lowercase());
-    let account = account_from_tokens(provider, &tokens, provider_account_id);
+    let account = super::token::account_from_tokens(provider, &tokens, provider_account_id);
     Ok(OAuthResult {
         user,
         account,
         profile,
     })
-}
-
-fn account_from_tokens(
-    provider: &OAuthProvider,
-    tokens: &TokenSet,
-    provider_account_id: String,
-) -> Account {
-    let mut raw = tokens.raw.clone();
-    let take = |raw: &mut Map<String, Value>, k: &str| {
-        raw.remove(k).and_then(|v| v.as_str().map(str::to_owned))
-    };
-    let access_token = take(&mut raw, "access_token");
-    let refresh_token = take(&mut raw, "refresh_token");
-    let id_token = take(&mut raw, "id_token");
-    let scope = take(&mut raw, "scope");
-    let token_type = take(&mut raw, "token_type").map(|t| t.to_lowercase());
-    let session_state = take(&mut raw, "session_state");
-    let expires_at = raw
-        .remove("expires_in")
-        .and_then(|v| v.as_i64())
-        .map(|s| now_unix() + s);
-    Account {
-        provider: provider.id.clone(),
-        kind: provider.kind.as_str().to_owned(),
-        provider_account_id,
-        user_id: None,
-        access_token,
-        refresh_token,
-        id_token,
-        expires_at,
-        scope,
-        token_type,
-        session_state,
-        extra: raw,
-    }
-}
-
-/// The engine's HTTP client as the `oauth2` crate's client: a named type with a boxed, `Send`
-/// future, so the exchange's future is `Send` for every lifetime.
-struct OAuthHttp(Arc<dyn HttpClient>);
-
-impl<'c> oauth2::AsyncHttpClient<'c> for OAuthHttp {
-    type Error = crate::http_client::HttpError;
-    type Future = crate::callbacks::BoxFuture<'c, Result<oauth2::HttpResponse, Self::Error>>;
-
-    fn call(&'c self, request: oauth2::HttpRequest) -> Self::Future {
-        self.0.send(request)
-    }
-}
-
-fn oauth_error(err: impl std::fmt::Display) -> AuthError {
-    AuthError::new(
-        ErrorType::CallbackRouteError,
-        format!("token endpoint: {err}"),
-    )
-}
-
-/// What the token endpoint needs to know about the client, owned so no borrow of the provider is
-/// held across the exchange's await.
-#[derive(Clone)]
-struct ClientSettings {
-    client_id: String,
-    client_secret: Option<String>,
-    method: TokenAuthMethod,
-}
-
-impl ClientSettings {
-    fn of(provider: &OAuthProvider) -> Self {
-        Self {
-            client_id: provider.client_id.clone().unwrap_or_default(),
-            client_secret: provider
-                .client_secret
-                .as_ref()
-                .map(|s| s.expose().to_owned()),
-            method: provider.token_auth_method,
-        }
-    }
-}
-
-/// An `oauth2` client with only the token endpoint set.
-type TokenClient = oauth2::Client<
-    BasicErrorResponse,
-    TokenResponse,
-    BasicTokenIntrospectionResponse,
-    StandardRevocableToken,
-    BasicRevocationErrorResponse,
-    oauth2::EndpointNotSet,
-    oauth2::EndpointNotSet,
-    oauth2::EndpointNotSet,
-    oauth2::EndpointNotSet,
-    oauth2::EndpointSet,
->;
-
-fn oauth_client(settings: ClientSettings, token_url: &str) -> Result<TokenClient, AuthError> {
-    let token_url = TokenUrl::new(token_url.to_owned())
-        .map_err(|_| AuthError::new(ErrorType::InvalidEndpoints, "token endpoint is not a URL"))?;
-    let mut client =
-        oauth2::Client::new(ClientId::new(settings.client_id)).set_token_uri(token_url);
-    match settings.method {
-        TokenAuthMethod::ClientSecretBasic => client = client.set_auth_type(AuthType::BasicAuth),
-        TokenAuthMethod::ClientSecretPost | TokenAuthMethod::None => {
-            client = client.set_auth_type(AuthType::RequestBody)
-        }
-    }
-    if settings.method != TokenAuthMethod::None
-        && let Some(secret) = settings.client_secret
-    {
-        client = client.set_client_secret(ClientSecret::new(secret));
-    }
-    Ok(client)
-}
-
-fn token_set(response: &TokenResponse) -> Result<TokenSet, AuthError> {
-    match serde_json::to_value(response) {
-        Ok(Value::Object(raw)) => Ok(TokenSet { raw }),
-        _ => Err(oauth_error("unreadable token response")),
-    }
-}
-
-async fn exchange_code(
-    http: Arc<dyn HttpClient>,
-    settings: ClientSettings,
-    token_url: String,
-    redirect_uri: String,
-    code: String,
-    verifier: Option<String>,
-) -> Result<TokenSet, AuthError> {
-    let redirect = RedirectUrl::new(redirect_uri).map_err(|_| oauth_error("bad redirect_uri"))?;
-    let client = oauth_client(settings, &token_url)?.set_redirect_uri(redirect);
-    let mut request = client.exchange_code(AuthorizationCode::new(code));
-    if let Some(v) = verifier {
-        request = request.set_pkce_verifier(PkceCodeVerifier::new(v));
-    }
-    let response = request
-        .request_async(&OAuthHttp(http))
-        .await
-        .map_err(oauth_error)?;
-    token_set(&response)
-}
-
-/// Exchanges a refresh token; the new token set.
-pub async fn refresh(
-    http: Arc<dyn HttpClient>,
-    provider: &OAuthProvider,
-    refresh_token: &str,
-) -> Result<Account, AuthError> {
-    let settings = ClientSettings::of(provider);
-    let endpoints = endpoints(http.as_ref(), provider).await?;
-    let client = oauth_client(settings, &endpoints.token)?;
-    let token = RefreshToken::new(refresh_token.to_owned());
-    let response = client
-        .exchange_refresh_token(&token)
-        .request_async(&OAuthHttp(http))
-        .await
-        .map_err(|e| {
-            AuthError::new(ErrorType::RefreshTokenError, format!("refresh failed: {e}"))
-        })?;
-    let tokens = token_set(&response)?;
-    Ok(account_from_tokens(provider, &tokens, String::new()))
 }
 
 /// A stable user id for a provider account when there is no database: a UUID-shaped hash of the

@@ -145,7 +145,7 @@ async fn rotate_access_token(
         return claims;
     };
     let http = super::oauth::client_for(ctx, &provider);
-    match super::oauth::refresh(http, &provider, &refresh_token).await {
+    match super::token::refresh(http, &provider, &refresh_token).await {
         Ok(account) => {
             claims.insert("access_token".into(), account.access_token.into());
             claims.insert("expires_at".into(), account.expires_at.into());
