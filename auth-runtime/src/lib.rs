@@ -8,6 +8,7 @@ pub mod csrf;
 pub mod engine;
 pub mod env;
 pub mod error;
+pub mod http_client;
 pub mod jose;
 pub mod pages;
 pub mod providers;
@@ -21,21 +22,25 @@ pub mod prelude {
     pub use crate::config::{AuthConfig, Pages, SessionStrategy, Theme};
     pub use crate::engine::AuthHandler;
     pub use crate::error::{AuthError, ErrorType};
-    pub use crate::providers::{CredentialField, CredentialsProvider, OAuthProvider, Provider, ProviderKind};
+    pub use crate::providers::{
+        CredentialField, CredentialsProvider, OAuthProvider, Provider, ProviderKind,
+    };
+    pub use crate::registry_support::{AuthExtension, ExtensionError, ProviderOptions};
     pub use crate::types::{Account, Jwt, Session, SessionUser, User};
-    pub use auth_macros::auth;
+    pub use auth_macros::{AuthExtension, auth};
 }
 
 /// Paths the generated code of `#[auth]` uses. Not a public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use serde;
-    pub use serde_json;
+    pub use crate::registry_support::AuthExtension;
     pub use crate::registry_support::{
-        AdapterGiven, AuthorizeGiven, EnvLookup, Given, Missing, ProviderOptions, StaticOAuth, UserMapping,
-        user_from_profile,
+        AdapterGiven, AuthorizeGiven, EnvLookup, Given, Missing, ProviderOptions, StaticOAuth,
+        UserMapping, read_field, user_from_profile, write_field,
     };
     pub use ::axum::Router;
+    pub use serde;
+    pub use serde_json;
 }
 
 #[doc(hidden)]

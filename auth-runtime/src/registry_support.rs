@@ -61,7 +61,11 @@ pub struct StaticOAuth {
 impl StaticOAuth {
     /// The runtime provider, with nothing read from the environment yet.
     pub fn provider(&self) -> OAuthProvider {
-        let kind = if self.oidc { ProviderKind::Oidc } else { ProviderKind::OAuth };
+        let kind = if self.oidc {
+            ProviderKind::Oidc
+        } else {
+            ProviderKind::OAuth
+        };
         let owned = |s: Option<&'static str>| s.map(str::to_owned);
         let mut provider = OAuthProvider::new(self.id, self.name, kind);
         provider.issuer = owned(self.issuer);
@@ -188,4 +192,102 @@ pub fn user_from_profile(profile: &Value, mapping: UserMapping) -> User {
         }
     }
     user
+}
+
+/// Why a typed extension could not be read.
+#[derive(Debug)]
+pub struct ExtensionError {
+    field: &'static str,
+    source: serde_json::Error,
+}
+
+impl std::fmt::Display for ExtensionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "field `{}` of the extension: {}",
+            self.field, self.source
+        )
+    }
+}
+
+impl std::error::Error for ExtensionError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
+}
+
+/// Typed fields that a `jwt` or `session` callback adds to the token or the session, next to
+/// the standard ones. Derive it with `#[derive(AuthExtension)]`; the derive refuses field names
+/// the token or the session already use (`sub`, `exp`, `user`, `expires`, ...).
+///
+/// ```
+/// use auth_runtime::prelude::*;
+///
+/// #[derive(AuthExtension, Debug, PartialEq)]
+/// struct Roles {
+///     role: String,
+///     team: Option<String>,
+/// }
+///
+/// let mut token = Jwt::default();
+/// Roles { role: "admin".into(), team: None }.write_jwt(&mut token);
+/// assert_eq!(Roles::from_jwt(&token).unwrap(), Roles { role: "admin".into(), team: None });
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an auth extension",
+    label = "add `#[derive(AuthExtension)]` to `{Self}`"
+)]
+pub trait AuthExtension: Sized {
+    /// Reads the fields from a JSON object; an absent field reads as `null` (so `Option` is `None`).
+    fn read(object: &serde_json::Map<String, Value>) -> Result<Self, ExtensionError>;
+
+    /// Writes the fields into a JSON object.
+    fn write(&self, object: &mut serde_json::Map<String, Value>);
+
+    /// Reads the fields from the session token's claims.
+    fn from_jwt(token: &crate::types::Jwt) -> Result<Self, ExtensionError> {
+        Self::read(&token.0)
+    }
+
+    /// Writes the fields into the session token's claims.
+    fn write_jwt(&self, token: &mut crate::types::Jwt) {
+        self.write(&mut token.0);
+    }
+
+    /// Reads the fields from a session.
+    fn from_session(session: &crate::types::Session) -> Result<Self, ExtensionError> {
+        Self::read(&session.extra)
+    }
+
+    /// Writes the fields into a session.
+    fn write_session(&self, session: &mut crate::types::Session) {
+        self.write(&mut session.extra);
+    }
+}
+
+/// Reads one field of an extension.
+pub fn read_field<T: serde::de::DeserializeOwned>(
+    object: &serde_json::Map<String, Value>,
+    field: &'static str,
+) -> Result<T, ExtensionError> {
+    let value = object.get(field).cloned().unwrap_or(Value::Null);
+    serde_json::from_value(value).map_err(|source| ExtensionError { field, source })
+}
+
+/// Writes one field of an extension; `null` (a `None`, or a value that does not serialise)
+/// removes the member, so the token carries no empty claims.
+pub fn write_field<T: serde::Serialize>(
+    object: &mut serde_json::Map<String, Value>,
+    field: &str,
+    value: &T,
+) {
+    match serde_json::to_value(value).unwrap_or(Value::Null) {
+        Value::Null => {
+            object.remove(field);
+        }
+        value => {
+            object.insert(field.to_owned(), value);
+        }
+    }
 }

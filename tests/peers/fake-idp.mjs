@@ -7,7 +7,8 @@
 // discovery, /authorize (redirects straight back with a code), /token, /userinfo and /jwks.
 // Modes: ok, access-denied, wrong-state, no-state, wrong-iss, wrong-aud, expired, bad-signature,
 // alg-none, unknown-kid, nonce-mismatch, token-500, token-garbage, token-hang, userinfo-down,
-// form-post (answers with an HTML form to POST to the callback, like Apple).
+// form-post (answers with an HTML form to POST to the callback, like Apple), entra and
+// entra-forged-tid (multi-tenant discovery with a {tenantid} issuer template).
 // GitHub-like: /gh/login/oauth/authorize, /gh/login/oauth/access_token, /gh/user, /gh/user/emails.
 import { createServer } from "node:http";
 import { SignJWT, exportJWK, generateKeyPair } from "jose";
@@ -36,9 +37,15 @@ async function readForm(req) {
   return new URLSearchParams(Buffer.concat(chunks).toString());
 }
 
-async function idToken(mode, issuer, clientId, nonce) {
+async function idToken(mode, baseIssuer, clientId, nonce) {
+  let issuer = baseIssuer;
   const now = Math.floor(Date.now() / 1000);
   const claims = { email: "alice@example.com", name: "Alice", email_verified: true };
+  if (mode.startsWith("entra")) {
+    // Multi-tenant Entra: iss names the user's tenant, tid says which one.
+    claims.tid = mode === "entra-forged-tid" ? "OTHER-TENANT" : "TENANT-1";
+    issuer = `${issuer}/TENANT-1/v2.0`;
+  }
   if (mode === "nonce-mismatch") claims.nonce = "not-the-nonce";
   else if (nonce) claims.nonce = nonce;
   if (mode === "alg-none") {
@@ -68,7 +75,7 @@ async function oidc(req, res, url, mode, rest) {
   const base = `http://127.0.0.1:${server.address().port}/${mode}`;
   if (rest === "/.well-known/openid-configuration") {
     return send(res, 200, {
-      issuer: base,
+      issuer: mode.startsWith("entra") ? `${base}/{tenantid}/v2.0` : base,
       authorization_endpoint: `${base}/authorize`,
       token_endpoint: `${base}/token`,
       userinfo_endpoint: mode === "userinfo-down" ? "http://127.0.0.1:1/userinfo" : `${base}/userinfo`,

@@ -487,6 +487,10 @@ async fn fake_flow(
     let app = serve(listener, origin.clone(), base_config().provider(provider));
     let mut browser = Browser::new();
     let authorize = browser.start_sign_in(&app.origin, "keycloak").await;
+    if authorize.starts_with(&origin) {
+        // Sign-in failed before reaching the provider.
+        return (authorize, origin);
+    }
     let back = location(&browser.get(&authorize).await);
     if let Some(name) = drop_cookie {
         browser.jar.0.remove(name);
@@ -867,5 +871,27 @@ async fn client_secret_post_authentication_at_the_token_endpoint() {
     assert_eq!(
         browser.session(&app.origin).await["user"]["email"],
         "carol@example.com"
+    );
+}
+
+#[tokio::test]
+async fn entra_multi_tenant_issuer_comes_from_the_tokens_tid() {
+    let with_quirk = |mut p: OAuthProvider| {
+        p.quirks.push("entra-tenant-issuer".into());
+        p
+    };
+    let (loc, origin) = fake_flow("entra", with_quirk, None).await;
+    assert_eq!(loc, format!("{origin}/after"));
+    let (loc, origin) = fake_flow("entra-forged-tid", with_quirk, None).await;
+    assert_eq!(
+        loc,
+        format!("{origin}/auth/error?error=Configuration"),
+        "tid and iss disagree"
+    );
+    let (loc, origin) = fake_flow("entra", |p| p, None).await;
+    assert_eq!(
+        loc,
+        format!("{origin}/auth/error?error=Configuration"),
+        "a templated issuer is only accepted for Entra"
     );
 }

@@ -45,6 +45,8 @@ pub(crate) struct Endpoints {
     pub userinfo: Option<String>,
     pub jwks: Option<String>,
     pub algorithms: Vec<String>,
+    /// The discovery document's issuer when it is a `{tenantid}` template (Entra ID).
+    pub tenant_template: Option<String>,
 }
 
 pub(crate) async fn endpoints(
@@ -56,7 +58,9 @@ pub(crate) async fn endpoints(
         &provider.issuer,
         configured && provider.kind == ProviderKind::OAuth,
     ) {
-        (Some(issuer), false) => Some(oidc::discover(client, issuer).await?),
+        (Some(issuer), false) => {
+            Some(oidc::discover(client, issuer, provider.has_quirk("entra-tenant-issuer")).await?)
+        }
         _ => None,
     };
     let pick =
@@ -90,8 +94,13 @@ pub(crate) async fn endpoints(
             metadata.as_ref().and_then(|m| m.jwks_uri.as_ref()),
         ),
         algorithms: metadata
+            .as_ref()
             .map(|m| m.id_token_signing_alg_values_supported.clone())
             .unwrap_or_default(),
+        tenant_template: metadata
+            .as_ref()
+            .map(|m| m.issuer.clone())
+            .filter(|i| i.contains(oidc::TENANT_PLACEHOLDER)),
     })
 }
 
@@ -415,7 +424,10 @@ pub async fn callback(
                 "the token response has no id_token",
             )
         })?;
-        let issuer = endpoints.issuer.clone().unwrap_or_default();
+        let issuer = match &endpoints.tenant_template {
+            Some(template) => oidc::tenant_issuer(template, id_token)?,
+            None => endpoints.issuer.clone().unwrap_or_default(),
+        };
         let jwks = endpoints.jwks.clone().ok_or_else(|| {
             AuthError::new(
                 ErrorType::InvalidEndpoints,

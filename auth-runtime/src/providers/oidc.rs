@@ -95,7 +95,14 @@ pub async fn get_json(
 
 /// The provider's discovery document, from the cache or `<issuer>/.well-known/openid-configuration`.
 /// The document's `issuer` must equal the configured one.
-pub async fn discover(client: &dyn HttpClient, issuer: &str) -> Result<Arc<Metadata>, AuthError> {
+///
+/// With `tenant_template` (Microsoft Entra ID's multi-tenant endpoints), a document whose issuer
+/// holds the `{tenantid}` placeholder is accepted too; the ID token's `tid` fills it in later.
+pub async fn discover(
+    client: &dyn HttpClient,
+    issuer: &str,
+    tenant_template: bool,
+) -> Result<Arc<Metadata>, AuthError> {
     let issuer_key = issuer.trim_end_matches('/');
     if let Some(hit) = cached(&DISCOVERY, issuer_key) {
         return Ok(hit);
@@ -107,7 +114,8 @@ pub async fn discover(client: &dyn HttpClient, issuer: &str) -> Result<Arc<Metad
             "discovery document of {issuer_key} is invalid: {e}"
         ))
     })?;
-    if metadata.issuer.trim_end_matches('/') != issuer_key {
+    let templated = tenant_template && metadata.issuer.contains(TENANT_PLACEHOLDER);
+    if metadata.issuer.trim_end_matches('/') != issuer_key && !templated {
         return Err(callback_error(format!(
             "discovery issuer {} does not match the configured issuer {issuer_key}",
             metadata.issuer
@@ -116,6 +124,32 @@ pub async fn discover(client: &dyn HttpClient, issuer: &str) -> Result<Arc<Metad
     let metadata = Arc::new(metadata);
     store(&DISCOVERY, issuer_key, metadata.clone());
     Ok(metadata)
+}
+
+/// The placeholder Microsoft's multi-tenant discovery documents put in `issuer`.
+pub const TENANT_PLACEHOLDER: &str = "{tenantid}";
+
+/// The issuer an Entra ID token must carry: the template with the token's own `tid`. The `tid` is
+/// read before the signature check only to choose the expected issuer; the token is then
+/// verified against it, so a forged `tid` cannot pass.
+pub fn tenant_issuer(template: &str, id_token: &str) -> Result<String, AuthError> {
+    use base64::Engine as _;
+    let payload = id_token
+        .split('.')
+        .nth(1)
+        .and_then(|p| {
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(p)
+                .ok()
+        })
+        .and_then(|bytes| serde_json::from_slice::<Value>(&bytes).ok())
+        .ok_or_else(|| callback_error("ID token payload is not JSON"))?;
+    let tid = payload
+        .get("tid")
+        .and_then(Value::as_str)
+        .filter(|t| !t.is_empty() && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        .ok_or_else(|| callback_error("Entra ID token has no valid tid"))?;
+    Ok(template.replace(TENANT_PLACEHOLDER, tid))
 }
 
 async fn key_set(
