@@ -895,3 +895,50 @@ async fn entra_multi_tenant_issuer_comes_from_the_tokens_tid() {
         "a templated issuer is only accepted for Entra"
     );
 }
+
+#[tokio::test]
+async fn server_side_sign_in_passes_authorization_params_but_not_reserved_ones() {
+    use auth_runtime::axum::{AuthContext, AuthLayer};
+    let fake = Peer::start("fake-idp.mjs", &[]);
+    let (listener, origin) = bind().await;
+    let handler = AuthHandler::new(base_config().provider(keycloak(&fake.url("/ok")))).unwrap();
+    let app: axum::Router = axum::Router::new()
+        .route(
+            "/login",
+            axum::routing::post(|auth: AuthContext| async move {
+                auth.sign_in_with_params(
+                    Some("keycloak"),
+                    Some("/after"),
+                    &[
+                        ("prompt", "login"),
+                        ("login_hint", "ada@example.com"),
+                        ("redirect_uri", "https://evil.example/"),
+                    ],
+                )
+                .await
+            }),
+        )
+        .merge(auth_runtime::axum::router(&handler))
+        .layer(AuthLayer::new(&handler));
+    let task = tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let mut browser = Browser::new();
+    let res = browser.post(&format!("{origin}/login"), &[]).await;
+    assert_eq!(res.status(), 302);
+    let authorize = location(&res);
+    let params: BTreeMap<_, _> = url::Url::parse(&authorize)
+        .unwrap()
+        .query_pairs()
+        .into_owned()
+        .collect();
+    assert_eq!(params["prompt"], "login");
+    assert_eq!(params["login_hint"], "ada@example.com");
+    assert_eq!(
+        params["redirect_uri"],
+        format!("{origin}/auth/callback/keycloak")
+    );
+    // The flow completes: the check cookies came back with the redirect.
+    let back = location(&browser.get(&authorize).await);
+    let done = browser.get(&back).await;
+    assert_eq!(location(&done), format!("{origin}/after"));
+    task.abort();
+}

@@ -172,6 +172,19 @@ impl AuthContext {
     /// the sign-in page. `redirect_to` is where the user lands afterwards; default: the page they
     /// came from (`Referer`), else `/`.
     pub async fn sign_in(&self, provider: Option<&str>, redirect_to: Option<&str>) -> Response {
+        self.sign_in_with_params(provider, redirect_to, &[]).await
+    }
+
+    /// [`AuthContext::sign_in`] with extra authorization parameters for the provider
+    /// (next-auth's third `signIn` argument), e.g. `[("prompt", "login"), ("login_hint", email)]`.
+    /// Parameters that bind the flow to this client (`redirect_uri`, `client_id`, `state`, ...)
+    /// are ignored.
+    pub async fn sign_in_with_params(
+        &self,
+        provider: Option<&str>,
+        redirect_to: Option<&str>,
+        authorization_params: &[(&str, &str)],
+    ) -> Response {
         let target = self.target(redirect_to);
         let oauth = provider.and_then(|id| {
             self.auth
@@ -189,9 +202,17 @@ impl AuthContext {
             .append_pair("csrfToken", &token)
             .append_pair("callbackUrl", &target)
             .finish();
+        let query = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(authorization_params.iter())
+            .finish();
+        let action = if query.is_empty() {
+            format!("signin/{}", oauth.id())
+        } else {
+            format!("signin/{}?{query}", oauth.id())
+        };
         let response = self
             .post(
-                &format!("signin/{}", oauth.id()),
+                &action,
                 "application/x-www-form-urlencoded",
                 form.into_bytes(),
                 cookies,
