@@ -1,1 +1,67 @@
-//! Procedural macros of auth-runtime (the `#[auth]` attribute arrives with the macro issue).
+//! Procedural macros of auth-runtime: `#[auth]`, which turns a unit struct into the app's Auth.js
+//! handler type with a builder. Use it through `auth_runtime::prelude::*`.
+//!
+//! Pipeline: [`attr`] reads the attribute, [`registry`] the provider registry, [`check`] applies
+//! the rules that Auth.js checks at the first request, [`expand`] generates, [`fallback`] stands
+//! in when the attribute cannot be read.
+
+mod attr;
+mod check;
+mod expand;
+mod fallback;
+mod registry;
+
+use proc_macro::TokenStream;
+
+/// Declares the app's providers and session strategy on a unit struct.
+///
+/// ```text
+/// use auth_runtime::prelude::*;
+///
+/// #[auth(providers(github, google, credentials), session = "jwt")]
+/// pub struct Auth;
+///
+/// let auth = Auth::builder()                      // AUTH_SECRET, AUTH_URL, AUTH_GITHUB_ID, ...
+///     .github(|p| p.allow_dangerous_email_account_linking(true))
+///     .credentials(|creds, _req| async move { check(creds).await })
+///     .build()?;                                  // no `.credentials(..)`, no `build()`
+/// let app = axum::Router::new().merge(auth.router());
+/// ```
+///
+/// Keys:
+/// - `providers(..)`: ids of the provider registry; an id with `-` is written with `_`
+///   (`microsoft_entra_id`) or as a string.
+/// - `session = "jwt" | "database"`: default database with `adapter`, else JWT.
+/// - `adapter`: the builder needs `.adapter(Arc::new(..))` before `build()`.
+/// - `base_path = "/auth"`: where the routes live (default: `AUTH_URL`'s path, else `/auth`).
+/// - `experimental(enable_webauthn)`: opts in to passkeys.
+/// - `registry = "auth-providers.toml"`: a registry file of the app's own, merged over the built-in
+///   one (same schema as the workspace's `providers.toml`). The path is relative to the crate's
+///   `Cargo.toml`, or, when no file is there, to the file the attribute is in. Edits rebuild.
+///
+/// Generated: the struct (holding the handler, with `builder()`, `builder_with_env(lookup)`,
+/// `handler()`, `router()`), `<Name>Builder` with one options method per OAuth/OIDC provider,
+/// `credentials(..)`, `callbacks(..)`, `events(..)`, `configure(..)`, `adapter(..)`,
+/// `into_config()` and `build()`, and a typed `<Provider>Profile` per OAuth/OIDC provider with
+/// `to_user()`. Set `AUTH_MACROS_DEBUG=1` to print the expansion while compiling.
+#[proc_macro_attribute]
+pub fn auth(args: TokenStream, item: TokenStream) -> TokenStream {
+    // A registry path not found under CARGO_MANIFEST_DIR is tried next to the invoking file
+    // (trybuild and similar harnesses compile from a directory of their own).
+    let source_dir = proc_macro::Span::call_site()
+        .local_file()
+        .and_then(|file| file.parent().map(std::path::Path::to_path_buf));
+    let output = expand::auth_attribute(args.into(), item.into(), source_dir.as_deref());
+    expand::debug_print(&output);
+    output.into()
+}
+
+/// Typed fields of the session token and the session: implements
+/// `auth_runtime::prelude::AuthExtension` (`from_jwt`, `write_jwt`, `from_session`,
+/// `write_session`). Fields named like a standard member (`sub`, `exp`, `user`, ..) are refused.
+#[proc_macro_derive(AuthExtension)]
+pub fn derive_auth_extension(input: TokenStream) -> TokenStream {
+    let output = expand::extension::derive(input.into());
+    expand::debug_print(&output);
+    output.into()
+}

@@ -10,7 +10,10 @@ use auth_runtime::prelude::*;
 pub struct Auth;
 
 fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + Send + Sync + 'static {
-    let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let map: HashMap<String, String> = pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
     move |key| map.get(key).cloned()
 }
 
@@ -48,17 +51,32 @@ fn env_vars_fill_client_ids_issuers_and_secret() {
     );
     let github = oauth(&config, "github");
     assert_eq!(github.client_id.as_deref(), Some("gh-id"));
-    assert_eq!(github.client_secret.as_ref().map(|s| s.expose()), Some("gh-secret"));
-    assert_eq!(github.issuer.as_deref(), Some("https://github.com/login/oauth"));
-    assert_eq!(github.token_url.as_deref(), Some("https://github.com/login/oauth/access_token"));
+    assert_eq!(
+        github.client_secret.as_ref().map(|s| s.expose()),
+        Some("gh-secret")
+    );
+    assert_eq!(
+        github.issuer.as_deref(),
+        Some("https://github.com/login/oauth")
+    );
+    assert_eq!(
+        github.token_url.as_deref(),
+        Some("https://github.com/login/oauth/access_token")
+    );
     assert_eq!(github.style.bg.as_deref(), Some("#24292f"));
     let google = oauth(&config, "google");
     assert_eq!(google.kind, ProviderKind::Oidc);
     assert_eq!(google.client_id.as_deref(), Some("google-id"));
-    assert_eq!(google.issuer.as_deref(), Some("https://accounts.google.com"));
+    assert_eq!(
+        google.issuer.as_deref(),
+        Some("https://accounts.google.com")
+    );
     let keycloak = oauth(&config, "keycloak");
     assert_eq!(keycloak.client_id.as_deref(), Some("kc-id"));
-    assert_eq!(keycloak.issuer.as_deref(), Some("http://127.0.0.1:8080/realms/test"));
+    assert_eq!(
+        keycloak.issuer.as_deref(),
+        Some("http://127.0.0.1:8080/realms/test")
+    );
     assert_eq!(config.secret.len(), 1);
     assert_eq!(config.resolved_base_path(), "/api/auth");
     assert_eq!(config.resolved_strategy(), SessionStrategy::Jwt);
@@ -67,15 +85,24 @@ fn env_vars_fill_client_ids_issuers_and_secret() {
 #[test]
 fn builder_options_win_over_the_environment() {
     let config = Auth::builder_with_env(test_env())
-        .github(|p| p.client_id("from-code").allow_dangerous_email_account_linking(true))
+        .github(|p| {
+            p.client_id("from-code")
+                .allow_dangerous_email_account_linking(true)
+        })
         .keycloak(|p| p.issuer("https://sso.example/realms/prod"))
         .credentials(|_, _| async { Ok(None) })
         .into_config();
     let github = oauth(&config, "github");
     assert_eq!(github.client_id.as_deref(), Some("from-code"));
-    assert_eq!(github.client_secret.as_ref().map(|s| s.expose()), Some("gh-secret"));
+    assert_eq!(
+        github.client_secret.as_ref().map(|s| s.expose()),
+        Some("gh-secret")
+    );
     assert!(github.allow_dangerous_email_account_linking);
-    assert_eq!(oauth(&config, "keycloak").issuer.as_deref(), Some("https://sso.example/realms/prod"));
+    assert_eq!(
+        oauth(&config, "keycloak").issuer.as_deref(),
+        Some("https://sso.example/realms/prod")
+    );
 }
 
 #[test]
@@ -85,7 +112,7 @@ fn build_checks_the_configuration() {
         .build()
         .expect("valid configuration");
     assert_eq!(auth.handler().base_path().as_deref(), Some("/api/auth"));
-    let _router: axum::Router = auth.router();
+    let _router: axum::Router = axum::Router::new().merge(auth.router()).layer(auth.layer());
 
     let missing_issuer = Auth::builder_with_env(env(&[("AUTH_SECRET", "s")]))
         .credentials(|_, _| async { Ok(None) })
@@ -114,6 +141,35 @@ fn typed_profile_maps_to_a_user() {
     assert_eq!(user.id.as_deref(), Some("583231"));
     assert_eq!(user.name.as_deref(), Some("octocat"));
     assert_eq!(user.email.as_deref(), Some("octo@github.com"));
-    assert_eq!(user.image.as_deref(), Some("https://avatars.example/u/583231"));
-    assert_eq!(Auth::PROVIDER_IDS, ["github", "google", "keycloak", "credentials"]);
+    assert_eq!(
+        user.image.as_deref(),
+        Some("https://avatars.example/u/583231")
+    );
+    assert_eq!(
+        Auth::PROVIDER_IDS,
+        ["github", "google", "keycloak", "credentials"]
+    );
+}
+
+#[tokio::test]
+async fn declared_providers_are_served_by_the_engine() {
+    let auth = Auth::builder_with_env(test_env())
+        .credentials(|_, _| async { Ok(None) })
+        .build()
+        .expect("valid configuration");
+    let request = http::Request::get("https://app.example/api/auth/providers")
+        .header("host", "app.example")
+        .body(bytes::Bytes::new())
+        .expect("request");
+    let response = auth.handler().handle(request).await;
+    assert_eq!(response.status(), 200);
+    let body: serde_json::Value = serde_json::from_slice(response.body()).expect("json");
+    assert_eq!(body["github"]["name"], "GitHub");
+    assert_eq!(body["github"]["type"], "oauth");
+    assert_eq!(body["google"]["type"], "oidc");
+    assert_eq!(
+        body["keycloak"]["signinUrl"],
+        "https://app.example/api/auth/signin/keycloak"
+    );
+    assert_eq!(body["credentials"]["type"], "credentials");
 }

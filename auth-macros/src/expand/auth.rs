@@ -1,0 +1,328 @@
+//! The `Auth` type and its builder: environment inference, per-provider options, the typestate
+//! that keeps `build()` out of reach until the credentials callback and the adapter are given.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::attr::Strategy;
+use crate::check::Model;
+use crate::expand::providers::{method_ident, static_oauth};
+use crate::registry::Kind;
+
+/// What the user wrote the attribute on: kept for its name, visibility and attributes.
+pub struct Target<'a> {
+    /// The struct.
+    pub item: &'a syn::ItemStruct,
+}
+
+/// The type, its builder and their impls.
+pub fn expand(target: &Target<'_>, model: &Model) -> TokenStream {
+    let item = target.item;
+    let name = &item.ident;
+    let vis = &item.vis;
+    let attrs = &item.attrs;
+    let builder = format_ident!("{}Builder", name);
+    let private = quote!(::auth_runtime::__private);
+
+    let oauth: Vec<_> = model
+        .providers
+        .iter()
+        .filter(|p| matches!(p.kind, Kind::OAuth | Kind::Oidc))
+        .collect();
+    let credentials = model.providers.iter().find(|p| p.kind == Kind::Credentials);
+    let ids: Vec<&str> = model.providers.iter().map(|p| p.id.as_str()).collect();
+
+    let oauth_fields: Vec<_> = oauth.iter().map(|p| method_ident(p)).collect();
+    // Declared order is the sign-in page's order. Email and passkey providers have no runtime
+    // counterpart yet: they are checked at compile time and left out here.
+    let pushes = model.providers.iter().filter_map(|p| match p.kind {
+        Kind::OAuth | Kind::Oidc => {
+            let field = method_ident(p);
+            let data = static_oauth(p);
+            Some(quote! {
+                let mut provider = #data.provider();
+                self.#field.apply(&mut provider);
+                providers.push(::auth_runtime::providers::Provider::from(provider));
+            })
+        }
+        Kind::Credentials => Some(quote! {
+            if let ::core::option::Option::Some(credentials) = self.credentials.take() {
+                providers.push(::auth_runtime::providers::Provider::from(credentials));
+            }
+        }),
+        Kind::Email | Kind::WebAuthn => None,
+    });
+    let oauth_methods = oauth.iter().map(|p| {
+        let method = method_ident(p);
+        let env = p.id.to_ascii_uppercase().replace('-', "_");
+        let doc = format!(
+            " Options of {name}: `client_id`, `client_secret`, `issuer`, `allow_dangerous_email_account_linking`. \
+             What is left unset comes from `AUTH_{env}_ID`, `AUTH_{env}_SECRET` and `AUTH_{env}_ISSUER`.",
+            name = p.name
+        );
+        quote! {
+            #[doc = #doc]
+            pub fn #method(mut self, options: impl ::core::ops::FnOnce(#private::ProviderOptions) -> #private::ProviderOptions) -> Self {
+                self.#method = options(self.#method);
+                self
+            }
+        }
+    });
+
+    let moved_fields = quote! {
+        config: self.config,
+        env: self.env,
+        #(#oauth_fields: self.#oauth_fields,)*
+        credentials: self.credentials,
+        _state: ::core::marker::PhantomData,
+    };
+
+    let authorize_state = if credentials.is_some() {
+        quote!(#private::Missing)
+    } else {
+        quote!(#private::Given)
+    };
+    let adapter_state = if model.adapter_required {
+        quote!(#private::Missing)
+    } else {
+        quote!(#private::Given)
+    };
+
+    let credentials_init = match credentials {
+        Some(spec) => {
+            let (id, display) = (&spec.id, &spec.name);
+            quote!(::core::option::Option::Some(::auth_runtime::providers::CredentialsProvider::new().id(#id).name(#display)))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    let credentials_methods = credentials.map(|_| {
+        quote! {
+            /// The credentials provider's `authorize`: `Ok(Some(user))` signs in, `Ok(None)` fails
+            /// with `CredentialsSignin`. `build()` is available once this is given.
+            pub fn credentials<F, Fut>(mut self, authorize: F) -> #builder<#private::Given, Adapter>
+            where
+                F: ::core::ops::Fn(
+                        #private::serde_json::Map<::std::string::String, #private::serde_json::Value>,
+                        ::auth_runtime::providers::AuthorizeRequest,
+                    ) -> Fut
+                    + ::core::marker::Send
+                    + ::core::marker::Sync
+                    + 'static,
+                Fut: ::core::future::Future<
+                        Output = ::core::result::Result<
+                            ::core::option::Option<::auth_runtime::types::User>,
+                            ::auth_runtime::callbacks::BoxError,
+                        >,
+                    > + ::core::marker::Send
+                    + 'static,
+            {
+                self.credentials = self.credentials.map(|provider| provider.authorize(authorize));
+                #builder { #moved_fields }
+            }
+
+            /// Customises the credentials provider (its form fields, id or name).
+            pub fn credentials_provider(
+                mut self,
+                customise: impl ::core::ops::FnOnce(::auth_runtime::providers::CredentialsProvider) -> ::auth_runtime::providers::CredentialsProvider,
+            ) -> Self {
+                self.credentials = self.credentials.map(customise);
+                self
+            }
+        }
+    });
+
+    let strategy = match model.strategy {
+        Some(Strategy::Jwt) => {
+            quote!(config.session.strategy = ::core::option::Option::Some(::auth_runtime::config::SessionStrategy::Jwt);)
+        }
+        Some(Strategy::Database) => {
+            quote!(config.session.strategy = ::core::option::Option::Some(::auth_runtime::config::SessionStrategy::Database);)
+        }
+        None => quote!(),
+    };
+    let base_path = model.base_path.as_ref().map(|path| {
+        quote! {
+            if config.base_path.is_none() {
+                config.base_path = ::core::option::Option::Some(::std::string::String::from(#path));
+            }
+        }
+    });
+    let webauthn = model
+        .enable_webauthn
+        .then(|| quote!(config.experimental.enable_webauthn = true;));
+    let tracked = model.registry_file.as_ref().map(|path| {
+        quote!(
+            const _: &[u8] = ::core::include_bytes!(#path);
+        )
+    });
+
+    // The user may derive these already (a unit struct commonly carries `#[derive(Debug)]`).
+    let derived = user_derives(attrs);
+    let derives: Vec<TokenStream> = [
+        ("Clone", quote!(::core::clone::Clone)),
+        ("Debug", quote!(::core::fmt::Debug)),
+    ]
+    .into_iter()
+    .filter(|(name, _)| !derived.iter().any(|d| d == name))
+    .map(|(_, path)| path)
+    .collect();
+    let derive = (!derives.is_empty()).then(|| quote!(#[derive(#(#derives),*)]));
+
+    let type_doc = format!(
+        " Auth.js for this app: providers {}. Build it with [`{name}::builder`].",
+        ids.join(", ")
+    );
+    let builder_doc =
+        format!(" Builds [`{name}`]; everything not set is inferred from the environment.");
+
+    quote! {
+        #(#attrs)*
+        #[doc = #type_doc]
+        #derive
+        #vis struct #name {
+            handler: ::auth_runtime::AuthHandler,
+        }
+
+        #tracked
+
+        impl #name {
+            /// The provider ids, in the order the sign-in page lists them.
+            pub const PROVIDER_IDS: &'static [&'static str] = &[#(#ids),*];
+
+            /// A builder reading `AUTH_*` from the process environment.
+            pub fn builder() -> #builder<#authorize_state, #adapter_state> {
+                Self::builder_with_env(::auth_runtime::env::process_env)
+            }
+
+            /// A builder reading `AUTH_*` through `env` (for tests: no process-wide state).
+            pub fn builder_with_env(
+                env: impl ::core::ops::Fn(&str) -> ::core::option::Option<::std::string::String> + ::core::marker::Send + ::core::marker::Sync + 'static,
+            ) -> #builder<#authorize_state, #adapter_state> {
+                #builder {
+                    config: ::auth_runtime::config::AuthConfig::new(),
+                    env: ::std::boxed::Box::new(env),
+                    #(#oauth_fields: ::core::default::Default::default(),)*
+                    credentials: #credentials_init,
+                    _state: ::core::marker::PhantomData,
+                }
+            }
+
+            /// The request handler.
+            pub fn handler(&self) -> &::auth_runtime::AuthHandler {
+                &self.handler
+            }
+
+            /// The handler, by value.
+            pub fn into_handler(self) -> ::auth_runtime::AuthHandler {
+                self.handler
+            }
+
+            /// An axum router serving every Auth.js route under the base path.
+            pub fn router<S>(&self) -> ::auth_runtime::__private::Router<S>
+            where
+                S: ::core::clone::Clone + ::core::marker::Send + ::core::marker::Sync + 'static,
+            {
+                ::auth_runtime::axum::router(&self.handler)
+            }
+
+            /// The axum layer that makes the session available to handlers (and protects the
+            /// paths its `protect*` methods name).
+            pub fn layer(&self) -> ::auth_runtime::axum::AuthLayer {
+                ::auth_runtime::axum::AuthLayer::new(&self.handler)
+            }
+        }
+
+        #[doc = #builder_doc]
+        #[must_use = "call `.build()` to get the handler"]
+        #vis struct #builder<Authorize, Adapter> {
+            config: ::auth_runtime::config::AuthConfig,
+            env: #private::EnvLookup,
+            #(#oauth_fields: #private::ProviderOptions,)*
+            credentials: ::core::option::Option<::auth_runtime::providers::CredentialsProvider>,
+            _state: ::core::marker::PhantomData<fn() -> (Authorize, Adapter)>,
+        }
+
+        impl<Authorize, Adapter> #builder<Authorize, Adapter> {
+            #(#oauth_methods)*
+
+            #credentials_methods
+
+            /// The callbacks (`sign_in`, `redirect`, `jwt`, `session`).
+            pub fn callbacks(mut self, callbacks: ::auth_runtime::callbacks::Callbacks) -> Self {
+                self.config.callbacks = callbacks;
+                self
+            }
+
+            /// The events.
+            pub fn events(mut self, events: ::auth_runtime::callbacks::Events) -> Self {
+                self.config.events = events;
+                self
+            }
+
+            /// Any other option of the configuration; what it leaves unset is still inferred.
+            pub fn configure(
+                mut self,
+                configure: impl ::core::ops::FnOnce(::auth_runtime::config::AuthConfig) -> ::auth_runtime::config::AuthConfig,
+            ) -> Self {
+                self.config = configure(self.config);
+                self
+            }
+
+            /// The database adapter.
+            pub fn adapter(
+                mut self,
+                adapter: ::std::sync::Arc<dyn ::auth_runtime::adapter::Adapter>,
+            ) -> #builder<Authorize, #private::Given> {
+                self.config.adapter = ::core::option::Option::Some(adapter);
+                #builder { #moved_fields }
+            }
+
+            /// The configuration `build()` would check: declared providers first, then those
+            /// added with `configure`, and everything unset read from the environment.
+            pub fn into_config(mut self) -> ::auth_runtime::config::AuthConfig
+            where
+                Authorize: #private::AuthorizeGiven,
+                Adapter: #private::AdapterGiven,
+            {
+                let mut config = ::core::mem::take(&mut self.config);
+                let mut providers: ::std::vec::Vec<::auth_runtime::providers::Provider> = ::std::vec::Vec::new();
+                #(#pushes)*
+                providers.append(&mut config.providers);
+                config.providers = providers;
+                #strategy
+                #base_path
+                #webauthn
+                config.apply_env(&*self.env);
+                config
+            }
+
+            /// Checks the configuration and builds the handler. Available once the
+            /// credentials provider has its `authorize` and the adapter is given, when the
+            /// attribute asks for them.
+            pub fn build(self) -> ::core::result::Result<#name, ::auth_runtime::error::AuthError>
+            where
+                Authorize: #private::AuthorizeGiven,
+                Adapter: #private::AdapterGiven,
+            {
+                ::core::result::Result::Ok(#name {
+                    handler: ::auth_runtime::AuthHandler::new(self.into_config())?,
+                })
+            }
+        }
+
+    }
+}
+
+/// The last segment of every path in the item's `#[derive(..)]` attributes.
+fn user_derives(attrs: &[syn::Attribute]) -> Vec<String> {
+    let mut names = Vec::new();
+    for attr in attrs.iter().filter(|a| a.path().is_ident("derive")) {
+        let _ = attr.parse_nested_meta(|meta| {
+            if let Some(last) = meta.path.segments.last() {
+                names.push(last.ident.to_string());
+            }
+            Ok(())
+        });
+    }
+    names
+}

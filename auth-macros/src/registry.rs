@@ -1,0 +1,543 @@
+//! The provider registry: `providers.toml` (built in) and an optional file of the user's own,
+//! read into [`ProviderSpec`]s. Errors name the file, the line and the key.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+/// The built-in registry, embedded at the macro's compile time. The file lives at the workspace
+/// root (it is data shared with the runtime and the docs); `include_str!` makes an edit rebuild
+/// this crate.
+pub const BUILTIN: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../providers.toml"));
+
+/// The name the built-in registry is reported under.
+pub const BUILTIN_NAME: &str = "providers.toml (built in)";
+
+/// `kind` of a provider.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// OAuth 2.
+    OAuth,
+    /// OpenID Connect.
+    Oidc,
+    /// Magic links.
+    Email,
+    /// A form checked by `authorize`.
+    Credentials,
+    /// Passkeys.
+    WebAuthn,
+}
+
+impl Kind {
+    const ALL: [(&'static str, Kind); 5] = [
+        ("oauth", Kind::OAuth),
+        ("oidc", Kind::Oidc),
+        ("email", Kind::Email),
+        ("credentials", Kind::Credentials),
+        ("webauthn", Kind::WebAuthn),
+    ];
+
+    fn parse(value: &str) -> Option<Self> {
+        Self::ALL
+            .iter()
+            .find(|(name, _)| *name == value)
+            .map(|(_, kind)| *kind)
+    }
+}
+
+/// `[<id>.endpoints]`.
+#[derive(Debug, Clone, Default)]
+pub struct Endpoints {
+    /// Authorization URL.
+    pub authorization: Option<String>,
+    /// Token URL.
+    pub token: Option<String>,
+    /// Userinfo URL.
+    pub userinfo: Option<String>,
+}
+
+/// `[<id>.style]`.
+#[derive(Debug, Clone, Default)]
+pub struct Style {
+    /// Logo file.
+    pub logo: Option<String>,
+    /// Background colour.
+    pub bg: Option<String>,
+    /// Text colour.
+    pub text: Option<String>,
+    /// Brand colour.
+    pub brand_color: Option<String>,
+}
+
+/// One `[<id>.user]` line: the User field and the alternatives of `a ?? b`, each a profile key
+/// path (a literal profile member, or dotted segments).
+#[derive(Debug, Clone)]
+pub struct UserField {
+    /// `id`, `name`, `email` or `image`.
+    pub field: String,
+    /// Alternatives, first non-null wins; each is a path of object keys.
+    pub alternatives: Vec<Vec<String>>,
+}
+
+/// One provider of the registry.
+#[derive(Debug, Clone)]
+pub struct ProviderSpec {
+    /// Id (`github`).
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Kind.
+    pub kind: Kind,
+    /// Built-in issuer.
+    pub issuer: Option<String>,
+    /// The issuer comes from `AUTH_<ID>_ISSUER` or the builder.
+    pub issuer_required: bool,
+    /// Endpoints, when not discovered.
+    pub endpoints: Option<Endpoints>,
+    /// `requires`: `adapter`, `experimental.enable_webauthn`.
+    pub requires: Vec<String>,
+    /// Profile member -> Rust type, in file order.
+    pub profile: Vec<(String, String)>,
+    /// Profile -> User mapping.
+    pub user: Vec<UserField>,
+    /// Button style.
+    pub style: Style,
+    /// The file the entry came from.
+    pub source: String,
+}
+
+impl ProviderSpec {
+    /// Whether the provider can find its endpoints: an issuer (built in or required from the
+    /// environment) or the three URLs.
+    pub fn has_endpoints(&self) -> bool {
+        if !matches!(self.kind, Kind::OAuth | Kind::Oidc) {
+            return true;
+        }
+        let urls = self.endpoints.as_ref().is_some_and(|e| {
+            e.authorization.is_some() && e.token.is_some() && e.userinfo.is_some()
+        });
+        self.issuer.is_some() || self.issuer_required || urls
+    }
+}
+
+/// A registry error: file, line, key and what is wrong.
+#[derive(Debug, Clone)]
+pub struct RegistryError {
+    /// File name as the user gave it.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// Dotted key (`github.kind`), empty for a syntax error.
+    pub key: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for RegistryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.key.is_empty() {
+            write!(
+                f,
+                "malformed provider registry {}:{}: {}",
+                self.file, self.line, self.message
+            )
+        } else {
+            write!(
+                f,
+                "malformed provider registry {}:{}: key `{}`: {}",
+                self.file, self.line, self.key, self.message
+            )
+        }
+    }
+}
+
+/// Providers by id.
+#[derive(Debug, Clone, Default)]
+pub struct Registry {
+    /// Providers, by id.
+    pub providers: BTreeMap<String, ProviderSpec>,
+}
+
+impl Registry {
+    /// The built-in registry.
+    pub fn builtin() -> Result<Self, RegistryError> {
+        Self::parse(BUILTIN, BUILTIN_NAME)
+    }
+
+    /// Reads a registry file's text.
+    pub fn parse(text: &str, file: &str) -> Result<Self, RegistryError> {
+        let reader = Reader { text, file };
+        let root = DeTable::parse(text).map_err(|e| RegistryError {
+            file: file.to_owned(),
+            line: e.span().map_or(1, |s| reader.line(s.start)),
+            key: String::new(),
+            message: e.message().trim().to_owned(),
+        })?;
+        let mut providers = BTreeMap::new();
+        for (key, value) in root.get_ref() {
+            let id = key.get_ref().as_ref().to_owned();
+            let spec = reader.provider(&id, value)?;
+            providers.insert(id, spec);
+        }
+        Ok(Self { providers })
+    }
+
+    /// Entries of `other` replace entries with the same id; new ids are added.
+    pub fn merge(&mut self, other: Registry) {
+        self.providers.extend(other.providers);
+    }
+
+    /// Every id, for did-you-mean.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.providers.keys().map(String::as_str)
+    }
+}
+
+struct Reader<'a> {
+    text: &'a str,
+    file: &'a str,
+}
+
+type Table<'i> = DeTable<'i>;
+
+impl Reader<'_> {
+    fn line(&self, offset: usize) -> usize {
+        self.text[..offset.min(self.text.len())]
+            .matches('\n')
+            .count()
+            + 1
+    }
+
+    fn error(
+        &self,
+        span: std::ops::Range<usize>,
+        key: &str,
+        message: impl Into<String>,
+    ) -> RegistryError {
+        RegistryError {
+            file: self.file.to_owned(),
+            line: self.line(span.start),
+            key: key.to_owned(),
+            message: message.into(),
+        }
+    }
+
+    fn table<'t, 'i>(
+        &self,
+        value: &'t Spanned<DeValue<'i>>,
+        key: &str,
+    ) -> Result<&'t Table<'i>, RegistryError> {
+        value.get_ref().as_table().ok_or_else(|| {
+            self.error(
+                value.span(),
+                key,
+                format!("expected a table, found {}", value.get_ref().type_str()),
+            )
+        })
+    }
+
+    fn string(&self, value: &Spanned<DeValue<'_>>, key: &str) -> Result<String, RegistryError> {
+        value.get_ref().as_str().map(str::to_owned).ok_or_else(|| {
+            self.error(
+                value.span(),
+                key,
+                format!("expected a string, found {}", value.get_ref().type_str()),
+            )
+        })
+    }
+
+    fn bool(&self, value: &Spanned<DeValue<'_>>, key: &str) -> Result<bool, RegistryError> {
+        value.get_ref().as_bool().ok_or_else(|| {
+            self.error(
+                value.span(),
+                key,
+                format!(
+                    "expected true or false, found {}",
+                    value.get_ref().type_str()
+                ),
+            )
+        })
+    }
+
+    fn strings(
+        &self,
+        value: &Spanned<DeValue<'_>>,
+        key: &str,
+    ) -> Result<Vec<String>, RegistryError> {
+        let array = value.get_ref().as_array().ok_or_else(|| {
+            self.error(
+                value.span(),
+                key,
+                format!(
+                    "expected an array of strings, found {}",
+                    value.get_ref().type_str()
+                ),
+            )
+        })?;
+        array
+            .into_iter()
+            .map(|item| self.string(item, key))
+            .collect()
+    }
+
+    fn string_map(
+        &self,
+        value: &Spanned<DeValue<'_>>,
+        key: &str,
+    ) -> Result<Vec<(String, String)>, RegistryError> {
+        let table = self.table(value, key)?;
+        table
+            .iter()
+            .map(|(k, v)| {
+                let name = k.get_ref().as_ref().to_owned();
+                let full = format!("{key}.{name}");
+                Ok((name, self.string(v, &full)?))
+            })
+            .collect()
+    }
+
+    fn provider(
+        &self,
+        id: &str,
+        value: &Spanned<DeValue<'_>>,
+    ) -> Result<ProviderSpec, RegistryError> {
+        let table = self.table(value, id)?;
+        let mut name = None;
+        let mut kind = None;
+        let mut user_lines: Vec<(String, String)> = Vec::new();
+        let mut spec = ProviderSpec {
+            id: id.to_owned(),
+            name: String::new(),
+            kind: Kind::OAuth,
+            issuer: None,
+            issuer_required: false,
+            endpoints: None,
+            requires: Vec::new(),
+            profile: Vec::new(),
+            user: Vec::new(),
+            style: Style::default(),
+            source: self.file.to_owned(),
+        };
+        for (k, v) in table {
+            let field = k.get_ref().as_ref();
+            let key = format!("{id}.{field}");
+            match field {
+                "name" => name = Some(self.string(v, &key)?),
+                "kind" => {
+                    let text = self.string(v, &key)?;
+                    kind = Some(Kind::parse(&text).ok_or_else(|| {
+                        self.error(
+                            v.span(),
+                            &key,
+                            format!("unknown kind `{text}`, expected one of oauth, oidc, email, credentials, webauthn"),
+                        )
+                    })?);
+                }
+                "issuer" => spec.issuer = Some(self.string(v, &key)?),
+                "issuer_required" => spec.issuer_required = self.bool(v, &key)?,
+                "requires" => spec.requires = self.strings(v, &key)?,
+                "checks" | "quirks" => {
+                    self.strings(v, &key)?;
+                }
+                "experimental" | "id_token" => {
+                    self.bool(v, &key)?;
+                }
+                "token_endpoint_auth_method" | "response_mode" | "from" => {
+                    self.string(v, &key)?;
+                }
+                "max_age" => {
+                    if v.get_ref().as_integer().is_none() {
+                        return Err(self.error(v.span(), &key, "expected an integer (seconds)"));
+                    }
+                }
+                "endpoints" => {
+                    let mut endpoints = Endpoints::default();
+                    for (name, url) in self.string_map(v, &key)? {
+                        match name.as_str() {
+                            "authorization" => endpoints.authorization = Some(url),
+                            "token" => endpoints.token = Some(url),
+                            "userinfo" => endpoints.userinfo = Some(url),
+                            other => {
+                                return Err(self.error(
+                                    v.span(),
+                                    &format!("{key}.{other}"),
+                                    "unknown endpoint, expected authorization, token or userinfo",
+                                ));
+                            }
+                        }
+                    }
+                    spec.endpoints = Some(endpoints);
+                }
+                "authorization_params" => {
+                    self.string_map(v, &key)?;
+                }
+                "profile" => spec.profile = self.string_map(v, &key)?,
+                "user" => {
+                    for (field, expression) in self.string_map(v, &key)? {
+                        if !matches!(field.as_str(), "id" | "name" | "email" | "image") {
+                            return Err(self.error(
+                                v.span(),
+                                &format!("{key}.{field}"),
+                                "unknown User field, expected id, name, email or image",
+                            ));
+                        }
+                        user_lines.push((field, expression));
+                    }
+                }
+                "style" => {
+                    for (name, text) in self.string_map(v, &key)? {
+                        match name.as_str() {
+                            "logo" => spec.style.logo = Some(text),
+                            "bg" => spec.style.bg = Some(text),
+                            "text" => spec.style.text = Some(text),
+                            "brand_color" => spec.style.brand_color = Some(text),
+                            other => {
+                                return Err(self.error(
+                                    v.span(),
+                                    &format!("{key}.{other}"),
+                                    "unknown style key, expected logo, bg, text or brand_color",
+                                ));
+                            }
+                        }
+                    }
+                }
+                _ => return Err(self.error(k.span(), &key, "unknown key")),
+            }
+        }
+        spec.name = name.ok_or_else(|| {
+            self.error(
+                value.span(),
+                &format!("{id}.name"),
+                "missing (the display name)",
+            )
+        })?;
+        spec.kind = kind.ok_or_else(|| {
+            self.error(
+                value.span(),
+                &format!("{id}.kind"),
+                "missing (oauth, oidc, email, credentials or webauthn)",
+            )
+        })?;
+        let profile_keys: Vec<String> = spec.profile.iter().map(|(k, _)| k.clone()).collect();
+        for (field, expression) in user_lines {
+            let alternatives = expression
+                .split("??")
+                .map(str::trim)
+                .map(|term| {
+                    if profile_keys.iter().any(|k| k == term) {
+                        vec![term.to_owned()]
+                    } else {
+                        term.split('.').map(str::to_owned).collect()
+                    }
+                })
+                .collect();
+            spec.user.push(UserField {
+                field,
+                alternatives,
+            });
+        }
+        if spec.user.is_empty() && matches!(spec.kind, Kind::OAuth | Kind::Oidc) {
+            spec.user = default_user_mapping();
+        }
+        Ok(spec)
+    }
+}
+
+/// Auth.js's default profile mapping.
+fn default_user_mapping() -> Vec<UserField> {
+    let one = |s: &str| vec![s.to_owned()];
+    vec![
+        UserField {
+            field: "id".into(),
+            alternatives: vec![one("sub")],
+        },
+        UserField {
+            field: "name".into(),
+            alternatives: vec![one("name"), one("nickname"), one("preferred_username")],
+        },
+        UserField {
+            field: "email".into(),
+            alternatives: vec![one("email")],
+        },
+        UserField {
+            field: "image".into(),
+            alternatives: vec![one("picture")],
+        },
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_registry_reads() {
+        let registry = Registry::builtin().expect("built-in registry");
+        let github = &registry.providers["github"];
+        assert_eq!(github.name, "GitHub");
+        assert_eq!(github.kind, Kind::OAuth);
+        assert!(github.has_endpoints());
+        let name = github
+            .user
+            .iter()
+            .find(|u| u.field == "name")
+            .expect("name mapping");
+        assert_eq!(
+            name.alternatives,
+            vec![vec!["name".to_owned()], vec!["login".to_owned()]]
+        );
+        assert!(registry.providers["keycloak"].issuer_required);
+        assert_eq!(registry.providers["passkey"].requires.len(), 2);
+    }
+
+    #[test]
+    fn dotted_user_paths_walk_objects_but_literal_members_stay_whole() {
+        let registry = Registry::builtin().expect("built-in registry");
+        let twitter = &registry.providers["twitter"];
+        let id = twitter
+            .user
+            .iter()
+            .find(|u| u.field == "id")
+            .expect("id mapping");
+        assert_eq!(
+            id.alternatives,
+            vec![vec!["data".to_owned(), "id".to_owned()]]
+        );
+    }
+
+    #[test]
+    fn malformed_registry_names_file_line_and_key() {
+        let text = "[acme]\nname = \"Acme\"\nkind = \"oath\"\n";
+        let err = Registry::parse(text, "auth-providers.toml").unwrap_err();
+        assert_eq!(err.line, 3);
+        assert_eq!(err.key, "acme.kind");
+        assert_eq!(
+            err.to_string(),
+            "malformed provider registry auth-providers.toml:3: key `acme.kind`: unknown kind `oath`, expected one of oauth, oidc, email, credentials, webauthn"
+        );
+        let err = Registry::parse("[acme\nname = 1", "x.toml").unwrap_err();
+        assert_eq!(err.line, 1);
+    }
+
+    #[test]
+    fn user_registry_is_merged_over_the_builtin_one() {
+        let mut registry = Registry::builtin().expect("built-in registry");
+        let count = registry.providers.len();
+        let user = "[acme]\nname = \"Acme\"\nkind = \"oidc\"\nissuer = \"https://sso.acme.test\"\n\n\
+                    [github]\nname = \"GitHub Enterprise\"\nkind = \"oauth\"\nissuer = \"https://ghe.test\"\n";
+        registry.merge(Registry::parse(user, "auth-providers.toml").expect("parses"));
+        assert_eq!(registry.providers.len(), count + 1);
+        assert_eq!(registry.providers["github"].name, "GitHub Enterprise");
+        assert_eq!(registry.providers["github"].source, "auth-providers.toml");
+        assert_eq!(registry.providers["acme"].user.len(), 4, "default mapping");
+    }
+
+    #[test]
+    fn provider_without_issuer_or_endpoints_is_detected() {
+        let text = "[acme]\nname = \"Acme\"\nkind = \"oauth\"\n";
+        let registry = Registry::parse(text, "x.toml").expect("parses");
+        assert!(!registry.providers["acme"].has_endpoints());
+    }
+}

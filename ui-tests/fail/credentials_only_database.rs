@@ -1,0 +1,14 @@
+use std::sync::Arc;
+
+use auth_runtime::adapter::MemoryAdapter;
+use auth_runtime::prelude::*;
+
+#[auth(providers(credentials), session = "database", adapter)]
+pub struct Auth;
+
+fn main() {
+    let _ = Auth::builder()
+        .adapter(Arc::new(MemoryAdapter::new()))
+        .credentials(|_, _| async { Ok(None) })
+        .build();
+}

@@ -1,0 +1,11 @@
+use std::sync::Arc;
+
+use auth_runtime::adapter::MemoryAdapter;
+use auth_runtime::prelude::*;
+
+#[auth(providers(passkey), adapter, experimental(enable_webauth))]
+pub struct Auth;
+
+fn main() {
+    let _ = Auth::builder().adapter(Arc::new(MemoryAdapter::new())).build();
+}

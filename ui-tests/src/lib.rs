@@ -1,0 +1,1 @@
+//! Compile tests of `#[auth]`: see `tests/ui.rs`.
