@@ -22,6 +22,12 @@ pub fn expand(item: &syn::ItemStruct, errors: Accumulator) -> TokenStream {
         profile: Vec::new(),
         user: Vec::new(),
         style: Style::default(),
+        checks: None,
+        quirks: Vec::new(),
+        id_token: None,
+        token_auth_method: None,
+        form_post: false,
+        authorization_params: Vec::new(),
         source: String::new(),
     };
     let model = Model {

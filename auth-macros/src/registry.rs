@@ -104,6 +104,18 @@ pub struct ProviderSpec {
     pub user: Vec<UserField>,
     /// Button style.
     pub style: Style,
+    /// `checks`; `None` keeps the runtime default (PKCE).
+    pub checks: Option<Vec<String>>,
+    /// Named behaviours the runtime implements.
+    pub quirks: Vec<String>,
+    /// `id_token`: take the OIDC profile from the ID token.
+    pub id_token: Option<bool>,
+    /// `token_endpoint_auth_method`.
+    pub token_auth_method: Option<String>,
+    /// `response_mode = "form_post"`.
+    pub form_post: bool,
+    /// `authorization_params`, `scope` included.
+    pub authorization_params: Vec<(String, String)>,
     /// The file the entry came from.
     pub source: String,
 }
@@ -318,6 +330,12 @@ impl Reader<'_> {
             profile: Vec::new(),
             user: Vec::new(),
             style: Style::default(),
+            checks: None,
+            quirks: Vec::new(),
+            id_token: None,
+            token_auth_method: None,
+            form_post: false,
+            authorization_params: Vec::new(),
             source: self.file.to_owned(),
         };
         for (k, v) in table {
@@ -338,13 +356,58 @@ impl Reader<'_> {
                 "issuer" => spec.issuer = Some(self.string(v, &key)?),
                 "issuer_required" => spec.issuer_required = self.bool(v, &key)?,
                 "requires" => spec.requires = self.strings(v, &key)?,
-                "checks" | "quirks" => {
-                    self.strings(v, &key)?;
+                "checks" => {
+                    let checks = self.strings(v, &key)?;
+                    if let Some(bad) = checks
+                        .iter()
+                        .find(|c| !matches!(c.as_str(), "pkce" | "state" | "nonce" | "none"))
+                    {
+                        return Err(self.error(
+                            v.span(),
+                            &key,
+                            format!("unknown check `{bad}`, expected pkce, state, nonce or none"),
+                        ));
+                    }
+                    spec.checks = Some(checks);
                 }
-                "experimental" | "id_token" => {
+                "quirks" => spec.quirks = self.strings(v, &key)?,
+                "id_token" => spec.id_token = Some(self.bool(v, &key)?),
+                "experimental" => {
                     self.bool(v, &key)?;
                 }
-                "token_endpoint_auth_method" | "response_mode" | "from" => {
+                "token_endpoint_auth_method" => {
+                    let method = self.string(v, &key)?;
+                    if !matches!(
+                        method.as_str(),
+                        "client_secret_basic" | "client_secret_post" | "none"
+                    ) {
+                        return Err(self.error(
+                            v.span(),
+                            &key,
+                            format!(
+                                "unsupported method `{method}`, expected client_secret_basic, client_secret_post or none"
+                            ),
+                        ));
+                    }
+                    spec.token_auth_method = Some(method);
+                }
+                "response_mode" => {
+                    let mode = self.string(v, &key)?;
+                    match mode.as_str() {
+                        "query" => {}
+                        "form_post" => spec.form_post = true,
+                        _ => {
+                            return Err(self.error(
+                                v.span(),
+                                &key,
+                                format!(
+                                    "unknown response mode `{mode}`, expected query or form_post"
+                                ),
+                            ));
+                        }
+                    }
+                }
+                "from" => {
                     self.string(v, &key)?;
                 }
                 "max_age" => {
@@ -370,9 +433,7 @@ impl Reader<'_> {
                     }
                     spec.endpoints = Some(endpoints);
                 }
-                "authorization_params" => {
-                    self.string_map(v, &key)?;
-                }
+                "authorization_params" => spec.authorization_params = self.string_map(v, &key)?,
                 "profile" => spec.profile = self.string_map(v, &key)?,
                 "user" => {
                     for (field, expression) in self.string_map(v, &key)? {

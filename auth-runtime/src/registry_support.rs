@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use crate::jose::Secret;
-use crate::providers::{OAuthProvider, ProviderKind, ProviderStyle};
+use crate::providers::{Checks, OAuthProvider, ProviderKind, ProviderStyle, TokenAuthMethod};
 use crate::types::User;
 
 /// Typestate: a requirement of `build()` is still open.
@@ -56,6 +56,20 @@ pub struct StaticOAuth {
     pub userinfo: Option<&'static str>,
     /// Logo, background, text and brand colours.
     pub style: [Option<&'static str>; 4],
+    /// `checks`; `None` keeps the default (PKCE).
+    pub checks: Option<&'static [&'static str]>,
+    /// Named behaviours (`github-emails`, `apple-form-post-user`, `entra-tenant-issuer`, ...).
+    pub quirks: &'static [&'static str],
+    /// OIDC: profile from the ID token (default) or from userinfo.
+    pub id_token: Option<bool>,
+    /// `token_endpoint_auth_method`.
+    pub token_auth_method: Option<&'static str>,
+    /// `response_mode = "form_post"`.
+    pub form_post: bool,
+    /// Authorization parameters, `scope` included.
+    pub authorization_params: &'static [(&'static str, &'static str)],
+    /// The profile -> user mapping; empty for Auth.js's default.
+    pub user: UserMapping,
 }
 
 impl StaticOAuth {
@@ -79,6 +93,36 @@ impl StaticOAuth {
             text: owned(text),
             brand_color: owned(brand_color),
         };
+        if let Some(checks) = self.checks {
+            provider.checks = Checks::from_names(checks.iter().copied());
+        }
+        provider.quirks = self.quirks.iter().map(|q| (*q).to_owned()).collect();
+        if let Some(id_token) = self.id_token {
+            provider.id_token = id_token;
+        }
+        if let Some(method) = self.token_auth_method.and_then(TokenAuthMethod::from_name) {
+            provider.token_auth_method = method;
+        }
+        provider.form_post = self.form_post;
+        for (key, value) in self.authorization_params {
+            if *key == "scope" {
+                provider.scope = Some((*value).to_owned());
+            } else {
+                provider
+                    .authorization_params
+                    .push(((*key).to_owned(), (*value).to_owned()));
+            }
+        }
+        if self.form_post {
+            provider
+                .authorization_params
+                .push(("response_mode".to_owned(), "form_post".to_owned()));
+        }
+        if !self.user.is_empty() {
+            let mapping = self.user;
+            provider =
+                provider.profile(move |profile, _tokens| Ok(user_from_profile(profile, mapping)));
+        }
         provider
     }
 }

@@ -173,3 +173,23 @@ async fn declared_providers_are_served_by_the_engine() {
     );
     assert_eq!(body["credentials"]["type"], "credentials");
 }
+
+#[test]
+fn registry_settings_reach_the_runtime_provider() {
+    let config = Auth::builder_with_env(test_env())
+        .credentials(|_, _| async { Ok(None) })
+        .into_config();
+    let github = oauth(&config, "github");
+    assert_eq!(github.scope.as_deref(), Some("read:user user:email"));
+    assert!(github.has_quirk("github-emails"));
+    assert!(github.checks.pkce && !github.checks.nonce);
+    let profile = serde_json::json!({"id": 42, "login": "octocat", "name": null, "avatar_url": "https://a.example/42"});
+    let map = github.profile.as_ref().expect("registry mapping");
+    let user = map(&profile, &Default::default()).expect("maps");
+    assert_eq!(user.id.as_deref(), Some("42"));
+    assert_eq!(user.name.as_deref(), Some("octocat"));
+    assert_eq!(user.image.as_deref(), Some("https://a.example/42"));
+    let google = oauth(&config, "google");
+    assert!(google.id_token);
+    assert!(google.profile.is_some());
+}

@@ -80,6 +80,18 @@ pub fn profile_type(rust_type: &str) -> syn::Result<syn::Type> {
     syn::parse_str::<syn::Type>(&rewritten)
 }
 
+/// The registry's `[<id>.user]` mapping as `(field, &[&[path..], ..])` entries.
+fn user_mapping(spec: &ProviderSpec) -> Vec<TokenStream> {
+    spec.user
+        .iter()
+        .map(|user| {
+            let field = &user.field;
+            let alternatives = user.alternatives.iter().map(|path| quote!(&[#(#path),*]));
+            quote!((#field, &[#(#alternatives),*]))
+        })
+        .collect()
+}
+
 /// `StaticOAuth { .. }` for an OAuth/OIDC provider.
 pub fn static_oauth(spec: &ProviderSpec) -> TokenStream {
     let id = &spec.id;
@@ -98,6 +110,22 @@ pub fn static_oauth(spec: &ProviderSpec) -> TokenStream {
     let bg = opt(&spec.style.bg);
     let text = opt(&spec.style.text);
     let brand_color = opt(&spec.style.brand_color);
+    let checks = match &spec.checks {
+        Some(list) => quote!(::core::option::Option::Some(&[#(#list),*])),
+        None => quote!(::core::option::Option::None),
+    };
+    let quirks = &spec.quirks;
+    let id_token = match spec.id_token {
+        Some(b) => quote!(::core::option::Option::Some(#b)),
+        None => quote!(::core::option::Option::None),
+    };
+    let token_auth_method = opt(&spec.token_auth_method);
+    let form_post = spec.form_post;
+    let params = spec
+        .authorization_params
+        .iter()
+        .map(|(k, v)| quote!((#k, #v)));
+    let mapping = user_mapping(spec);
     quote! {
         ::auth_runtime::__private::StaticOAuth {
             id: #id,
@@ -108,6 +136,13 @@ pub fn static_oauth(spec: &ProviderSpec) -> TokenStream {
             token: #token,
             userinfo: #userinfo,
             style: [#logo, #bg, #text, #brand_color],
+            checks: #checks,
+            quirks: &[#(#quirks),*],
+            id_token: #id_token,
+            token_auth_method: #token_auth_method,
+            form_post: #form_post,
+            authorization_params: &[#(#params),*],
+            user: &[#(#mapping),*],
         }
     }
 }
@@ -142,11 +177,7 @@ pub fn profile(spec: &ProviderSpec) -> Result<TokenStream, String> {
             pub #field: #ty,
         });
     }
-    let mapping = spec.user.iter().map(|user| {
-        let field = &user.field;
-        let alternatives = user.alternatives.iter().map(|path| quote!(&[#(#path),*]));
-        quote!((#field, &[#(#alternatives),*]))
-    });
+    let mapping = user_mapping(spec);
     let doc = format!(
         " The profile {} sends, as the provider registry describes it. Members it does not list are kept in `extra`.",
         spec.name
