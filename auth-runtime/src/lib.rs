@@ -1,4 +1,43 @@
-//! Auth.js v5 for Rust.
+//! Auth.js v5 (next-auth) for Rust: sign-in with OAuth/OIDC providers and credentials, JWT or
+//! database sessions, callbacks and events, built-in pages, and the same session cookie, token
+//! format, endpoints and CSRF scheme as Auth.js, so a Rust service and a Next.js app can share
+//! users.
+//!
+//! ```no_run
+//! use auth_runtime::prelude::*;
+//!
+//! #[auth(providers(github, credentials), session = "jwt")]
+//! pub struct Auth;
+//!
+//! async fn home(session: Option<Session>) -> String {
+//!     match session {
+//!         Some(s) => format!("Hello {}", s.user.name.unwrap_or_default()),
+//!         None => "Hello stranger".into(),
+//!     }
+//! }
+//!
+//! #[tokio::main]
+//! async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     // AUTH_SECRET, AUTH_URL, AUTH_GITHUB_ID and AUTH_GITHUB_SECRET come from the environment.
+//!     let auth = Auth::builder()
+//!         .credentials(|creds, _request| async move {
+//!             let ok = creds.get("password").and_then(|p| p.as_str()) == Some("let me in");
+//!             Ok(ok.then(|| User::new("1").name("Alice")))
+//!         })
+//!         .build()?; // a credentials provider without authorize does not compile
+//!     let app = axum::Router::new()
+//!         .route("/", axum::routing::get(home))
+//!         .merge(auth.router()) // GET/POST /auth/*
+//!         .layer(auth.layer()); // sessions for the extractors, sliding expiry
+//!     let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await?;
+//!     axum::serve(listener, app).await?;
+//!     Ok(())
+//! }
+//! ```
+//!
+//! Without the macro, build an [`config::AuthConfig`] and an [`AuthHandler`]; any framework can
+//! call [`AuthHandler::handle`] with an `http::Request`. Deliberate differences from Auth.js are
+//! listed in `docs/differences.md`.
 pub mod adapter;
 pub mod axum;
 pub mod callbacks;
@@ -18,7 +57,10 @@ pub use engine::AuthHandler;
 
 /// Everything an application needs: `use auth_runtime::prelude::*;`.
 pub mod prelude {
-    pub use crate::callbacks::{Callbacks, Events, JwtTrigger, SignInDecision};
+    pub use crate::axum::{AuthContext, AuthLayer, RequireSession, SignInRedirect, Unauthorized};
+    pub use crate::callbacks::{
+        AuthorizedDecision, AuthorizedParams, Callbacks, Events, JwtTrigger, SignInDecision,
+    };
     pub use crate::config::{AuthConfig, Pages, SessionStrategy, Theme};
     pub use crate::engine::AuthHandler;
     pub use crate::error::{AuthError, ErrorType};
