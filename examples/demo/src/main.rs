@@ -8,74 +8,34 @@
 use auth_runtime::axum::{AuthContext, AuthLayer, RequireSession, SignInRedirect};
 use auth_runtime::pages::escape;
 use auth_runtime::prelude::*;
-use auth_runtime::providers::ProviderStyle;
 use axum::Json;
 use axum::response::{Html, Response};
 use axum::routing::{get, post};
 use serde_json::Value;
 use subtle::ConstantTimeEq;
 
-fn demo_credentials() -> CredentialsProvider {
-    CredentialsProvider::new()
-        .field(CredentialField::new("username", "Username", "text"))
-        .field(CredentialField::new("password", "Password", "password"))
-        .authorize(|creds, _req| async move {
-            let field = |k: &str| {
-                creds
-                    .get(k)
-                    .and_then(Value::as_str)
-                    .unwrap_or("")
-                    .to_owned()
-            };
-            // Constant-time comparisons, so the check does not leak how much of a guess matched.
-            let ok = bool::from(field("username").as_bytes().ct_eq(b"demo"))
-                & bool::from(field("password").as_bytes().ct_eq(b"demo"));
-            Ok(ok.then(|| {
-                User::new("demo")
-                    .name("Demo User")
-                    .email("demo@example.com")
-            }))
-        })
-}
+/// The providers: the registry's GitHub, Google and Keycloak (offered when their `AUTH_<ID>_ID` is
+/// set) and a credentials form.
+#[auth(providers(github, google, keycloak, credentials), session = "jwt")]
+pub struct Auth;
 
-fn style(logo: &str, bg: Option<&str>, text: Option<&str>, brand: Option<&str>) -> ProviderStyle {
-    ProviderStyle {
-        logo: Some(logo.into()),
-        bg: bg.map(Into::into),
-        text: text.map(Into::into),
-        brand_color: brand.map(Into::into),
-    }
-}
-
-/// GitHub, Google and Keycloak, each only when its client id is in the environment.
-fn oauth_providers() -> Vec<Provider> {
-    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
-    let mut github = OAuthProvider::new("github", "GitHub", ProviderKind::OAuth)
-        .endpoints(
-            "https://github.com/login/oauth/authorize",
-            "https://github.com/login/oauth/access_token",
-            "https://api.github.com/user",
-        )
-        .scope("read:user user:email");
-    github.quirks.push("github-emails".into());
-    github.style = style("github.svg", Some("#24292f"), Some("#fff"), None);
-    let mut google = OAuthProvider::new("google", "Google", ProviderKind::Oidc)
-        .issuer("https://accounts.google.com");
-    google.style = style("google.svg", None, None, Some("#1a73e8"));
-    // The issuer comes from AUTH_KEYCLOAK_ISSUER (AuthConfig::apply_env).
-    let mut keycloak = OAuthProvider::new("keycloak", "Keycloak", ProviderKind::Oidc);
-    keycloak.style = style("keycloak.svg", None, None, Some("#428bca"));
-    [github, google, keycloak]
-        .into_iter()
-        .filter(|p| {
-            env(&format!(
-                "AUTH_{}_ID",
-                auth_runtime::env::env_provider_id(&p.id)
-            ))
-            .is_some()
-        })
-        .map(Provider::from)
-        .collect()
+/// Accepts `demo` / `demo`, with constant-time comparisons so the check does not leak how much
+/// of a guess matched.
+async fn authorize_demo(creds: serde_json::Map<String, Value>) -> Option<User> {
+    let field = |k: &str| {
+        creds
+            .get(k)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_owned()
+    };
+    let ok = bool::from(field("username").as_bytes().ct_eq(b"demo"))
+        & bool::from(field("password").as_bytes().ct_eq(b"demo"));
+    ok.then(|| {
+        User::new("demo")
+            .name("Demo User")
+            .email("demo@example.com")
+    })
 }
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:44rem;margin:2rem auto;padding:0 1rem;\
@@ -153,12 +113,18 @@ async fn sign_out(auth: AuthContext) -> Response {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let mut config = AuthConfig::new().provider(demo_credentials());
-    config.providers.extend(oauth_providers());
-    config.apply_env(&auth_runtime::env::process_env);
-    if config.base_path.is_none() {
-        config.base_path = Some("/auth".into());
-    }
+    let mut config = Auth::builder()
+        .credentials_provider(|p| {
+            p.field(CredentialField::new("username", "Username", "text"))
+                .field(CredentialField::new("password", "Password", "password"))
+        })
+        .credentials(|creds, _request| async move { Ok(authorize_demo(creds).await) })
+        .into_config();
+    // Offer an OAuth/OIDC provider only when its client id is configured.
+    config.providers.retain(|p| match p {
+        Provider::OAuth(o) => o.client_id.is_some(),
+        _ => true,
+    });
     if config.generated_secret {
         eprintln!(
             "demo: AUTH_SECRET is not set; using a generated development secret (sessions end at restart)"
