@@ -5,9 +5,7 @@ use time::OffsetDateTime;
 
 use super::session::seconds;
 use super::{Ctx, Out, user_error};
-use crate::callbacks::{
-    Events, JwtParams, JwtTrigger, SignInDecision, SignInMessage, SignInParams,
-};
+use crate::callbacks::{Events, JwtParams, JwtTrigger, SignInMessage, SignInParams};
 use crate::cookies::SessionStore;
 use crate::error::{AuthError, ErrorType};
 use crate::providers::{AuthorizeRequest, CredentialsProvider, Provider};
@@ -15,19 +13,7 @@ use crate::types::{Account, Jwt};
 
 /// `GET|POST /callback/:provider`.
 pub async fn callback(ctx: &mut Ctx<'_>, provider_id: &str) -> Result<Out, AuthError> {
-    // Cloned so no borrow of the configuration lives across an await.
-    let Some(provider) = ctx
-        .config
-        .providers
-        .iter()
-        .find(|p| p.id() == provider_id)
-        .cloned()
-    else {
-        return Err(AuthError::new(
-            ErrorType::InvalidProvider,
-            format!("no provider with id `{provider_id}`"),
-        ));
-    };
+    let provider = ctx.provider(provider_id)?;
     match &provider {
         Provider::Credentials(p) => {
             if !ctx.req.is_post {
@@ -104,27 +90,15 @@ async fn credentials(ctx: &mut Ctx<'_>, provider: &CredentialsProvider) -> Resul
         ..Account::default()
     };
 
-    let decision = ctx
-        .config
-        .callbacks
-        .run_sign_in(SignInParams {
-            user: user.clone(),
-            account: Some(account.clone()),
-            profile: None,
-            email_verification_request: None,
-            credentials: Some(credentials),
-        })
-        .await
-        .map_err(|e| match e.downcast::<AuthError>() {
-            Ok(auth) => *auth,
-            Err(other) => AuthError::new(ErrorType::AccessDenied, other.to_string()),
-        })?;
-    match decision {
-        SignInDecision::Allow => {}
-        SignInDecision::Deny => {
-            return Err(AuthError::new(ErrorType::AccessDenied, "AccessDenied"));
-        }
-        SignInDecision::Redirect(url) => return Ok(Out::redirect(ctx.redirect(url).await?)),
+    let params = SignInParams {
+        user: user.clone(),
+        account: Some(account.clone()),
+        profile: None,
+        email_verification_request: None,
+        credentials: Some(credentials),
+    };
+    if let Some(stop) = super::login::sign_in_gate(ctx, params).await? {
+        return Ok(stop);
     }
 
     let token = ctx

@@ -157,6 +157,22 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// The provider with this id, cloned so no borrow of the configuration lives across an
+    /// await; `InvalidProvider` when there is none.
+    pub fn provider(&self, provider_id: &str) -> Result<crate::providers::Provider, AuthError> {
+        self.config
+            .providers
+            .iter()
+            .find(|p| p.id() == provider_id)
+            .cloned()
+            .ok_or_else(|| {
+                AuthError::new(
+                    ErrorType::InvalidProvider,
+                    format!("no provider with id `{provider_id}`"),
+                )
+            })
+    }
+
     /// The CSRF token to render into forms.
     pub fn csrf_token(&self) -> &str {
         self.csrf.as_ref().map(CsrfToken::token).unwrap_or("")

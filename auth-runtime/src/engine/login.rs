@@ -19,6 +19,53 @@ fn adapter_error(err: crate::callbacks::BoxError) -> AuthError {
     AuthError::new(ErrorType::AdapterError, err.to_string())
 }
 
+/// Runs the `sign_in` callback (spec §15): `Ok(None)` to go on, `Ok(Some(redirect))` when it
+/// returned a URL, `AccessDenied` when it said no or failed with anything but an [`AuthError`].
+pub(crate) async fn sign_in_gate(
+    ctx: &Ctx<'_>,
+    params: SignInParams,
+) -> Result<Option<Out>, AuthError> {
+    let decision = ctx
+        .config
+        .callbacks
+        .run_sign_in(params)
+        .await
+        .map_err(|e| match e.downcast::<AuthError>() {
+            Ok(auth) => *auth,
+            Err(other) => AuthError::new(ErrorType::AccessDenied, other.to_string()),
+        })?;
+    match decision {
+        SignInDecision::Allow => Ok(None),
+        SignInDecision::Deny => Err(AuthError::new(ErrorType::AccessDenied, "AccessDenied")),
+        SignInDecision::Redirect(url) => Ok(Some(Out::redirect(ctx.redirect(url).await?))),
+    }
+}
+
+/// Links `account` to `user` in the adapter; the account as stored.
+async fn link(adapter: &dyn Adapter, user: &User, account: &Account) -> Result<Account, AuthError> {
+    let mut account = account.clone();
+    account.user_id = user.id.clone();
+    adapter
+        .link_account(account.clone())
+        .await
+        .map_err(adapter_error)?;
+    Ok(account)
+}
+
+/// Emits `link_account`.
+async fn emit_linked(ctx: &Ctx<'_>, user: &User, account: Account, profile: &Value) {
+    Events::emit(
+        ctx.config.events.link_account.clone(),
+        "linkAccount",
+        LinkAccountMessage {
+            user: user.clone(),
+            account,
+            profile: Some(profile.clone()),
+        },
+    )
+    .await;
+}
+
 /// The user signed in on this request before the callback, if any.
 async fn current_user(ctx: &Ctx<'_>, adapter: &dyn Adapter) -> Result<Option<User>, AuthError> {
     let store = SessionStore::new(&ctx.cookies.session_token, &ctx.req.cookies);
@@ -53,7 +100,6 @@ async fn link_or_create(
     profile: &Value,
     allow_email_linking: bool,
 ) -> Result<(User, bool), AuthError> {
-    let events = &ctx.config.events;
     let signed_in = current_user(ctx, adapter).await?;
     let linked = adapter
         .get_user_by_account(&account.provider, &account.provider_account_id)
@@ -70,26 +116,9 @@ async fn link_or_create(
         }
         return Ok((linked, false));
     }
-    let link = |user: &User| {
-        let mut account = account.clone();
-        account.user_id = user.id.clone();
-        account
-    };
     if let Some(current) = signed_in {
-        adapter
-            .link_account(link(&current))
-            .await
-            .map_err(adapter_error)?;
-        Events::emit(
-            events.link_account.clone(),
-            "linkAccount",
-            LinkAccountMessage {
-                user: current.clone(),
-                account: link(&current),
-                profile: Some(profile.clone()),
-            },
-        )
-        .await;
+        let stored = link(adapter, &current, account).await?;
+        emit_linked(ctx, &current, stored, profile).await;
         return Ok((current, false));
     }
     if let Some(email) = profile_user.email.as_deref()
@@ -104,49 +133,36 @@ async fn link_or_create(
                 "another account already uses this email; sign in with it first to link",
             ));
         }
-        adapter
-            .link_account(link(&existing))
-            .await
-            .map_err(adapter_error)?;
-        Events::emit(
-            events.link_account.clone(),
-            "linkAccount",
-            LinkAccountMessage {
-                user: existing.clone(),
-                account: link(&existing),
-                profile: Some(profile.clone()),
-            },
-        )
-        .await;
+        let stored = link(adapter, &existing, account).await?;
+        emit_linked(ctx, &existing, stored, profile).await;
         return Ok((existing, false));
     }
     let mut new_user = profile_user.clone();
     new_user.id = None;
     new_user.extra.insert("emailVerified".into(), Value::Null);
     let created = adapter.create_user(new_user).await.map_err(adapter_error)?;
-    if let Err(err) = adapter.link_account(link(&created)).await {
-        // Nothing half-written: a user without its account would block the next attempt.
-        if let Some(id) = &created.id
-            && let Err(cleanup) = adapter.delete_user(id).await
-        {
-            ctx.config.logger.error(&AuthError::new(
-                ErrorType::AdapterError,
-                format!("could not remove user after failed link: {cleanup}"),
-            ));
+    let stored = match link(adapter, &created, account).await {
+        Ok(stored) => stored,
+        Err(err) => {
+            // Nothing half-written: a user without its account would block the next attempt.
+            if let Some(id) = &created.id
+                && let Err(cleanup) = adapter.delete_user(id).await
+            {
+                ctx.config.logger.error(&AuthError::new(
+                    ErrorType::AdapterError,
+                    format!("could not remove user after failed link: {cleanup}"),
+                ));
+            }
+            return Err(err);
         }
-        return Err(adapter_error(err));
-    }
-    Events::emit(events.create_user.clone(), "createUser", created.clone()).await;
+    };
     Events::emit(
-        events.link_account.clone(),
-        "linkAccount",
-        LinkAccountMessage {
-            user: created.clone(),
-            account: link(&created),
-            profile: Some(profile.clone()),
-        },
+        ctx.config.events.create_user.clone(),
+        "createUser",
+        created.clone(),
     )
     .await;
+    emit_linked(ctx, &created, stored, profile).await;
     Ok((created, true))
 }
 
@@ -168,27 +184,15 @@ pub async fn complete(
             .map_err(adapter_error)?,
         None => None,
     };
-    let decision = ctx
-        .config
-        .callbacks
-        .run_sign_in(SignInParams {
-            user: known.clone().unwrap_or_else(|| user.clone()),
-            account: Some(account.clone()),
-            profile: profile.clone(),
-            email_verification_request: None,
-            credentials: None,
-        })
-        .await
-        .map_err(|e| match e.downcast::<AuthError>() {
-            Ok(auth) => *auth,
-            Err(other) => AuthError::new(ErrorType::AccessDenied, other.to_string()),
-        })?;
-    match decision {
-        SignInDecision::Allow => {}
-        SignInDecision::Deny => {
-            return Err(AuthError::new(ErrorType::AccessDenied, "AccessDenied"));
-        }
-        SignInDecision::Redirect(url) => return Ok(Out::redirect(ctx.redirect(url).await?)),
+    let params = SignInParams {
+        user: known.clone().unwrap_or_else(|| user.clone()),
+        account: Some(account.clone()),
+        profile: profile.clone(),
+        email_verification_request: None,
+        credentials: None,
+    };
+    if let Some(stop) = sign_in_gate(ctx, params).await? {
+        return Ok(stop);
     }
 
     let profile_value = profile.clone().unwrap_or(Value::Null);

@@ -26,6 +26,37 @@ pub(crate) fn iso_string(at: OffsetDateTime) -> String {
     )
 }
 
+/// Runs the `session` callback of a database session over Auth.js's default
+/// `{user: {name, email, image}, expires}`; `update` is `Some(data)` on `POST /session`.
+async fn database_session_callback(
+    ctx: &Ctx<'_>,
+    user: crate::types::User,
+    expires: OffsetDateTime,
+    update: Option<Option<Value>>,
+) -> Result<Session, AuthError> {
+    let default = Session {
+        user: SessionUser {
+            name: user.name.clone(),
+            email: user.email.clone(),
+            image: user.image.clone(),
+            extra: Default::default(),
+        },
+        expires: iso_string(expires),
+        extra: Default::default(),
+    };
+    ctx.config
+        .callbacks
+        .run_session(SessionParams {
+            session: default,
+            token: None,
+            user: Some(user),
+            trigger: update.as_ref().map(|_| JwtTrigger::Update),
+            new_session: update.flatten(),
+        })
+        .await
+        .map_err(|e| user_error(e, ErrorType::SessionTokenError))
+}
+
 pub(crate) fn seconds(n: u64) -> Duration {
     Duration::seconds(i64::try_from(n).unwrap_or(i64::MAX / 1000))
 }
@@ -76,28 +107,8 @@ pub(crate) async fn read_session(ctx: &mut Ctx<'_>) -> Result<Option<(Session, J
             let found = adapter.get_session_and_user(token).await.ok().flatten();
             match found {
                 Some((session, user)) if session.expires > OffsetDateTime::now_utc() => {
-                    let default = Session {
-                        user: SessionUser {
-                            name: user.name.clone(),
-                            email: user.email.clone(),
-                            image: user.image.clone(),
-                            extra: Default::default(),
-                        },
-                        expires: iso_string(session.expires),
-                        extra: Default::default(),
-                    };
-                    let session = ctx
-                        .config
-                        .callbacks
-                        .run_session(SessionParams {
-                            session: default,
-                            token: None,
-                            user: Some(user),
-                            new_session: None,
-                            trigger: None,
-                        })
-                        .await
-                        .map_err(|e| user_error(e, ErrorType::SessionTokenError))?;
+                    let session =
+                        database_session_callback(ctx, user, session.expires, None).await?;
                     Ok(Some((session, Jwt::default())))
                 }
                 _ => Ok(None),
@@ -317,28 +328,8 @@ async fn database_session(
                 .error(&AuthError::new(ErrorType::AdapterError, err.to_string())),
         }
     }
-    let default = Session {
-        user: SessionUser {
-            name: user.name.clone(),
-            email: user.email.clone(),
-            image: user.image.clone(),
-            extra: Default::default(),
-        },
-        expires: iso_string(expires),
-        extra: Default::default(),
-    };
-    let session = ctx
-        .config
-        .callbacks
-        .run_session(SessionParams {
-            session: default,
-            token: None,
-            user: Some(user),
-            new_session: if is_update { update_data } else { None },
-            trigger: is_update.then_some(JwtTrigger::Update),
-        })
-        .await
-        .map_err(|e| user_error(e, ErrorType::SessionTokenError))?;
+    let session =
+        database_session_callback(ctx, user, expires, is_update.then_some(update_data)).await?;
     let mut cookie = SetCookie::new(&ctx.cookies.session_token, session_token);
     cookie.expires = Some(expires);
     ctx.set_cookies.push(cookie);

@@ -3,7 +3,7 @@
 use http::StatusCode;
 
 use super::{Ctx, Out};
-use crate::error::{AuthError, ErrorType};
+use crate::error::AuthError;
 use crate::providers::Provider;
 
 /// `GET /signin`: the custom page, or the built-in one.
@@ -32,19 +32,7 @@ pub fn page(ctx: &mut Ctx<'_>) -> Out {
 
 /// `POST /signin/:provider`.
 pub async fn sign_in(ctx: &mut Ctx<'_>, provider_id: &str) -> Result<Out, AuthError> {
-    // Cloned so no borrow of the configuration lives across an await.
-    let Some(provider) = ctx
-        .config
-        .providers
-        .iter()
-        .find(|p| p.id() == provider_id)
-        .cloned()
-    else {
-        return Err(AuthError::new(
-            ErrorType::InvalidProvider,
-            format!("no provider with id `{provider_id}`"),
-        ));
-    };
+    let provider = ctx.provider(provider_id)?;
     ctx.require_csrf()?;
     match &provider {
         Provider::Credentials(_) => Ok(Out::redirect(ctx.action_url("signin"))),
