@@ -3,6 +3,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
+use common::{Server, client, location, set_cookies};
+
 use auth_runtime::axum::{AuthContext, AuthLayer, RequireSession, SignInRedirect};
 use auth_runtime::callbacks::{AuthorizedDecision, Callbacks, JwtTrigger};
 use auth_runtime::config::AuthConfig;
@@ -132,47 +136,8 @@ fn app(handler: &AuthHandler) -> axum::Router {
         )
 }
 
-struct Server {
-    origin: String,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
-}
-
 async fn serve(router: axum::Router) -> Server {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let origin = format!("http://{}", listener.local_addr().unwrap());
-    let task = tokio::spawn(async move {
-        axum::serve(listener, router).await.unwrap();
-    });
-    Server { origin, task }
-}
-
-fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(Policy::none())
-        .build()
-        .unwrap()
-}
-
-fn set_cookies(res: &reqwest::Response) -> Vec<String> {
-    res.headers()
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap().to_owned())
-        .collect()
-}
-
-fn location(res: &reqwest::Response) -> String {
-    res.headers()
-        .get("location")
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default()
+    common::serve_router(router).await
 }
 
 fn enc(s: &str) -> String {
