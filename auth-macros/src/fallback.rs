@@ -7,29 +7,11 @@ use proc_macro2::TokenStream;
 
 use crate::check::Model;
 use crate::expand::auth;
-use crate::registry::{Kind, ProviderSpec, Style};
+use crate::registry::{Kind, ProviderSpec};
 
 /// The errors and a stand-in expansion.
 pub fn expand(item: &syn::ItemStruct, errors: Accumulator) -> TokenStream {
-    let credentials = ProviderSpec {
-        id: "credentials".into(),
-        name: "Credentials".into(),
-        kind: Kind::Credentials,
-        issuer: None,
-        issuer_required: false,
-        endpoints: None,
-        requires: Vec::new(),
-        profile: Vec::new(),
-        user: Vec::new(),
-        style: Style::default(),
-        checks: None,
-        quirks: Vec::new(),
-        id_token: None,
-        token_auth_method: None,
-        form_post: false,
-        authorization_params: Vec::new(),
-        source: String::new(),
-    };
+    let credentials = ProviderSpec::new("credentials", "Credentials", Kind::Credentials, "");
     let model = Model {
         providers: vec![credentials],
         strategy: None,

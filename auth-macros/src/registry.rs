@@ -121,6 +121,29 @@ pub struct ProviderSpec {
 }
 
 impl ProviderSpec {
+    /// An entry with nothing but its identity and origin.
+    pub fn new(id: &str, name: &str, kind: Kind, source: &str) -> Self {
+        Self {
+            id: id.to_owned(),
+            name: name.to_owned(),
+            kind,
+            issuer: None,
+            issuer_required: false,
+            endpoints: None,
+            requires: Vec::new(),
+            profile: Vec::new(),
+            user: Vec::new(),
+            style: Style::default(),
+            checks: None,
+            quirks: Vec::new(),
+            id_token: None,
+            token_auth_method: None,
+            form_post: false,
+            authorization_params: Vec::new(),
+            source: source.to_owned(),
+        }
+    }
+
     /// Whether the provider can find its endpoints: an issuer (built in or required from the
     /// environment) or the three URLs.
     pub fn has_endpoints(&self) -> bool {
@@ -319,25 +342,7 @@ impl Reader<'_> {
         let mut name = None;
         let mut kind = None;
         let mut user_lines: Vec<(String, String)> = Vec::new();
-        let mut spec = ProviderSpec {
-            id: id.to_owned(),
-            name: String::new(),
-            kind: Kind::OAuth,
-            issuer: None,
-            issuer_required: false,
-            endpoints: None,
-            requires: Vec::new(),
-            profile: Vec::new(),
-            user: Vec::new(),
-            style: Style::default(),
-            checks: None,
-            quirks: Vec::new(),
-            id_token: None,
-            token_auth_method: None,
-            form_post: false,
-            authorization_params: Vec::new(),
-            source: self.file.to_owned(),
-        };
+        let mut spec = ProviderSpec::new(id, "", Kind::OAuth, self.file);
         for (k, v) in table {
             let field = k.get_ref().as_ref();
             let key = format!("{id}.{field}");
