@@ -1,15 +1,11 @@
 //! `GET|POST /callback/:provider` (spec §1, §9, §15). The credentials flow is complete here;
 //! OAuth/OIDC and email callbacks plug in beside it.
 
-use time::OffsetDateTime;
-
-use super::session::seconds;
 use super::{Ctx, Out, user_error};
-use crate::callbacks::{Events, JwtParams, JwtTrigger, SignInMessage, SignInParams};
-use crate::cookies::SessionStore;
+use crate::callbacks::{Events, SignInMessage, SignInParams};
 use crate::error::{AuthError, ErrorType};
 use crate::providers::{AuthorizeRequest, CredentialsProvider, Provider};
-use crate::types::{Account, Jwt};
+use crate::types::Account;
 
 /// `GET|POST /callback/:provider`.
 pub async fn callback(ctx: &mut Ctx<'_>, provider_id: &str) -> Result<Out, AuthError> {
@@ -101,30 +97,7 @@ async fn credentials(ctx: &mut Ctx<'_>, provider: &CredentialsProvider) -> Resul
         return Ok(stop);
     }
 
-    let token = ctx
-        .config
-        .callbacks
-        .run_jwt(JwtParams {
-            token: Jwt::from_user(&user),
-            user: Some(user.clone()),
-            account: Some(account.clone()),
-            profile: None,
-            trigger: Some(JwtTrigger::SignIn),
-            is_new_user: false,
-            session: None,
-        })
-        .await
-        .map_err(|e| user_error(e, ErrorType::CallbackRouteError))?;
-
-    let store = SessionStore::new(&ctx.cookies.session_token, &ctx.req.cookies);
-    match token {
-        None => ctx.set_cookies.extend(store.clean()),
-        Some(token) => {
-            let encoded = ctx.encode_session(&token.0)?;
-            let expires = OffsetDateTime::now_utc() + seconds(ctx.config.session.max_age);
-            ctx.set_cookies.extend(store.write(&encoded, Some(expires)));
-        }
-    }
+    super::login::issue_jwt(ctx, &user, &account, None, false, None).await?;
     Events::emit(
         ctx.config.events.sign_in.clone(),
         "signIn",

@@ -166,6 +166,51 @@ async fn link_or_create(
     Ok((created, true))
 }
 
+/// The JWT of a sign-in: Auth.js's default claims (plus `extra_claims`), the `jwt` callback with
+/// trigger `signIn` or `signUp`, then the session cookie (or its removal when the callback
+/// returns `None`).
+pub(crate) async fn issue_jwt(
+    ctx: &mut Ctx<'_>,
+    user: &User,
+    account: &Account,
+    profile: Option<Value>,
+    is_new_user: bool,
+    extra_claims: Option<Value>,
+) -> Result<(), AuthError> {
+    let mut token = Jwt::from_user(user);
+    if let Some(Value::Object(extra)) = extra_claims {
+        token.0.extend(extra);
+    }
+    let token = ctx
+        .config
+        .callbacks
+        .run_jwt(JwtParams {
+            token,
+            user: Some(user.clone()),
+            account: Some(account.clone()),
+            profile,
+            trigger: Some(if is_new_user {
+                JwtTrigger::SignUp
+            } else {
+                JwtTrigger::SignIn
+            }),
+            is_new_user,
+            session: None,
+        })
+        .await
+        .map_err(|e| user_error(e, ErrorType::CallbackRouteError))?;
+    let store = SessionStore::new(&ctx.cookies.session_token, &ctx.req.cookies);
+    match token {
+        None => ctx.set_cookies.extend(store.clean()),
+        Some(token) => {
+            let encoded = ctx.encode_session(&token.0)?;
+            let expires = OffsetDateTime::now_utc() + seconds(ctx.config.session.max_age);
+            ctx.set_cookies.extend(store.write(&encoded, Some(expires)));
+        }
+    }
+    Ok(())
+}
+
 /// Completes a provider sign-in: account rules, callbacks, session cookie, events, redirect.
 pub async fn complete(
     ctx: &mut Ctx<'_>,
@@ -257,35 +302,15 @@ pub async fn complete(
             ctx.set_cookies.push(cookie);
         }
         _ => {
-            let mut token = Jwt::from_user(&user);
-            if let Some(Value::Object(extra)) = extra_claims {
-                token.0.extend(extra);
-            }
-            let token = ctx
-                .config
-                .callbacks
-                .run_jwt(JwtParams {
-                    token,
-                    user: Some(user.clone()),
-                    account: Some(account.clone()),
-                    profile: profile.clone(),
-                    trigger: Some(if is_new_user {
-                        JwtTrigger::SignUp
-                    } else {
-                        JwtTrigger::SignIn
-                    }),
-                    is_new_user,
-                    session: None,
-                })
-                .await
-                .map_err(|e| user_error(e, ErrorType::CallbackRouteError))?;
-            match token {
-                None => ctx.set_cookies.extend(store.clean()),
-                Some(token) => {
-                    let encoded = ctx.encode_session(&token.0)?;
-                    ctx.set_cookies.extend(store.write(&encoded, Some(expires)));
-                }
-            }
+            issue_jwt(
+                ctx,
+                &user,
+                &account,
+                profile.clone(),
+                is_new_user,
+                extra_claims,
+            )
+            .await?
         }
     }
     Events::emit(
