@@ -65,3 +65,27 @@ pub fn derive_auth_extension(input: TokenStream) -> TokenStream {
     expand::debug_print(&output);
     output.into()
 }
+
+/// The built-in provider registry as data, for the `auth providers` command:
+/// `&[(id, name, kind, env_id, issuer_required)]`. Not a public API.
+#[doc(hidden)]
+#[proc_macro]
+pub fn builtin_providers(_input: TokenStream) -> TokenStream {
+    match registry::Registry::builtin() {
+        Ok(registry) => {
+            let rows = registry.providers.values().map(|spec| {
+                let id = &spec.id;
+                let name = &spec.name;
+                let kind = spec.kind.as_str();
+                let env = spec.id.to_ascii_uppercase().replace('-', "_");
+                let issuer_required = spec.issuer_required;
+                quote::quote!((#id, #name, #kind, #env, #issuer_required))
+            });
+            quote::quote!(&[#(#rows),*]).into()
+        }
+        Err(err) => {
+            let message = err.to_string();
+            quote::quote!(compile_error!(#message)).into()
+        }
+    }
+}

@@ -39,6 +39,14 @@ impl Kind {
         ("webauthn", Kind::WebAuthn),
     ];
 
+    /// The registry's name of the kind.
+    pub fn as_str(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(_, kind)| *kind == self)
+            .map_or("oauth", |(name, _)| name)
+    }
+
     fn parse(value: &str) -> Option<Self> {
         Self::ALL
             .iter()

@@ -335,3 +335,6 @@ pub fn write_field<T: serde::Serialize>(
         }
     }
 }
+
+/// The built-in registry (`providers.toml`) as data: `(id, name, kind, env id, issuer required)`.
+pub static BUILTIN_PROVIDERS: &[(&str, &str, &str, &str, bool)] = auth_macros::builtin_providers!();

@@ -338,3 +338,22 @@ fn secret_prints_44_base64_chars_of_32_random_bytes() {
         "gen"
     );
 }
+
+#[test]
+fn providers_lists_the_builtin_registry_with_its_variables() {
+    let out = auth_ok(&["providers"], "");
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].starts_with("id"), "{out}");
+    assert_eq!(lines.len(), 1 + 18, "{out}");
+    let keycloak = lines
+        .iter()
+        .find(|l| l.starts_with("keycloak "))
+        .expect("keycloak row");
+    assert!(keycloak.contains("oidc"));
+    assert!(keycloak.contains("AUTH_KEYCLOAK_ID AUTH_KEYCLOAK_SECRET AUTH_KEYCLOAK_ISSUER"));
+    let entra = lines
+        .iter()
+        .find(|l| l.starts_with("microsoft-entra-id "))
+        .expect("entra row");
+    assert!(entra.contains("AUTH_MICROSOFT_ENTRA_ID_ID"));
+}

@@ -9,6 +9,8 @@ use base64::Engine as _;
 const USAGE: &str = "usage:
   auth secret
       print a new random secret (base64 of 32 random bytes) for AUTH_SECRET
+  auth providers
+      list the built-in providers with their kind and environment variables
   auth jwt encode --secret S [--secret S2 ...] [--salt NAME] [--max-age SECONDS]
       read claims (a JSON object) on stdin, print an Auth.js session token
   auth jwt decode --secret S [--secret S2 ...] [--salt NAME] TOKEN
@@ -77,6 +79,29 @@ fn parse_jwt_args(args: &[String]) -> Result<JwtArgs, String> {
     Ok(parsed)
 }
 
+/// The built-in registry: one line per provider with the variables it reads.
+fn providers_table() -> String {
+    let mut out = format!("{:<20} {:<20} {:<12} environment", "id", "name", "kind");
+    for (id, name, kind, env, issuer_required) in auth_runtime::registry_support::BUILTIN_PROVIDERS
+    {
+        let vars = match *kind {
+            "oauth" | "oidc" => {
+                let issuer = if *issuer_required {
+                    " AUTH_{E}_ISSUER"
+                } else {
+                    ""
+                };
+                format!("AUTH_{{E}}_ID AUTH_{{E}}_SECRET{issuer}").replace("{E}", env)
+            }
+            "email" => format!("AUTH_{env}_KEY (API providers), SMTP server in code"),
+            "credentials" => "none: an authorize callback in code".to_owned(),
+            _ => "none: experimental(enable_webauthn) and an adapter".to_owned(),
+        };
+        out.push_str(&format!("\n{id:<20} {name:<20} {kind:<12} {vars}"));
+    }
+    out
+}
+
 fn run(args: &[String]) -> Result<String, String> {
     match args.first().map(String::as_str) {
         Some("secret") => {
@@ -84,6 +109,7 @@ fn run(args: &[String]) -> Result<String, String> {
             getrandom::fill(&mut bytes).map_err(|e| format!("random source failed: {e}"))?;
             Ok(base64::engine::general_purpose::STANDARD.encode(bytes))
         }
+        Some("providers") => Ok(providers_table()),
         Some("jwt") => match args.get(1).map(String::as_str) {
             Some("encode") => {
                 let a = parse_jwt_args(&args[2..])?;
