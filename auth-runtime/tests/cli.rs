@@ -341,7 +341,9 @@ fn secret_prints_44_base64_chars_of_32_random_bytes() {
 
 #[test]
 fn providers_lists_the_builtin_registry_with_its_variables() {
-    let out = auth_ok(&["providers"], "");
+    let run = auth(&["providers"], "");
+    assert!(run.success(), "{}", run.stderr);
+    let out = run.stdout;
     let lines: Vec<&str> = out.lines().collect();
     assert!(lines[0].starts_with("id"), "{out}");
     assert_eq!(lines.len(), 1 + 18, "{out}");
