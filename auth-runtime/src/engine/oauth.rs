@@ -513,6 +513,7 @@ pub async fn callback(
         )
     })?;
     user.email = user.email.map(|e| e.to_lowercase());
+    crate::providers::quirks::apply_profile_quirks(&provider.quirks, &profile, &mut user);
     let account = super::token::account_from_tokens(provider, &tokens, provider_account_id);
     Ok(OAuthResult {
         user,

@@ -75,7 +75,14 @@ impl<'c> oauth2::AsyncHttpClient<'c> for OAuthHttp {
     type Future = crate::callbacks::BoxFuture<'c, Result<oauth2::HttpResponse, Self::Error>>;
 
     fn call(&'c self, request: oauth2::HttpRequest) -> Self::Future {
-        self.0.send(request)
+        Box::pin(async move {
+            let mut response = self.0.send(request).await?;
+            // Providers such as Twitch send `scope` as an array; oauth2 expects RFC 6749's string.
+            if let Some(fixed) = crate::providers::quirks::conform_token_response(response.body()) {
+                *response.body_mut() = fixed;
+            }
+            Ok(response)
+        })
     }
 }
 

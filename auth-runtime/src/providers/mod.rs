@@ -4,6 +4,7 @@
 mod credentials;
 mod oauth;
 pub mod oidc;
+pub mod quirks;
 
 pub use credentials::{Authorize, AuthorizeRequest, CredentialField, CredentialsProvider};
 pub use oauth::{
