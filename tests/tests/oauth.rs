@@ -942,3 +942,59 @@ async fn server_side_sign_in_passes_authorization_params_but_not_reserved_ones()
     assert_eq!(location(&done), format!("{origin}/after"));
     task.abort();
 }
+
+#[tokio::test]
+async fn refresh_rotation_with_database_sessions_updates_the_stored_account() {
+    let (listener, origin) = bind().await;
+    let idp = Peer::start(
+        "idp.mjs",
+        &[
+            ("REDIRECT_URIS", format!("{origin}/auth/callback/keycloak")),
+            ("ACCESS_TOKEN_TTL", "2".into()),
+        ],
+    );
+    let adapter = Arc::new(MemoryAdapter::new());
+    let provider = keycloak(&idp.url("")).refresh_access_token(true);
+    let app = serve(
+        listener,
+        origin.clone(),
+        base_config().provider(provider).adapter(adapter.clone()),
+    );
+    let mut browser = Browser::new();
+    let authorize = browser.start_sign_in(&app.origin, "keycloak").await;
+    let callback = interact(&mut browser, &authorize, &app.origin, "dora").await;
+    browser.get(&callback).await;
+    let user = adapter
+        .get_user_by_email("dora@example.com")
+        .await
+        .unwrap()
+        .expect("user");
+    let user_id = user.id.unwrap();
+    let before = adapter
+        .get_accounts_by_user(&user_id)
+        .await
+        .unwrap()
+        .remove(0);
+    tokio::time::sleep(Duration::from_millis(3200)).await;
+    let session = browser.session(&app.origin).await;
+    assert_eq!(session["user"]["name"], "User dora");
+    assert!(session.get("error").is_none(), "{session}");
+    let after = adapter
+        .get_accounts_by_user(&user_id)
+        .await
+        .unwrap()
+        .remove(0);
+    assert_ne!(
+        before.access_token, after.access_token,
+        "the stored access token was refreshed"
+    );
+    assert!(after.expires_at > before.expires_at);
+
+    // A refresh token the provider no longer knows: the session says RefreshTokenError.
+    let mut broken = after.clone();
+    broken.refresh_token = Some("revoked".into());
+    broken.expires_at = Some(1);
+    adapter.update_account(broken).await.unwrap();
+    let session = browser.session(&app.origin).await;
+    assert_eq!(session["error"], "RefreshTokenError");
+}

@@ -118,6 +118,27 @@ impl Adapter for MemoryAdapter {
         ready(self.with(|s| s.accounts.push(account)))
     }
 
+    fn get_accounts_by_user(&self, user_id: &str) -> BoxFuture<'_, AdapterResult<Vec<Account>>> {
+        ready(self.with(|s| {
+            s.accounts
+                .iter()
+                .filter(|a| a.user_id.as_deref() == Some(user_id))
+                .cloned()
+                .collect()
+        }))
+    }
+
+    fn update_account(&self, account: Account) -> BoxFuture<'_, AdapterResult<()>> {
+        ready(self.with(|s| {
+            if let Some(stored) = s.accounts.iter_mut().find(|a| {
+                a.provider == account.provider
+                    && a.provider_account_id == account.provider_account_id
+            }) {
+                *stored = account;
+            }
+        }))
+    }
+
     fn create_session(
         &self,
         session: AdapterSession,

@@ -57,6 +57,10 @@ pub trait Adapter: Send + Sync {
     fn update_user(&self, user: User) -> BoxFuture<'_, AdapterResult<User>>;
     /// Links an account to `account.user_id`.
     fn link_account(&self, account: Account) -> BoxFuture<'_, AdapterResult<()>>;
+    /// The accounts linked to a user (for refresh-token rotation with database sessions).
+    fn get_accounts_by_user(&self, user_id: &str) -> BoxFuture<'_, AdapterResult<Vec<Account>>>;
+    /// Replaces the stored tokens of the account with the same provider and provider account id.
+    fn update_account(&self, account: Account) -> BoxFuture<'_, AdapterResult<()>>;
     /// Creates a session.
     fn create_session(
         &self,

@@ -27,14 +27,16 @@ pub(crate) fn iso_string(at: OffsetDateTime) -> String {
 }
 
 /// Runs the `session` callback of a database session over Auth.js's default
-/// `{user: {name, email, image}, expires}`; `update` is `Some(data)` on `POST /session`.
+/// `{user: {name, email, image}, expires}` (plus `error: "RefreshTokenError"` when a refresh
+/// failed); `update` is `Some(data)` on `POST /session`.
 async fn database_session_callback(
     ctx: &Ctx<'_>,
     user: crate::types::User,
     expires: OffsetDateTime,
     update: Option<Option<Value>>,
+    refresh_failed: bool,
 ) -> Result<Session, AuthError> {
-    let default = Session {
+    let mut default = Session {
         user: SessionUser {
             name: user.name.clone(),
             email: user.email.clone(),
@@ -44,6 +46,11 @@ async fn database_session_callback(
         expires: iso_string(expires),
         extra: Default::default(),
     };
+    if refresh_failed {
+        default
+            .extra
+            .insert("error".into(), Value::String("RefreshTokenError".into()));
+    }
     ctx.config
         .callbacks
         .run_session(SessionParams {
@@ -108,7 +115,7 @@ pub(crate) async fn read_session(ctx: &mut Ctx<'_>) -> Result<Option<(Session, J
             match found {
                 Some((session, user)) if session.expires > OffsetDateTime::now_utc() => {
                     let session =
-                        database_session_callback(ctx, user, session.expires, None).await?;
+                        database_session_callback(ctx, user, session.expires, None, false).await?;
                     Ok(Some((session, Jwt::default())))
                 }
                 _ => Ok(None),
@@ -171,6 +178,72 @@ async fn rotate_access_token(
         }
     }
     claims
+}
+
+/// Refresh-token rotation for database sessions: every account of the user whose provider has
+/// `refresh_access_token` on and whose access token has expired is refreshed and stored again.
+/// Returns `true` when a refresh failed (the session then carries `error: "RefreshTokenError"`).
+async fn rotate_account_tokens(
+    ctx: &Ctx<'_>,
+    adapter: &dyn crate::adapter::Adapter,
+    user_id: &str,
+) -> bool {
+    let rotating: Vec<crate::providers::OAuthProvider> = ctx
+        .config
+        .providers
+        .iter()
+        .filter_map(|p| match p {
+            crate::providers::Provider::OAuth(o) if o.refresh_access_token => Some(o.clone()),
+            _ => None,
+        })
+        .collect();
+    if rotating.is_empty() {
+        return false;
+    }
+    let accounts = match adapter.get_accounts_by_user(user_id).await {
+        Ok(accounts) => accounts,
+        Err(err) => {
+            ctx.config
+                .logger
+                .error(&AuthError::new(ErrorType::AdapterError, err.to_string()));
+            return false;
+        }
+    };
+    let now = crate::jose::now_unix();
+    let mut failed = false;
+    for account in accounts {
+        let Some(provider) = rotating.iter().find(|p| p.id == account.provider) else {
+            continue;
+        };
+        if !account.expires_at.is_some_and(|at| at <= now) {
+            continue;
+        }
+        let Some(refresh_token) = account.refresh_token.clone() else {
+            failed = true;
+            continue;
+        };
+        let http = super::oauth::client_for(ctx, provider);
+        match super::token::refresh(http, provider, &refresh_token).await {
+            Ok(fresh) => {
+                let mut updated = account.clone();
+                updated.access_token = fresh.access_token;
+                updated.expires_at = fresh.expires_at;
+                updated.id_token = fresh.id_token.or(updated.id_token);
+                updated.refresh_token = fresh.refresh_token.or(updated.refresh_token);
+                if let Err(err) = adapter.update_account(updated).await {
+                    ctx.config
+                        .logger
+                        .error(&AuthError::new(ErrorType::AdapterError, err.to_string()));
+                    failed = true;
+                }
+            }
+            Err(err) => {
+                ctx.config.logger.error(&err);
+                failed = true;
+            }
+        }
+    }
+    failed
 }
 
 async fn run_jwt(
@@ -328,8 +401,16 @@ async fn database_session(
                 .error(&AuthError::new(ErrorType::AdapterError, err.to_string())),
         }
     }
-    let session =
-        database_session_callback(ctx, user, expires, is_update.then_some(update_data)).await?;
+    let user_id = user.id.clone().unwrap_or_default();
+    let refresh_failed = rotate_account_tokens(ctx, adapter.as_ref(), &user_id).await;
+    let session = database_session_callback(
+        ctx,
+        user,
+        expires,
+        is_update.then_some(update_data),
+        refresh_failed,
+    )
+    .await?;
     let mut cookie = SetCookie::new(&ctx.cookies.session_token, session_token);
     cookie.expires = Some(expires);
     ctx.set_cookies.push(cookie);
