@@ -215,7 +215,7 @@ async fn rotate_account_tokens(
         let Some(provider) = rotating.iter().find(|p| p.id == account.provider) else {
             continue;
         };
-        if !account.expires_at.is_some_and(|at| at <= now) {
+        if account.expires_at.is_none_or(|at| at > now) {
             continue;
         }
         let Some(refresh_token) = account.refresh_token.clone() else {
