@@ -728,3 +728,23 @@ async fn custom_session_codec_replaces_the_token_format() {
     );
     assert_eq!(session(&c, &server.origin).await["user"]["name"], "Demo");
 }
+
+#[tokio::test]
+async fn credentials_users_stay_signed_in_when_oauth_users_have_database_sessions() {
+    let mut config = base_config().adapter(Arc::new(MemoryAdapter::new()));
+    config.providers.push(
+        auth_runtime::providers::OAuthProvider::new(
+            "idp",
+            "IdP",
+            auth_runtime::providers::ProviderKind::Oidc,
+        )
+        .issuer("http://127.0.0.1:1/")
+        .into(),
+    );
+    assert_eq!(config.resolved_strategy(), SessionStrategy::Database);
+    let server = serve(AuthHandler::new(config).unwrap()).await;
+    let c = client();
+    let res = sign_in(&c, &server.origin, "demo", "demo", "/").await;
+    assert_eq!(location(&res), format!("{}/", server.origin));
+    assert_eq!(session(&c, &server.origin).await["user"]["name"], "Demo");
+}

@@ -173,6 +173,21 @@ impl<'a> Ctx<'a> {
             })
     }
 
+    /// How to read this session cookie value: the configured strategy, except that a JWE under
+    /// the database strategy is read as a JWT session. Credentials sign-ins always mint a JWT
+    /// (as in Auth.js), and this keeps them signed in when OAuth users have database sessions.
+    pub fn strategy_for(&self, cookie_value: Option<&str>) -> crate::config::SessionStrategy {
+        use crate::config::SessionStrategy;
+        match self.config.resolved_strategy() {
+            SessionStrategy::Database
+                if cookie_value.is_some_and(|v| v.split('.').count() == 5) =>
+            {
+                SessionStrategy::Jwt
+            }
+            configured => configured,
+        }
+    }
+
     /// The CSRF token to render into forms.
     pub fn csrf_token(&self) -> &str {
         self.csrf.as_ref().map(CsrfToken::token).unwrap_or("")

@@ -72,7 +72,7 @@ async fn current_user(ctx: &Ctx<'_>, adapter: &dyn Adapter) -> Result<Option<Use
     let Some(value) = store.value() else {
         return Ok(None);
     };
-    match ctx.config.resolved_strategy() {
+    match ctx.strategy_for(Some(value)) {
         SessionStrategy::Database => Ok(adapter
             .get_session_and_user(value)
             .await

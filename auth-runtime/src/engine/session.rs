@@ -80,7 +80,7 @@ pub async fn session(ctx: &mut Ctx<'_>) -> Result<Out, AuthError> {
         None
     };
     let store = SessionStore::new(&ctx.cookies.session_token, &ctx.req.cookies);
-    let body = match ctx.config.resolved_strategy() {
+    let body = match ctx.strategy_for(store.value()) {
         SessionStrategy::Jwt => jwt_session(ctx, &store, is_update, update_data).await?,
         SessionStrategy::Database => database_session(ctx, &store, is_update, update_data).await?,
     };
@@ -95,7 +95,7 @@ pub(crate) async fn read_session(ctx: &mut Ctx<'_>) -> Result<Option<(Session, J
     let Some(token) = store.value() else {
         return Ok(None);
     };
-    match ctx.config.resolved_strategy() {
+    match ctx.strategy_for(Some(token)) {
         SessionStrategy::Jwt => {
             let Ok(claims) = ctx.decode_session(token) else {
                 return Ok(None);

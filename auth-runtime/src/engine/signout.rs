@@ -26,7 +26,7 @@ pub async fn sign_out(ctx: &mut Ctx<'_>) -> Result<Out, AuthError> {
     ctx.require_csrf()?;
     let store = SessionStore::new(&ctx.cookies.session_token, &ctx.req.cookies);
     if let Some(value) = store.value() {
-        match ctx.config.resolved_strategy() {
+        match ctx.strategy_for(Some(value)) {
             SessionStrategy::Jwt => {
                 let token = ctx.decode_session(value).ok().map(Jwt);
                 Events::emit(
