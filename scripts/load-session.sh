@@ -13,13 +13,15 @@ command -v wrk >/dev/null || { echo "wrk is required (apt-get install wrk)" >&2;
 export AUTH_SECRET="load-test-secret-$(date +%s)"
 
 cargo build -q --release -p demo
+LOGS=target/load-session
+mkdir -p "$LOGS"
 RUST_PORT=37411
 NODE_PORT=37412
 # A release build counts as production: the host must be trusted explicitly.
-PORT=$RUST_PORT AUTH_TRUST_HOST=true ./target/release/demo >/tmp/load-demo.log 2>&1 &
+PORT=$RUST_PORT AUTH_TRUST_HOST=true ./target/release/demo >"$LOGS/demo.log" 2>&1 &
 RUST_PID=$!
 # server.mjs exits when its stdin closes; a sleeping writer keeps it open.
-(cd tests && sleep $((DURATION * 4 + 120)) | node peers/server.mjs $NODE_PORT >/tmp/load-node.log 2>&1) &
+(cd tests && sleep $((DURATION * 4 + 120)) | node peers/server.mjs $NODE_PORT >"../$LOGS/node.log" 2>&1) &
 NODE_PID=$!
 trap 'kill $RUST_PID 2>/dev/null; pkill -f "peers/server.mjs $NODE_PORT" 2>/dev/null || true' EXIT
 for _ in $(seq 50); do

@@ -16,9 +16,13 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..")
 /** Where the screenshots of the built-in pages go. */
 export const SCREENSHOTS = join(ROOT, "docs", "screenshots");
 
-/** The Chromium binary: `$CHROMIUM`, else Debian's `/usr/bin/chromium`. */
+/** The Chromium binary: `$CHROMIUM`, else Debian's `chromium` found on PATH. */
 export function chromiumPath() {
-  const path = process.env.CHROMIUM || "/usr/bin/chromium";
+  const onPath = (process.env.PATH || "")
+    .split(":")
+    .map((dir) => join(dir, "chromium"))
+    .find((candidate) => existsSync(candidate));
+  const path = process.env.CHROMIUM || onPath || "chromium";
   if (!existsSync(path)) {
     throw new Error(
       `Chromium is missing at ${path}: install it (apt-get install -y chromium) or set CHROMIUM to its path`,
