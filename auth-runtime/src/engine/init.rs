@@ -256,7 +256,11 @@ pub fn providers(ctx: &mut Ctx<'_>) -> Out {
 pub fn error_page(ctx: &mut Ctx<'_>) -> Out {
     let error = ctx.req.query_str("error").unwrap_or("default").to_owned();
     if let Some(page) = &ctx.config.pages.error {
-        return Out::redirect(format!("{page}?error={error}"));
+        // Encoded, unlike Auth.js: the raw value could break the Location header.
+        let query = form_urlencoded::Serializer::new(String::new())
+            .append_pair("error", &error)
+            .finish();
+        return Out::redirect(format!("{page}?{query}"));
     }
     let status = match error.as_str() {
         "Configuration" => StatusCode::INTERNAL_SERVER_ERROR,
