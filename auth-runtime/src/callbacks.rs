@@ -278,21 +278,33 @@ impl Callbacks {
 /// Auth.js's default `redirect`: a path starting with `/` is joined to `base_url`, an absolute URL
 /// on the same origin is kept, anything else gives `base_url`. An unparsable absolute URL is an
 /// error, as in Auth.js.
+///
+/// Characters a URL cannot hold (spaces, line breaks) are percent-encoded or dropped, as a
+/// browser would, so the result is always usable in a `Location` header.
 pub fn default_redirect(url: &str, base_url: &str) -> Result<String, AuthError> {
-    if url.starts_with('/') {
-        return Ok(format!("{base_url}{url}"));
-    }
-    let parsed = url::Url::parse(url).map_err(|_| {
+    let joined;
+    let candidate = if url.starts_with('/') {
+        // String concatenation, as Auth.js: `//evil.example` stays a path on this origin.
+        joined = format!("{base_url}{url}");
+        joined.as_str()
+    } else {
+        url
+    };
+    let parsed = url::Url::parse(candidate).map_err(|_| {
         AuthError::new(
             crate::error::ErrorType::InvalidCallbackUrl,
             "the callback URL is not a valid URL",
         )
     })?;
-    if parsed.origin().ascii_serialization() == base_url {
-        Ok(url.to_owned())
-    } else {
-        Ok(base_url.to_owned())
+    if parsed.origin().ascii_serialization() != base_url {
+        return Ok(base_url.to_owned());
     }
+    let clean = candidate.chars().all(|c| c.is_ascii_graphic() && c != '\\');
+    Ok(if clean {
+        candidate.to_owned()
+    } else {
+        parsed.to_string()
+    })
 }
 
 /// Message of the `sign_in` event.
@@ -425,5 +437,14 @@ mod tests {
             assert_eq!(default_redirect(hostile, base).unwrap(), base, "{hostile}");
         }
         assert!(default_redirect("not a url", base).is_err());
+        assert_eq!(
+            default_redirect("//evil.example/x", base).unwrap(),
+            "http://localhost:3000//evil.example/x"
+        );
+        assert_eq!(
+            default_redirect("/a b\r\nSet-Cookie: x=1", base).unwrap(),
+            "http://localhost:3000/a%20bSet-Cookie:%20x=1"
+        );
+        assert_eq!(default_redirect(base, base).unwrap(), base);
     }
 }
