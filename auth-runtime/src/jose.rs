@@ -198,7 +198,11 @@ impl JwtCodec {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        let secrets: Vec<Secret> = secrets.into_iter().map(|s| Secret::new(s)).collect();
+        Self::from_secrets(secrets.into_iter().map(|s| Secret::new(s)).collect())
+    }
+
+    /// A codec over already-wrapped secrets (their fingerprints are reused, nothing is hashed).
+    pub fn from_secrets(secrets: Vec<Secret>) -> Result<Self, JoseError> {
         if secrets.is_empty() || secrets.iter().any(|s| s.expose().is_empty()) {
             return Err(JoseError::MissingSecret);
         }

@@ -53,7 +53,7 @@ impl<'a> Ctx<'a> {
             .unwrap_or_else(|| req.origin.starts_with("https://"));
         let mut cookies = Cookies::defaults(secure);
         cookies.apply(&config.cookies);
-        let codec = JwtCodec::new(config.secret.iter().map(|s| s.expose().to_owned()))?;
+        let codec = JwtCodec::from_secrets(config.secret.clone())?;
         let secrets: Vec<String> = config
             .secret
             .iter()
