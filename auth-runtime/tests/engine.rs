@@ -748,3 +748,39 @@ async fn credentials_users_stay_signed_in_when_oauth_users_have_database_session
     assert_eq!(location(&res), format!("{}/", server.origin));
     assert_eq!(session(&c, &server.origin).await["user"]["name"], "Demo");
 }
+
+#[tokio::test]
+async fn sign_in_callback_can_deny_or_redirect() {
+    let deny = base_config()
+        .callbacks(Callbacks::default().sign_in(|_| async { Ok(SignInDecision::Deny) }));
+    let server = serve(AuthHandler::new(deny).unwrap()).await;
+    let c = client();
+    let res = sign_in(&c, &server.origin, "demo", "demo", "/").await;
+    assert_eq!(
+        location(&res),
+        format!("{}/auth/error?error=AccessDenied", server.origin)
+    );
+    assert!(
+        !set_cookies(&res)
+            .iter()
+            .any(|c| c.starts_with("authjs.session-token=e")),
+        "no session for a denied sign-in"
+    );
+    assert_eq!(session(&c, &server.origin).await, Value::Null);
+
+    let elsewhere = base_config().callbacks(
+        Callbacks::default().sign_in(|_| async { Ok(SignInDecision::Redirect("/not-yet".into())) }),
+    );
+    let server = serve(AuthHandler::new(elsewhere).unwrap()).await;
+    let res = sign_in(&client(), &server.origin, "demo", "demo", "/").await;
+    assert_eq!(location(&res), format!("{}/not-yet", server.origin));
+
+    let failing = base_config()
+        .callbacks(Callbacks::default().sign_in(|_| async { Err("policy service down".into()) }));
+    let server = serve(AuthHandler::new(failing).unwrap()).await;
+    let res = sign_in(&client(), &server.origin, "demo", "demo", "/").await;
+    assert_eq!(
+        location(&res),
+        format!("{}/auth/error?error=AccessDenied", server.origin)
+    );
+}
