@@ -998,3 +998,138 @@ async fn refresh_rotation_with_database_sessions_updates_the_stored_account() {
     let session = browser.session(&app.origin).await;
     assert_eq!(session["error"], "RefreshTokenError");
 }
+
+/// The memory adapter, except that linking an account fails (a database that goes away midway).
+struct LinkFails(MemoryAdapter);
+
+impl Adapter for LinkFails {
+    fn create_user(&self, user: User) -> BoxFuture<'_, auth_runtime::adapter::AdapterResult<User>> {
+        self.0.create_user(user)
+    }
+    fn get_user(
+        &self,
+        id: &str,
+    ) -> BoxFuture<'_, auth_runtime::adapter::AdapterResult<Option<User>>> {
+        self.0.get_user(id)
+    }
+    fn get_user_by_email(
+        &self,
+        email: &str,
+    ) -> BoxFuture<'_, auth_runtime::adapter::AdapterResult<Option<User>>> {
+        self.0.get_user_by_email(email)
+    }
+    fn get_user_by_account(
+        &self,
+        provider: &str,
+        provider_account_id: &str,
+    ) -> BoxFuture<'_, auth_runtime::adapter::AdapterResult<Option<User>>> {
+        self.0.get_user_by_account(provider, provider_account_id)
+    }
+    fn delete_user(&self, id: &str) -> BoxFuture<'_, auth_runtime::adapter::AdapterResult<()>> {
+        self.0.delete_user(id)
+    }
+    fn update_user(&self, user: User) -> BoxFuture<'_, auth_runtime::adapter::AdapterResult<User>> {
+        self.0.update_user(user)
+    }
+    fn link_account(
+        &self,
+        _account: auth_runtime::types::Account,
+    ) -> BoxFuture<'_, auth_runtime::adapter::AdapterResult<()>> {
+        Box::pin(async { Err("connection reset by peer".into()) })
+    }
+    fn get_accounts_by_user(
+        &self,
+        user_id: &str,
+    ) -> BoxFuture<'_, auth_runtime::adapter::AdapterResult<Vec<auth_runtime::types::Account>>>
+    {
+        self.0.get_accounts_by_user(user_id)
+    }
+    fn update_account(
+        &self,
+        account: auth_runtime::types::Account,
+    ) -> BoxFuture<'_, auth_runtime::adapter::AdapterResult<()>> {
+        self.0.update_account(account)
+    }
+    fn create_session(
+        &self,
+        session: auth_runtime::adapter::AdapterSession,
+    ) -> BoxFuture<'_, auth_runtime::adapter::AdapterResult<auth_runtime::adapter::AdapterSession>>
+    {
+        self.0.create_session(session)
+    }
+    fn get_session_and_user(
+        &self,
+        token: &str,
+    ) -> BoxFuture<
+        '_,
+        auth_runtime::adapter::AdapterResult<Option<(auth_runtime::adapter::AdapterSession, User)>>,
+    > {
+        self.0.get_session_and_user(token)
+    }
+    fn update_session(
+        &self,
+        token: &str,
+        expires: time::OffsetDateTime,
+    ) -> BoxFuture<
+        '_,
+        auth_runtime::adapter::AdapterResult<Option<auth_runtime::adapter::AdapterSession>>,
+    > {
+        self.0.update_session(token, expires)
+    }
+    fn delete_session(
+        &self,
+        token: &str,
+    ) -> BoxFuture<'_, auth_runtime::adapter::AdapterResult<()>> {
+        self.0.delete_session(token)
+    }
+    fn create_verification_token(
+        &self,
+        token: auth_runtime::adapter::VerificationToken,
+    ) -> BoxFuture<'_, auth_runtime::adapter::AdapterResult<()>> {
+        self.0.create_verification_token(token)
+    }
+    fn use_verification_token(
+        &self,
+        identifier: &str,
+        token: &str,
+    ) -> BoxFuture<
+        '_,
+        auth_runtime::adapter::AdapterResult<Option<auth_runtime::adapter::VerificationToken>>,
+    > {
+        self.0.use_verification_token(identifier, token)
+    }
+}
+
+#[tokio::test]
+async fn a_failed_account_link_leaves_no_half_written_user() {
+    let fake = Peer::start("fake-idp.mjs", &[]);
+    let adapter = Arc::new(LinkFails(MemoryAdapter::new()));
+    let (listener, origin) = bind().await;
+    let app = serve(
+        listener,
+        origin.clone(),
+        base_config()
+            .provider(keycloak(&fake.url("/ok")))
+            .adapter(adapter.clone()),
+    );
+    let mut browser = Browser::new();
+    let authorize = browser.start_sign_in(&app.origin, "keycloak").await;
+    let back = location(&browser.get(&authorize).await);
+    let res = browser.get(&back).await;
+    assert_eq!(
+        location(&res),
+        format!("{origin}/auth/error?error=Configuration")
+    );
+    assert!(
+        !browser.jar.0.contains_key("authjs.session-token"),
+        "no session"
+    );
+    assert!(
+        adapter
+            .get_user_by_email("alice@example.com")
+            .await
+            .unwrap()
+            .is_none(),
+        "the user created before the failed link was removed"
+    );
+}
