@@ -57,6 +57,52 @@ fn bench(c: &mut Criterion) {
         b.iter(|| aes_cbc_hmac_sha512_encrypt(&key, &iv, black_box(&aad), black_box(&plaintext)))
     });
     group.finish();
+
+    // The whole engine for `GET /auth/session` with a valid cookie: parsing, CSRF and callback-url
+    // init, decode, callbacks, re-encode, Set-Cookie. The codec work above is its floor.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("runtime");
+    let handler = auth_runtime::AuthHandler::new(
+        auth_runtime::config::AuthConfig::new()
+            .secret("bench-secret-1")
+            .trust_host(true),
+    )
+    .expect("handler");
+    let cookie_token = codec.encode(&claims, SALT, 2_592_000).expect("encode");
+    // A returning browser: session, CSRF and callback-url cookies all present and valid.
+    let csrf = auth_runtime::csrf::CsrfToken::generate(&["bench-secret-1".to_owned()]);
+    let cookie = format!(
+        "authjs.session-token={cookie_token}; authjs.csrf-token={}; authjs.callback-url=http%3A%2F%2Flocalhost%3A3000",
+        auth_runtime::cookies::encode_uri_component(&csrf.cookie_value())
+    );
+    let probe = http::Request::get("http://localhost:3000/auth/session")
+        .header("host", "localhost:3000")
+        .header("cookie", cookie.as_str())
+        .body(bytes::Bytes::new())
+        .expect("request");
+    let probe = runtime.block_on(handler.handle(probe));
+    assert!(
+        probe.body().starts_with(b"{\"user\""),
+        "the bench must read a real session"
+    );
+    assert_eq!(
+        probe.headers().get_all("set-cookie").iter().count(),
+        1,
+        "only the session cookie is rewritten"
+    );
+    c.bench_function("engine/get_session", |b| {
+        b.iter(|| {
+            let request = http::Request::get("http://localhost:3000/auth/session")
+                .header("host", "localhost:3000")
+                .header("cookie", cookie.as_str())
+                .body(bytes::Bytes::new())
+                .expect("request");
+            let response = runtime.block_on(handler.handle(request));
+            assert_eq!(response.status(), 200);
+            response
+        })
+    });
 }
 
 criterion_group!(benches, bench);
