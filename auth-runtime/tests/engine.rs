@@ -526,6 +526,15 @@ async fn error_page_statuses_follow_authjs() {
     assert!(page.contains("Check the details you provided are correct."));
     assert!(page.contains(r#"name="password""#));
     let res = client()
+        .get(format!("{}/auth/signout", server.origin))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("Are you sure you want to sign out?"));
+    assert!(page.contains(r#"name="csrfToken""#));
+    let res = client()
         .get(format!("{}/auth/verify-request", server.origin))
         .send()
         .await
