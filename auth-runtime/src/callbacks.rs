@@ -295,6 +295,7 @@ pub fn default_redirect(url: &str, base_url: &str) -> Result<String, AuthError> 
             crate::error::ErrorType::InvalidCallbackUrl,
             "the callback URL is not a valid URL",
         )
+        .with_reason(crate::error::Reason::RedirectUrlInvalid)
     })?;
     if parsed.origin().ascii_serialization() != base_url {
         return Ok(base_url.to_owned());

@@ -394,7 +394,8 @@ impl AuthConfig {
             return Err(AuthError::new(
                 ErrorType::UntrustedHost,
                 "Host must be trusted: set AUTH_URL or AUTH_TRUST_HOST=true, or trust_host(true)",
-            ));
+            )
+            .with_reason(crate::error::Reason::HostNotTrusted));
         }
         if self.secret.is_empty() {
             return Err(AuthError::new(

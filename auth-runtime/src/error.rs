@@ -143,6 +143,134 @@ impl ErrorKind {
     }
 }
 
+/// The OAuth checks whose values travel in sealed cookies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OAuthCheck {
+    /// The `state` parameter.
+    State,
+    /// The PKCE code verifier.
+    Pkce,
+    /// The OIDC `nonce`.
+    Nonce,
+}
+
+/// A provider endpoint the engine calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Endpoint {
+    /// The authorization endpoint.
+    Authorization,
+    /// `<issuer>/.well-known/openid-configuration`.
+    Discovery,
+    /// The JSON Web Key Set.
+    Jwks,
+    /// The token endpoint.
+    Token,
+    /// The userinfo (profile) endpoint.
+    Userinfo,
+    /// GitHub's `/user/emails`.
+    Emails,
+}
+
+/// Which check refused a request: a stable name for every security check the engine makes, so
+/// logs, monitoring and tests can tell a forged `state` from an expired ID token although both
+/// reach the client as `error=Configuration`.
+///
+/// ```
+/// use auth_runtime::error::{AuthError, ErrorType, Reason};
+/// let err = AuthError::new(ErrorType::InvalidCheck, "state parameter does not match")
+///     .with_reason(Reason::StateMismatch);
+/// assert_eq!(err.reason(), Some(Reason::StateMismatch));
+/// assert_eq!(err.client_query(), "error=Configuration");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Reason {
+    /// Neither `AUTH_URL` nor `trust_host` makes the request's host trusted.
+    HostNotTrusted,
+    /// The request names no host (`X-Forwarded-Host`, `Host` or the URI's authority).
+    HostMissing,
+    /// `Host` or `X-Forwarded-Host` is not a host.
+    HostInvalid,
+    /// `X-Forwarded-Proto` is neither `http` nor `https`.
+    ForwardedProtoInvalid,
+    /// `AUTH_URL` is not a URL.
+    ConfiguredUrlInvalid,
+    /// `callbackUrl` in the query is not an http(s) URL.
+    CallbackUrlQueryInvalid,
+    /// The callback-url cookie is not an http(s) URL.
+    CallbackUrlCookieInvalid,
+    /// A redirect target is not a valid URL.
+    RedirectUrlInvalid,
+    /// A POST without a valid CSRF cookie: missing, or its hash does not verify.
+    CsrfCookieInvalid,
+    /// The `csrfToken` of a POST is missing or is not the cookie's token.
+    CsrfTokenMismatch,
+    /// A check cookie is missing from the callback.
+    CheckCookieMissing(OAuthCheck),
+    /// A check cookie could not be decrypted (forged, expired, another secret).
+    CheckCookieInvalid(OAuthCheck),
+    /// A check cookie was sealed for another provider.
+    CheckCookieOtherProvider(OAuthCheck),
+    /// The callback has no `state` parameter.
+    StateMissing,
+    /// The `state` parameter is not the one sealed in the cookie.
+    StateMismatch,
+    /// The RFC 9207 `iss` parameter names another issuer.
+    IssuerParamMismatch,
+    /// The provider answered the authorization request with `error`.
+    ProviderError,
+    /// The callback has no `code`.
+    CodeMissing,
+    /// An endpoint could not be reached (connection, timeout, size).
+    EndpointUnreachable(Endpoint),
+    /// An endpoint answered with an HTTP error status.
+    EndpointStatus(Endpoint),
+    /// An endpoint answered something that is not the expected JSON.
+    EndpointResponseInvalid(Endpoint),
+    /// A provider has no such endpoint configured or discovered.
+    EndpointMissing(Endpoint),
+    /// The discovery document names another issuer.
+    DiscoveryIssuerMismatch,
+    /// The token response has no `id_token`.
+    IdTokenMissing,
+    /// The ID token is not a JWT, or its header is unreadable.
+    IdTokenMalformed,
+    /// The ID token is signed with an algorithm that is not accepted.
+    IdTokenAlgorithm,
+    /// The ID token names a key the provider's JWKS does not have.
+    IdTokenUnknownKey,
+    /// The ID token's signature does not verify.
+    IdTokenSignature,
+    /// The ID token's `iss` is not the provider's issuer.
+    IdTokenIssuer,
+    /// The ID token's `aud` does not contain the client id.
+    IdTokenAudience,
+    /// The ID token has expired.
+    IdTokenExpired,
+    /// The ID token's `nbf` is in the future.
+    IdTokenNotYetValid,
+    /// The ID token lacks a required claim (`exp`, `iss`, `aud`, `sub`, a numeric `iat`).
+    IdTokenClaimMissing,
+    /// The ID token's `azp` is another client.
+    IdTokenAzpMismatch,
+    /// The ID token has several audiences and no `azp`.
+    IdTokenAzpMissing,
+    /// A nonce was sent and the ID token carries none.
+    IdTokenNonceMissing,
+    /// The ID token's nonce is not the one sent.
+    IdTokenNonceMismatch,
+    /// No nonce was sent and the ID token carries one.
+    IdTokenNonceUnexpected,
+    /// Entra ID: the ID token's `tid` is missing or not a tenant id.
+    IdTokenTenantInvalid,
+    /// The userinfo `sub` differs from the ID token's.
+    UserinfoSubMismatch,
+    /// The profile is not a JSON object.
+    ProfileNotObject,
+    /// The profile maps to no account id.
+    ProfileIdMissing,
+}
+
 /// An Auth.js error: a type, a message for the server log, and for `CredentialsSignin` a `code`
 /// for the client. Messages must not contain secrets.
 #[derive(Debug)]
@@ -150,6 +278,7 @@ pub struct AuthError {
     error_type: ErrorType,
     message: String,
     code: Option<String>,
+    reason: Option<Reason>,
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
@@ -160,8 +289,27 @@ impl AuthError {
             error_type,
             message: message.into(),
             code: None,
+            reason: None,
             source: None,
         }
+    }
+
+    /// Names the check that failed.
+    pub fn with_reason(mut self, reason: Reason) -> Self {
+        self.reason = Some(reason);
+        self
+    }
+
+    /// The check that failed, when one did.
+    pub fn reason(&self) -> Option<Reason> {
+        self.reason
+    }
+
+    /// The same error reported as another type (Auth.js wraps errors of the callback route),
+    /// keeping its message, reason and source.
+    pub fn retyped(mut self, error_type: ErrorType) -> Self {
+        self.error_type = error_type;
+        self
     }
 
     /// `CredentialsSignin` with a client-visible code (Auth.js's default code is `credentials`).

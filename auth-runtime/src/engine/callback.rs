@@ -35,7 +35,7 @@ pub async fn callback(ctx: &mut Ctx<'_>, provider_id: &str) -> Result<Out, AuthE
                         | ErrorType::OAuthProfileParseError
                         | ErrorType::InvalidEndpoints
                         | ErrorType::CallbackRouteError => err,
-                        _ => AuthError::new(ErrorType::CallbackRouteError, err.to_string()),
+                        _ => err.retyped(ErrorType::CallbackRouteError),
                     })?;
             let extra = p
                 .refresh_access_token

@@ -10,7 +10,7 @@ use crate::callbacks::RedirectParams;
 use crate::config::AuthConfig;
 use crate::cookies::{Cookies, SetCookie};
 use crate::csrf::CsrfToken;
-use crate::error::{AuthError, ErrorType};
+use crate::error::{AuthError, ErrorType, Reason};
 use crate::jose::JwtCodec;
 
 /// Everything an action needs about the request and the configuration.
@@ -67,7 +67,8 @@ impl<'a> Ctx<'a> {
             return Err(AuthError::new(
                 ErrorType::InvalidCallbackUrl,
                 "callbackUrl query is not an http(s) URL",
-            ));
+            )
+            .with_reason(Reason::CallbackUrlQueryInvalid));
         }
         if let Some(url) = req.cookie(&cookies.callback_url.name)
             && !is_http_url(url, &req.origin)
@@ -75,7 +76,8 @@ impl<'a> Ctx<'a> {
             return Err(AuthError::new(
                 ErrorType::InvalidCallbackUrl,
                 "callback-url cookie is not an http(s) URL",
-            ));
+            )
+            .with_reason(Reason::CallbackUrlCookieInvalid));
         }
 
         let mut set_cookies = Vec::new();
@@ -196,13 +198,16 @@ impl<'a> Ctx<'a> {
     /// Fails with `MissingCSRF` unless this POST is verified.
     pub fn require_csrf(&self) -> Result<(), AuthError> {
         if self.csrf_verified {
-            Ok(())
-        } else {
-            Err(AuthError::new(
-                ErrorType::MissingCSRF,
-                "CSRF token was missing during an action",
-            ))
+            return Ok(());
         }
+        // A token generated for this request means the cookie was missing or forged.
+        let reason = if self.csrf.as_ref().is_none_or(|t| t.is_new) {
+            Reason::CsrfCookieInvalid
+        } else {
+            Reason::CsrfTokenMismatch
+        };
+        Err(AuthError::new(ErrorType::MissingCSRF, "CSRF token was missing during an action")
+            .with_reason(reason))
     }
 
     /// Runs the `redirect` callback on a URL.

@@ -12,7 +12,7 @@ use time::OffsetDateTime;
 
 use super::{Ctx, Out};
 use crate::cookies::{CookieSpec, SameSite, SetCookie};
-use crate::error::{AuthError, ErrorType};
+use crate::error::{AuthError, Endpoint, ErrorType, OAuthCheck, Reason};
 use crate::http_client::{HttpClient, default_client};
 use crate::jose::fill_random;
 use crate::providers::oidc::{self, IdTokenExpectations};
@@ -65,11 +65,12 @@ pub(crate) async fn endpoints(
     };
     let pick =
         |own: &Option<String>, found: Option<&String>| own.clone().or_else(|| found.cloned());
-    let missing = |what: &str| {
+    let missing = |what: &str, endpoint: Endpoint| {
         AuthError::new(
             ErrorType::InvalidEndpoints,
             format!("provider `{}` has no {what} endpoint", provider.id),
         )
+        .with_reason(Reason::EndpointMissing(endpoint))
     };
     Ok(Endpoints {
         issuer: provider.issuer.clone(),
@@ -79,12 +80,12 @@ pub(crate) async fn endpoints(
                 .as_ref()
                 .and_then(|m| m.authorization_endpoint.as_ref()),
         )
-        .ok_or_else(|| missing("authorization"))?,
+        .ok_or_else(|| missing("authorization", Endpoint::Authorization))?,
         token: pick(
             &provider.token_url,
             metadata.as_ref().and_then(|m| m.token_endpoint.as_ref()),
         )
-        .ok_or_else(|| missing("token"))?,
+        .ok_or_else(|| missing("token", Endpoint::Token))?,
         userinfo: pick(
             &provider.userinfo_url,
             metadata.as_ref().and_then(|m| m.userinfo_endpoint.as_ref()),
@@ -186,6 +187,7 @@ pub async fn sign_in(ctx: &mut Ctx<'_>, provider: &OAuthProvider) -> Result<Out,
             ErrorType::InvalidEndpoints,
             "authorization endpoint is not a URL",
         )
+        .with_reason(Reason::EndpointMissing(Endpoint::Authorization))
     })?;
     let (own_callback, redirect_uri) = redirect_uris(ctx, provider);
     let proxied = own_callback != redirect_uri;
@@ -276,29 +278,36 @@ fn take_check(
     ctx: &mut Ctx<'_>,
     spec: &CookieSpec,
     provider_id: &str,
-    what: &str,
+    check: OAuthCheck,
 ) -> Result<String, AuthError> {
-    let invalid =
-        |why: &str| AuthError::new(ErrorType::InvalidCheck, format!("{what} cookie {why}"));
+    let invalid = |why: &str, reason: Reason| {
+        AuthError::new(ErrorType::InvalidCheck, format!("{check:?} cookie {why}"))
+            .with_reason(reason)
+    };
     let raw = ctx
         .req
         .cookie(&spec.name)
-        .ok_or_else(|| invalid("is missing"))?
+        .ok_or_else(|| invalid("is missing", Reason::CheckCookieMissing(check)))?
         .to_owned();
     ctx.set_cookies
         .push(SetCookie::delete(&spec.name, &spec.options));
-    let claims = ctx
-        .codec
-        .decode(&raw, &spec.name)
-        .map_err(|_| invalid("could not be decrypted"))?;
+    let claims = ctx.codec.decode(&raw, &spec.name).map_err(|_| {
+        invalid(
+            "could not be decrypted",
+            Reason::CheckCookieInvalid(check),
+        )
+    })?;
     if claims.get("provider").and_then(Value::as_str) != Some(provider_id) {
-        return Err(invalid("belongs to another provider"));
+        return Err(invalid(
+            "belongs to another provider",
+            Reason::CheckCookieOtherProvider(check),
+        ));
     }
     claims
         .get("value")
         .and_then(Value::as_str)
         .map(str::to_owned)
-        .ok_or_else(|| invalid("has no value"))
+        .ok_or_else(|| invalid("has no value", Reason::CheckCookieInvalid(check)))
 }
 
 /// The outcome of a successful OAuth callback, before account rules.
@@ -358,14 +367,21 @@ pub async fn callback(
         && redirect_uri != format!("{}/{}", ctx.action_url("callback"), provider.id);
 
     if provider.checks.state || proxied {
-        let expected = take_check(ctx, &ctx.cookies.state.clone(), &provider.id, "state")?;
-        let got = param("state")
-            .ok_or_else(|| AuthError::new(ErrorType::InvalidCheck, "state parameter is missing"))?;
+        let expected = take_check(
+            ctx,
+            &ctx.cookies.state.clone(),
+            &provider.id,
+            OAuthCheck::State,
+        )?;
+        let got = param("state").ok_or_else(|| {
+            AuthError::new(ErrorType::InvalidCheck, "state parameter is missing")
+                .with_reason(Reason::StateMissing)
+        })?;
         if !bool::from(expected.as_bytes().ct_eq(got.as_bytes())) {
-            return Err(AuthError::new(
-                ErrorType::InvalidCheck,
-                "state parameter does not match",
-            ));
+            return Err(
+                AuthError::new(ErrorType::InvalidCheck, "state parameter does not match")
+                    .with_reason(Reason::StateMismatch),
+            );
         }
     }
     if let (Some(iss), Some(expected)) = (param("iss"), endpoints.issuer.as_deref())
@@ -374,23 +390,27 @@ pub async fn callback(
         return Err(AuthError::new(
             ErrorType::CallbackRouteError,
             "iss parameter is another issuer",
-        ));
+        )
+        .with_reason(Reason::IssuerParamMismatch));
     }
     if let Some(error) = param("error") {
         let description = param("error_description").unwrap_or_default();
         return Err(AuthError::new(
             ErrorType::OAuthCallbackError,
             format!("{error}: {description}"),
-        ));
+        )
+        .with_reason(Reason::ProviderError));
     }
-    let code = param("code")
-        .ok_or_else(|| AuthError::new(ErrorType::CallbackRouteError, "the callback has no code"))?;
+    let code = param("code").ok_or_else(|| {
+        AuthError::new(ErrorType::CallbackRouteError, "the callback has no code")
+            .with_reason(Reason::CodeMissing)
+    })?;
     let verifier = if provider.checks.pkce {
         Some(take_check(
             ctx,
             &ctx.cookies.pkce_code_verifier.clone(),
             &provider.id,
-            "PKCE",
+            OAuthCheck::Pkce,
         )?)
     } else {
         None
@@ -400,7 +420,7 @@ pub async fn callback(
             ctx,
             &ctx.cookies.nonce.clone(),
             &provider.id,
-            "nonce",
+            OAuthCheck::Nonce,
         )?)
     } else {
         None
@@ -423,6 +443,7 @@ pub async fn callback(
                 ErrorType::CallbackRouteError,
                 "the token response has no id_token",
             )
+            .with_reason(Reason::IdTokenMissing)
         })?;
         let issuer = match &endpoints.tenant_template {
             Some(template) => oidc::tenant_issuer(template, id_token)?,
@@ -433,6 +454,7 @@ pub async fn callback(
                 ErrorType::InvalidEndpoints,
                 "no jwks_uri to verify the ID token",
             )
+            .with_reason(Reason::EndpointMissing(Endpoint::Jwks))
         })?;
         let claims = oidc::validate_id_token(
             client.as_ref(),
@@ -452,19 +474,29 @@ pub async fn callback(
         let userinfo_url = endpoints
             .userinfo
             .clone()
-            .ok_or_else(|| AuthError::new(ErrorType::InvalidEndpoints, "no userinfo endpoint"))?;
+            .ok_or_else(|| {
+                AuthError::new(ErrorType::InvalidEndpoints, "no userinfo endpoint")
+                    .with_reason(Reason::EndpointMissing(Endpoint::Userinfo))
+            })?;
         let access_token = tokens
             .get_str("access_token")
             .unwrap_or_default()
             .to_owned();
-        let info = oidc::get_json(client.as_ref(), &userinfo_url, Some(&access_token)).await?;
+        let info = oidc::get_json(
+            client.as_ref(),
+            &userinfo_url,
+            Some(&access_token),
+            Endpoint::Userinfo,
+        )
+        .await?;
         if let (Some(sub), Some(info_sub)) = (profile.get("sub"), info.get("sub"))
             && sub != info_sub
         {
             return Err(AuthError::new(
                 ErrorType::CallbackRouteError,
                 "userinfo sub differs from the ID token",
-            ));
+            )
+            .with_reason(Reason::UserinfoSubMismatch));
         }
         profile = info;
         if provider.has_quirk("github-emails") && profile.get("email").is_none_or(Value::is_null) {
@@ -472,6 +504,7 @@ pub async fn callback(
                 client.as_ref(),
                 &format!("{userinfo_url}/emails"),
                 Some(&access_token),
+                Endpoint::Emails,
             )
             .await?;
             if let Some(list) = emails.as_array() {
@@ -499,7 +532,8 @@ pub async fn callback(
         return Err(AuthError::new(
             ErrorType::OAuthProfileParseError,
             "the profile is not a JSON object",
-        ));
+        )
+        .with_reason(Reason::ProfileNotObject));
     }
     let mut user = match &provider.profile {
         Some(map) => map(&profile, &tokens)
@@ -511,6 +545,7 @@ pub async fn callback(
             ErrorType::OAuthProfileParseError,
             "the profile has no id or sub",
         )
+        .with_reason(Reason::ProfileIdMissing)
     })?;
     user.email = user.email.map(|e| e.to_lowercase());
     crate::providers::quirks::apply_profile_quirks(&provider.quirks, &profile, &mut user);

@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 
 use crate::config::AuthConfig;
 use crate::cookies::parse_cookie_header;
-use crate::error::{AuthError, ErrorType};
+use crate::error::{AuthError, ErrorType, Reason};
 
 /// The actions Auth.js serves under its base path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -199,6 +199,7 @@ pub fn request_origin(
     if let Some(url) = &config.url {
         let parsed = url::Url::parse(url).map_err(|_| {
             AuthError::new(ErrorType::InvalidCallbackUrl, "AUTH_URL is not a valid URL")
+                .with_reason(Reason::ConfiguredUrlInvalid)
         })?;
         return Ok(parsed.origin().ascii_serialization());
     }
@@ -215,6 +216,7 @@ pub fn request_origin(
         .or_else(|| parts.uri.authority().map(|a| a.to_string()))
         .ok_or_else(|| {
             AuthError::new(ErrorType::UntrustedHost, "the request has no Host header")
+                .with_reason(Reason::HostMissing)
         })?;
     let proto = header("x-forwarded-proto")
         .or_else(|| parts.uri.scheme_str().map(str::to_owned))
@@ -223,16 +225,21 @@ pub fn request_origin(
         return Err(AuthError::new(
             ErrorType::UntrustedHost,
             "unsupported forwarded protocol",
-        ));
+        )
+        .with_reason(Reason::ForwardedProtoInvalid));
     }
     if host.contains(['/', '\\', '@', '?', '#', ' ']) {
         return Err(AuthError::new(
             ErrorType::UntrustedHost,
             "the Host header is not a host",
-        ));
+        )
+        .with_reason(Reason::HostInvalid));
     }
     let parsed = url::Url::parse(&format!("{proto}://{host}"))
-        .map_err(|_| AuthError::new(ErrorType::UntrustedHost, "the Host header is not a host"))?;
+        .map_err(|_| {
+            AuthError::new(ErrorType::UntrustedHost, "the Host header is not a host")
+                .with_reason(Reason::HostInvalid)
+        })?;
     Ok(parsed.origin().ascii_serialization())
 }
 

@@ -15,7 +15,7 @@ use oauth2::{
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::error::{AuthError, ErrorType};
+use crate::error::{AuthError, Endpoint, ErrorType, Reason};
 use crate::http_client::HttpClient;
 use crate::jose::now_unix;
 use crate::providers::{OAuthProvider, TokenAuthMethod, TokenSet};
@@ -86,11 +86,23 @@ impl<'c> oauth2::AsyncHttpClient<'c> for OAuthHttp {
     }
 }
 
-fn oauth_error(err: impl std::fmt::Display) -> AuthError {
+fn oauth_error(err: impl std::fmt::Display, reason: Reason) -> AuthError {
     AuthError::new(
         ErrorType::CallbackRouteError,
         format!("token endpoint: {err}"),
     )
+    .with_reason(reason)
+}
+
+/// Which failure of the token request this is.
+fn token_failure<RE: std::error::Error + 'static, T: oauth2::ErrorResponse>(
+    err: &oauth2::RequestTokenError<RE, T>,
+) -> Reason {
+    match err {
+        oauth2::RequestTokenError::ServerResponse(_) => Reason::EndpointStatus(Endpoint::Token),
+        oauth2::RequestTokenError::Request(_) => Reason::EndpointUnreachable(Endpoint::Token),
+        _ => Reason::EndpointResponseInvalid(Endpoint::Token),
+    }
 }
 
 /// What the token endpoint needs to know about the client, owned so no borrow of the provider is
@@ -131,7 +143,10 @@ type TokenClient = oauth2::Client<
 
 fn oauth_client(settings: ClientSettings, token_url: &str) -> Result<TokenClient, AuthError> {
     let token_url = TokenUrl::new(token_url.to_owned())
-        .map_err(|_| AuthError::new(ErrorType::InvalidEndpoints, "token endpoint is not a URL"))?;
+        .map_err(|_| {
+            AuthError::new(ErrorType::InvalidEndpoints, "token endpoint is not a URL")
+                .with_reason(Reason::EndpointMissing(Endpoint::Token))
+        })?;
     let mut client =
         oauth2::Client::new(ClientId::new(settings.client_id)).set_token_uri(token_url);
     match settings.method {
@@ -151,7 +166,10 @@ fn oauth_client(settings: ClientSettings, token_url: &str) -> Result<TokenClient
 fn token_set(response: &TokenResponse) -> Result<TokenSet, AuthError> {
     match serde_json::to_value(response) {
         Ok(Value::Object(raw)) => Ok(TokenSet { raw }),
-        _ => Err(oauth_error("unreadable token response")),
+        _ => Err(oauth_error(
+            "unreadable token response",
+            Reason::EndpointResponseInvalid(Endpoint::Token),
+        )),
     }
 }
 
@@ -163,7 +181,9 @@ pub(crate) async fn exchange_code(
     code: String,
     verifier: Option<String>,
 ) -> Result<TokenSet, AuthError> {
-    let redirect = RedirectUrl::new(redirect_uri).map_err(|_| oauth_error("bad redirect_uri"))?;
+    let redirect = RedirectUrl::new(redirect_uri).map_err(|_| {
+        AuthError::new(ErrorType::InvalidEndpoints, "the redirect_uri is not a URL")
+    })?;
     let client = oauth_client(settings, &token_url)?.set_redirect_uri(redirect);
     let mut request = client.exchange_code(AuthorizationCode::new(code));
     if let Some(v) = verifier {
@@ -172,7 +192,10 @@ pub(crate) async fn exchange_code(
     let response = request
         .request_async(&OAuthHttp(http))
         .await
-        .map_err(oauth_error)?;
+        .map_err(|e| {
+            let reason = token_failure(&e);
+            oauth_error(e, reason)
+        })?;
     token_set(&response)
 }
 
@@ -191,7 +214,9 @@ pub async fn refresh(
         .request_async(&OAuthHttp(http))
         .await
         .map_err(|e| {
+            let reason = token_failure(&e);
             AuthError::new(ErrorType::RefreshTokenError, format!("refresh failed: {e}"))
+                .with_reason(reason)
         })?;
     let tokens = token_set(&response)?;
     Ok(account_from_tokens(provider, &tokens, String::new()))

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 use subtle::ConstantTimeEq;
 
-use crate::error::{AuthError, ErrorType};
+use crate::error::{AuthError, Endpoint, ErrorType, Reason};
 use crate::http_client::HttpClient;
 
 /// How long discovery documents and key sets are reused.
@@ -62,15 +62,16 @@ fn store<T>(cache: &Cache<T>, key: &str, value: Arc<T>) {
     }
 }
 
-fn callback_error(message: impl Into<String>) -> AuthError {
-    AuthError::new(ErrorType::CallbackRouteError, message)
+fn callback_error(message: impl Into<String>, reason: Reason) -> AuthError {
+    AuthError::new(ErrorType::CallbackRouteError, message).with_reason(reason)
 }
 
-/// GETs a JSON document.
+/// GETs a JSON document from one of a provider's endpoints.
 pub async fn get_json(
     client: &dyn HttpClient,
     url: &str,
     bearer: Option<&str>,
+    endpoint: Endpoint,
 ) -> Result<Value, AuthError> {
     let mut builder = http::Request::get(url).header(http::header::ACCEPT, "application/json");
     if let Some(token) = bearer {
@@ -78,19 +79,27 @@ pub async fn get_json(
     }
     let request = builder
         .body(Vec::new())
-        .map_err(|_| callback_error(format!("invalid URL {url}")))?;
-    let response = client
-        .send(request)
-        .await
-        .map_err(|e| callback_error(e.to_string()).with_source(e))?;
+        .map_err(|_| {
+            callback_error(
+                format!("invalid URL {url}"),
+                Reason::EndpointMissing(endpoint),
+            )
+        })?;
+    let response = client.send(request).await.map_err(|e| {
+        callback_error(e.to_string(), Reason::EndpointUnreachable(endpoint)).with_source(e)
+    })?;
     if !response.status().is_success() {
-        return Err(callback_error(format!(
-            "{url} answered HTTP {}",
-            response.status().as_u16()
-        )));
+        return Err(callback_error(
+            format!("{url} answered HTTP {}", response.status().as_u16()),
+            Reason::EndpointStatus(endpoint),
+        ));
     }
-    serde_json::from_slice(response.body())
-        .map_err(|_| callback_error(format!("{url} did not answer JSON")))
+    serde_json::from_slice(response.body()).map_err(|_| {
+        callback_error(
+            format!("{url} did not answer JSON"),
+            Reason::EndpointResponseInvalid(endpoint),
+        )
+    })
 }
 
 /// The provider's discovery document, from the cache or `<issuer>/.well-known/openid-configuration`.
@@ -108,18 +117,22 @@ pub async fn discover(
         return Ok(hit);
     }
     let url = format!("{issuer_key}/.well-known/openid-configuration");
-    let value = get_json(client, &url, None).await?;
+    let value = get_json(client, &url, None, Endpoint::Discovery).await?;
     let metadata: Metadata = serde_json::from_value(value).map_err(|e| {
-        callback_error(format!(
-            "discovery document of {issuer_key} is invalid: {e}"
-        ))
+        callback_error(
+            format!("discovery document of {issuer_key} is invalid: {e}"),
+            Reason::EndpointResponseInvalid(Endpoint::Discovery),
+        )
     })?;
     let templated = tenant_template && metadata.issuer.contains(TENANT_PLACEHOLDER);
     if metadata.issuer.trim_end_matches('/') != issuer_key && !templated {
-        return Err(callback_error(format!(
-            "discovery issuer {} does not match the configured issuer {issuer_key}",
-            metadata.issuer
-        )));
+        return Err(callback_error(
+            format!(
+                "discovery issuer {} does not match the configured issuer {issuer_key}",
+                metadata.issuer
+            ),
+            Reason::DiscoveryIssuerMismatch,
+        ));
     }
     let metadata = Arc::new(metadata);
     store(&DISCOVERY, issuer_key, metadata.clone());
@@ -143,12 +156,17 @@ pub fn tenant_issuer(template: &str, id_token: &str) -> Result<String, AuthError
                 .ok()
         })
         .and_then(|bytes| serde_json::from_slice::<Value>(&bytes).ok())
-        .ok_or_else(|| callback_error("ID token payload is not JSON"))?;
+        .ok_or_else(|| callback_error("ID token payload is not JSON", Reason::IdTokenMalformed))?;
     let tid = payload
         .get("tid")
         .and_then(Value::as_str)
         .filter(|t| !t.is_empty() && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
-        .ok_or_else(|| callback_error("Entra ID token has no valid tid"))?;
+        .ok_or_else(|| {
+            callback_error(
+                "Entra ID token has no valid tid",
+                Reason::IdTokenTenantInvalid,
+            )
+        })?;
     Ok(template.replace(TENANT_PLACEHOLDER, tid))
 }
 
@@ -160,9 +178,13 @@ async fn key_set(
     if !refresh && let Some(hit) = cached(&JWKS, uri) {
         return Ok(hit);
     }
-    let value = get_json(client, uri, None).await?;
-    let set: JwkSet = serde_json::from_value(value)
-        .map_err(|e| callback_error(format!("JWKS is invalid: {e}")))?;
+    let value = get_json(client, uri, None, Endpoint::Jwks).await?;
+    let set: JwkSet = serde_json::from_value(value).map_err(|e| {
+        callback_error(
+            format!("JWKS is invalid: {e}"),
+            Reason::EndpointResponseInvalid(Endpoint::Jwks),
+        )
+    })?;
     let set = Arc::new(set);
     store(&JWKS, uri, set.clone());
     Ok(set)
@@ -173,6 +195,21 @@ fn pick_key<'a>(set: &'a JwkSet, kid: Option<&str>) -> Option<&'a jsonwebtoken::
         Some(kid) => set.find(kid),
         None if set.keys.len() == 1 => set.keys.first(),
         None => None,
+    }
+}
+
+/// Which check a `jsonwebtoken` rejection stands for.
+fn rejection_reason(err: &jsonwebtoken::errors::Error) -> Reason {
+    use jsonwebtoken::errors::ErrorKind;
+    match err.kind() {
+        ErrorKind::InvalidSignature => Reason::IdTokenSignature,
+        ErrorKind::ExpiredSignature => Reason::IdTokenExpired,
+        ErrorKind::ImmatureSignature => Reason::IdTokenNotYetValid,
+        ErrorKind::InvalidIssuer => Reason::IdTokenIssuer,
+        ErrorKind::InvalidAudience => Reason::IdTokenAudience,
+        ErrorKind::MissingRequiredClaim(_) => Reason::IdTokenClaimMissing,
+        ErrorKind::InvalidAlgorithm => Reason::IdTokenAlgorithm,
+        _ => Reason::IdTokenMalformed,
     }
 }
 
@@ -198,9 +235,10 @@ pub async fn validate_id_token(
     expect: &IdTokenExpectations<'_>,
 ) -> Result<Map<String, Value>, AuthError> {
     let header = jsonwebtoken::decode_header(id_token).map_err(|e| {
-        callback_error(format!(
-            "ID token header is invalid or its alg is not allowed: {e}"
-        ))
+        callback_error(
+            format!("ID token header is invalid or its alg is not allowed: {e}"),
+            Reason::IdTokenMalformed,
+        )
     })?;
     let allowed: Vec<Algorithm> = if expect.algorithms.is_empty() {
         vec![Algorithm::RS256]
@@ -213,10 +251,10 @@ pub async fn validate_id_token(
             .collect()
     };
     if !allowed.contains(&header.alg) {
-        return Err(callback_error(format!(
-            "ID token algorithm {:?} is not accepted",
-            header.alg
-        )));
+        return Err(callback_error(
+            format!("ID token algorithm {:?} is not accepted", header.alg),
+            Reason::IdTokenAlgorithm,
+        ));
     }
     let mut set = key_set(client, expect.jwks_uri, false).await?;
     if pick_key(&set, header.kid.as_deref()).is_none() {
@@ -224,9 +262,18 @@ pub async fn validate_id_token(
         set = key_set(client, expect.jwks_uri, true).await?;
     }
     let jwk = pick_key(&set, header.kid.as_deref())
-        .ok_or_else(|| callback_error("ID token is signed with an unknown key (kid)"))?;
-    let key =
-        DecodingKey::from_jwk(jwk).map_err(|e| callback_error(format!("unusable JWK: {e}")))?;
+        .ok_or_else(|| {
+            callback_error(
+                "ID token is signed with an unknown key (kid)",
+                Reason::IdTokenUnknownKey,
+            )
+        })?;
+    let key = DecodingKey::from_jwk(jwk).map_err(|e| {
+        callback_error(
+            format!("unusable JWK: {e}"),
+            Reason::EndpointResponseInvalid(Endpoint::Jwks),
+        )
+    })?;
     let mut validation = Validation::new(header.alg);
     validation.set_issuer(&[expect.issuer]);
     validation.set_audience(&[expect.client_id]);
@@ -234,35 +281,51 @@ pub async fn validate_id_token(
     validation.validate_nbf = true;
     validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
     let data = jsonwebtoken::decode::<Map<String, Value>>(id_token, &key, &validation)
-        .map_err(|e| callback_error(format!("ID token rejected: {e}")))?;
+        .map_err(|e| callback_error(format!("ID token rejected: {e}"), rejection_reason(&e)))?;
     let claims = data.claims;
     if !claims.get("iat").is_some_and(Value::is_number) {
-        return Err(callback_error("ID token has no numeric iat"));
+        return Err(callback_error(
+            "ID token has no numeric iat",
+            Reason::IdTokenClaimMissing,
+        ));
     }
     let multiple_audiences = matches!(claims.get("aud"), Some(Value::Array(a)) if a.len() > 1);
     match claims.get("azp") {
         Some(Value::String(azp)) if azp != expect.client_id => {
-            return Err(callback_error("ID token azp is another client"));
+            return Err(callback_error(
+                "ID token azp is another client",
+                Reason::IdTokenAzpMismatch,
+            ));
         }
         None if multiple_audiences => {
-            return Err(callback_error("ID token with several audiences has no azp"));
+            return Err(callback_error(
+                "ID token with several audiences has no azp",
+                Reason::IdTokenAzpMissing,
+            ));
         }
         _ => {}
     }
     match (expect.nonce, claims.get("nonce")) {
         (Some(sent), Some(Value::String(got)))
             if bool::from(sent.as_bytes().ct_eq(got.as_bytes())) => {}
-        (Some(_), _) => {
-            return Err(AuthError::new(
-                ErrorType::InvalidCheck,
-                "ID token nonce does not match",
-            ));
+        (Some(_), None) => {
+            return Err(
+                AuthError::new(ErrorType::InvalidCheck, "ID token has no nonce")
+                    .with_reason(Reason::IdTokenNonceMissing),
+            );
+        }
+        (Some(_), Some(_)) => {
+            return Err(
+                AuthError::new(ErrorType::InvalidCheck, "ID token nonce does not match")
+                    .with_reason(Reason::IdTokenNonceMismatch),
+            );
         }
         (None, Some(_)) => {
             return Err(AuthError::new(
                 ErrorType::InvalidCheck,
                 "ID token carries an unexpected nonce",
-            ));
+            )
+            .with_reason(Reason::IdTokenNonceUnexpected));
         }
         (None, None) => {}
     }

@@ -3,6 +3,10 @@
 
 #![allow(dead_code, clippy::unwrap_used)]
 
+pub mod browser;
+pub mod idp;
+pub mod keys;
+
 use reqwest::redirect::Policy;
 
 /// An axum app on a loopback port, stopped when dropped.

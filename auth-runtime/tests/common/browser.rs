@@ -1,0 +1,253 @@
+//! A browser that talks to an [`AuthHandler`] in process: a cookie jar, forms and JSON posts,
+//! and a logger that keeps every error the engine reports, so a test can say which check refused
+//! a request and not only that one did.
+
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use auth_runtime::config::{AuthConfig, Logger};
+use auth_runtime::engine::AuthHandler;
+use auth_runtime::error::{AuthError, ErrorType, Reason};
+use bytes::Bytes;
+use serde_json::Value;
+
+/// One error the engine logged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Logged {
+    /// Its type.
+    pub error_type: ErrorType,
+    /// The check that failed, if named.
+    pub reason: Option<Reason>,
+    /// The log message.
+    pub message: String,
+}
+
+/// A logger that keeps what it is given.
+#[derive(Debug, Clone, Default)]
+pub struct Capture(Arc<Mutex<Vec<Logged>>>);
+
+impl Logger for Capture {
+    fn error(&self, error: &AuthError) {
+        self.0.lock().unwrap().push(Logged {
+            error_type: error.error_type(),
+            reason: error.reason(),
+            message: error.message().to_owned(),
+        });
+    }
+    fn warn(&self, _code: &str) {}
+    fn debug(&self, _code: &str, _message: &str) {}
+}
+
+impl Capture {
+    /// Everything logged so far, and forgets it.
+    pub fn take(&self) -> Vec<Logged> {
+        std::mem::take(&mut *self.0.lock().unwrap())
+    }
+
+    /// The reasons logged so far (forgotten afterwards).
+    pub fn reasons(&self) -> Vec<Reason> {
+        self.take().into_iter().filter_map(|l| l.reason).collect()
+    }
+}
+
+/// A response, read.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    /// Status code.
+    pub status: u16,
+    /// Headers.
+    pub headers: http::HeaderMap,
+    /// Body.
+    pub body: Bytes,
+}
+
+impl Reply {
+    /// The `Location` header, or "".
+    pub fn location(&self) -> String {
+        self.headers
+            .get("location")
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default()
+    }
+
+    /// The body as JSON.
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap()
+    }
+
+    /// The body as text.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// Every `Set-Cookie` line.
+    pub fn set_cookies(&self) -> Vec<String> {
+        self.headers
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .collect()
+    }
+
+    /// Whether a cookie of this name is set (not deleted) by the response.
+    pub fn sets(&self, name: &str) -> bool {
+        self.set_cookies().iter().any(|c| {
+            c.starts_with(&format!("{name}=")) && !c.contains("Max-Age=0") && !c.contains("=;")
+        })
+    }
+}
+
+/// The app under test with a browser in front of it.
+pub struct Browser {
+    /// The engine.
+    pub handler: AuthHandler,
+    /// `scheme://host[:port]` the browser believes it talks to.
+    pub origin: String,
+    /// Cookies by name.
+    pub jar: BTreeMap<String, String>,
+    /// Extra headers sent with every request.
+    pub headers: Vec<(String, String)>,
+    /// What the engine logged.
+    pub log: Capture,
+}
+
+impl Browser {
+    /// A browser for `config` at `origin` (the configuration's logger is replaced by a capture).
+    pub fn new(mut config: AuthConfig, origin: &str) -> Self {
+        let log = Capture::default();
+        config.logger = Arc::new(log.clone());
+        Self {
+            handler: AuthHandler::new(config).expect("valid configuration"),
+            origin: origin.to_owned(),
+            jar: BTreeMap::new(),
+            headers: Vec::new(),
+            log,
+        }
+    }
+
+    fn absorb(&mut self, reply: &Reply) {
+        for line in reply.set_cookies() {
+            let pair = line.split(';').next().unwrap();
+            let (name, value) = pair.split_once('=').unwrap();
+            if line.contains("Max-Age=0") || value.is_empty() {
+                self.jar.remove(name);
+            } else {
+                self.jar.insert(name.to_owned(), value.to_owned());
+            }
+        }
+    }
+
+    /// The `Cookie` header the jar sends.
+    pub fn cookie_header(&self) -> String {
+        self.jar
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn absolute(&self, url: &str) -> String {
+        if url.starts_with('/') {
+            format!("{}{url}", self.origin)
+        } else {
+            url.to_owned()
+        }
+    }
+
+    /// Sends a request with the jar's cookies and keeps the cookies of the answer.
+    pub async fn send(
+        &mut self,
+        method: &str,
+        url: &str,
+        content_type: Option<&str>,
+        body: Vec<u8>,
+    ) -> Reply {
+        let url = self.absolute(url);
+        let host = url::Url::parse(&url).unwrap();
+        let host = match host.port() {
+            Some(port) => format!("{}:{port}", host.host_str().unwrap()),
+            None => host.host_str().unwrap().to_owned(),
+        };
+        let mut builder = http::Request::builder()
+            .method(method)
+            .uri(&url)
+            .header("host", host);
+        if !self.jar.is_empty() {
+            builder = builder.header("cookie", self.cookie_header());
+        }
+        if let Some(ct) = content_type {
+            builder = builder.header("content-type", ct);
+        }
+        for (k, v) in &self.headers {
+            builder = builder.header(k, v);
+        }
+        let response = self
+            .handler
+            .handle(builder.body(Bytes::from(body)).unwrap())
+            .await;
+        let (parts, body) = response.into_parts();
+        let reply = Reply {
+            status: parts.status.as_u16(),
+            headers: parts.headers,
+            body,
+        };
+        self.absorb(&reply);
+        reply
+    }
+
+    /// GET.
+    pub async fn get(&mut self, url: &str) -> Reply {
+        self.send("GET", url, None, Vec::new()).await
+    }
+
+    /// POST a form.
+    pub async fn post(&mut self, url: &str, form: &[(&str, &str)]) -> Reply {
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form)
+            .finish();
+        self.send(
+            "POST",
+            url,
+            Some("application/x-www-form-urlencoded"),
+            body.into_bytes(),
+        )
+        .await
+    }
+
+    /// POST JSON.
+    pub async fn post_json(&mut self, url: &str, body: &Value) -> Reply {
+        self.send(
+            "POST",
+            url,
+            Some("application/json"),
+            body.to_string().into_bytes(),
+        )
+        .await
+    }
+
+    /// `GET /auth/csrf`: the token (its cookie is now in the jar).
+    pub async fn csrf(&mut self) -> String {
+        self.get("/auth/csrf").await.json()["csrfToken"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// `GET /auth/session` as JSON.
+    pub async fn session(&mut self) -> Value {
+        self.get("/auth/session").await.json()
+    }
+
+    /// `POST /auth/signin/<provider>` with a valid CSRF token; the reply (a redirect to the
+    /// provider when all is well).
+    pub async fn start_sign_in(&mut self, provider: &str) -> Reply {
+        let token = self.csrf().await;
+        self.post(
+            &format!("/auth/signin/{provider}"),
+            &[("csrfToken", &token), ("callbackUrl", "/after")],
+        )
+        .await
+    }
+}

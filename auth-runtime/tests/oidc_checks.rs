@@ -1,0 +1,554 @@
+//! Every check of the OAuth/OIDC callback, each refused for its own reason: the relying-party
+//! negative cases (OpenID Foundation RP certification, RFC 9700, RFC 9207) against a provider
+//! that misbehaves one fault at a time. The engine runs in process; the provider answers through
+//! the engine's HTTP client.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::browser::{Browser, Reply};
+use common::idp::{Behaviour, CLIENT_ID, Key, MockIdp, StateReply};
+
+use auth_runtime::config::AuthConfig;
+use auth_runtime::error::{Endpoint, ErrorType, OAuthCheck, Reason};
+use auth_runtime::providers::{Checks, OAuthProvider};
+use serde_json::{Value, json};
+
+const ORIGIN: &str = "http://app.test";
+const SECRET: &str = "oidc-checks-secret";
+
+fn config(providers: impl IntoIterator<Item = OAuthProvider>) -> AuthConfig {
+    let mut config = AuthConfig::new().secret(SECRET).trust_host(true);
+    for p in providers {
+        config = config.provider(p);
+    }
+    config
+}
+
+fn browser(idp: &MockIdp) -> Browser {
+    Browser::new(config([idp.provider("mock")]), ORIGIN)
+}
+
+/// Starts a sign-in, lets the provider answer, and delivers the answer to the callback.
+async fn sign_in(b: &mut Browser, idp: &MockIdp, provider: &str) -> Reply {
+    let start = b.start_sign_in(provider).await;
+    assert_eq!(start.status, 302, "sign-in start: {}", start.text());
+    let back = idp.authorize(&start.location());
+    b.get(&back).await
+}
+
+const CONFIGURATION: &str = "http://app.test/auth/error?error=Configuration";
+
+/// Runs one sign-in against a provider with `fault`, and asserts it is refused with
+/// `error=Configuration`, no session, and `reason` in the log.
+async fn refused_for(fault: impl FnOnce(&mut Behaviour), reason: Reason) {
+    let idp = MockIdp::new();
+    idp.set(fault);
+    let mut b = browser(&idp);
+    let reply = sign_in(&mut b, &idp, "mock").await;
+    assert_eq!(reply.location(), CONFIGURATION, "{reason:?}");
+    assert!(
+        !b.jar.contains_key("authjs.session-token"),
+        "{reason:?}: no session"
+    );
+    assert_eq!(b.log.reasons(), [reason]);
+}
+
+fn claims(pairs: Value) -> serde_json::Map<String, Value> {
+    pairs.as_object().unwrap().clone()
+}
+
+#[tokio::test]
+async fn a_well_behaved_provider_signs_the_user_in_with_pkce_state_and_nonce() {
+    let idp = MockIdp::new();
+    let mut b = browser(&idp);
+    let reply = sign_in(&mut b, &idp, "mock").await;
+    assert_eq!(reply.location(), "http://app.test/after");
+    let sent: std::collections::BTreeMap<_, _> = idp.last_authorize().into_iter().collect();
+    assert_eq!(sent["response_type"], "code");
+    assert_eq!(sent["client_id"], CLIENT_ID);
+    assert_eq!(sent["redirect_uri"], "http://app.test/auth/callback/mock");
+    assert_eq!(sent["code_challenge_method"], "S256");
+    for param in ["state", "nonce", "code_challenge"] {
+        assert!(sent.contains_key(param), "{param} sent");
+    }
+    let session = b.session().await;
+    assert_eq!(session["user"]["email"], "alice@example.com");
+    assert!(b.log.take().is_empty());
+    for cookie in ["authjs.state", "authjs.pkce.code_verifier", "authjs.nonce"] {
+        assert!(!b.jar.contains_key(cookie), "{cookie} consumed");
+    }
+}
+
+#[tokio::test]
+async fn a_provider_error_goes_to_the_sign_in_page_as_oauth_callback_error() {
+    let idp = MockIdp::new();
+    idp.set(|b| b.authorize_error = Some("access_denied".into()));
+    let mut b = browser(&idp);
+    let reply = sign_in(&mut b, &idp, "mock").await;
+    assert_eq!(
+        reply.location(),
+        "http://app.test/auth/signin?error=OAuthCallbackError"
+    );
+    let logged = b.log.take();
+    assert_eq!(logged[0].error_type, ErrorType::OAuthCallbackError);
+    assert_eq!(logged[0].reason, Some(Reason::ProviderError));
+}
+
+#[tokio::test]
+async fn a_forged_state_is_refused() {
+    refused_for(
+        |b| b.state = StateReply::Replace("forged".into()),
+        Reason::StateMismatch,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_missing_state_is_refused() {
+    refused_for(|b| b.state = StateReply::Omit, Reason::StateMissing).await;
+}
+
+#[tokio::test]
+async fn each_missing_check_cookie_is_refused() {
+    for (cookie, check) in [
+        ("authjs.state", OAuthCheck::State),
+        ("authjs.pkce.code_verifier", OAuthCheck::Pkce),
+        ("authjs.nonce", OAuthCheck::Nonce),
+    ] {
+        let idp = MockIdp::new();
+        let mut b = browser(&idp);
+        let start = b.start_sign_in("mock").await;
+        let back = idp.authorize(&start.location());
+        b.jar.remove(cookie);
+        let reply = b.get(&back).await;
+        assert_eq!(reply.location(), CONFIGURATION, "{cookie}");
+        assert_eq!(b.log.reasons(), [Reason::CheckCookieMissing(check)]);
+    }
+}
+
+#[tokio::test]
+async fn each_forged_check_cookie_is_refused() {
+    for (cookie, check) in [
+        ("authjs.state", OAuthCheck::State),
+        ("authjs.pkce.code_verifier", OAuthCheck::Pkce),
+        ("authjs.nonce", OAuthCheck::Nonce),
+    ] {
+        let idp = MockIdp::new();
+        let mut b = browser(&idp);
+        let start = b.start_sign_in("mock").await;
+        let back = idp.authorize(&start.location());
+        // A well-formed token sealed with another secret.
+        let other = auth_runtime::jose::JwtCodec::new(["another secret"]).unwrap();
+        let mut claims = serde_json::Map::new();
+        claims.insert("value".into(), "attacker".into());
+        claims.insert("provider".into(), "mock".into());
+        b.jar
+            .insert(cookie.into(), other.encode(&claims, cookie, 900).unwrap());
+        let reply = b.get(&back).await;
+        assert_eq!(reply.location(), CONFIGURATION, "{cookie}");
+        assert_eq!(b.log.reasons(), [Reason::CheckCookieInvalid(check)]);
+    }
+}
+
+#[tokio::test]
+async fn check_cookies_sealed_for_another_provider_are_refused() {
+    let idp = MockIdp::new();
+    let mut b = Browser::new(config([idp.provider("one"), idp.provider("two")]), ORIGIN);
+    // Sign-in started with `one`, its answer delivered to `two`'s callback.
+    let start = b.start_sign_in("one").await;
+    let back = idp
+        .authorize(&start.location())
+        .replace("/callback/one", "/callback/two");
+    let reply = b.get(&back).await;
+    assert_eq!(reply.location(), CONFIGURATION);
+    assert_eq!(
+        b.log.reasons(),
+        [Reason::CheckCookieOtherProvider(OAuthCheck::State)]
+    );
+
+    // The same with PKCE alone, then nonce alone: each cookie carries its provider.
+    for (checks, check) in [
+        (
+            Checks {
+                pkce: true,
+                state: false,
+                nonce: false,
+            },
+            OAuthCheck::Pkce,
+        ),
+        (
+            Checks {
+                pkce: false,
+                state: false,
+                nonce: true,
+            },
+            OAuthCheck::Nonce,
+        ),
+    ] {
+        let idp = MockIdp::new();
+        let mut b = Browser::new(
+            config([
+                idp.provider("one").checks(checks),
+                idp.provider("two").checks(checks),
+            ]),
+            ORIGIN,
+        );
+        let start = b.start_sign_in("one").await;
+        let back = idp
+            .authorize(&start.location())
+            .replace("/callback/one", "/callback/two");
+        let reply = b.get(&back).await;
+        assert_eq!(reply.location(), CONFIGURATION);
+        assert_eq!(b.log.reasons(), [Reason::CheckCookieOtherProvider(check)]);
+    }
+}
+
+#[tokio::test]
+async fn an_iss_parameter_naming_another_issuer_is_refused_and_the_right_one_accepted() {
+    refused_for(
+        |b| b.iss_param = Some("https://evil.example".into()),
+        Reason::IssuerParamMismatch,
+    )
+    .await;
+    let idp = MockIdp::new();
+    let issuer = idp.issuer().to_owned();
+    idp.set(|b| b.iss_param = Some(issuer));
+    let mut b = browser(&idp);
+    assert_eq!(
+        sign_in(&mut b, &idp, "mock").await.location(),
+        "http://app.test/after"
+    );
+}
+
+#[tokio::test]
+async fn an_id_token_without_the_nonce_that_was_sent_is_refused() {
+    refused_for(|b| b.omit_nonce = true, Reason::IdTokenNonceMissing).await;
+}
+
+#[tokio::test]
+async fn an_id_token_with_another_nonce_is_refused() {
+    refused_for(
+        |b| b.id_token_claims = claims(json!({"nonce": "not-the-nonce"})),
+        Reason::IdTokenNonceMismatch,
+    )
+    .await;
+    refused_for(
+        |b| b.id_token_claims = claims(json!({"nonce": 42})),
+        Reason::IdTokenNonceMismatch,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_nonce_nobody_sent_is_refused() {
+    let idp = MockIdp::new();
+    idp.set(|b| b.id_token_claims = claims(json!({"nonce": "injected"})));
+    let provider = idp.provider("mock").checks(Checks {
+        pkce: true,
+        state: true,
+        nonce: false,
+    });
+    let mut b = Browser::new(config([provider]), ORIGIN);
+    assert_eq!(sign_in(&mut b, &idp, "mock").await.location(), CONFIGURATION);
+    assert_eq!(b.log.reasons(), [Reason::IdTokenNonceUnexpected]);
+}
+
+#[tokio::test]
+async fn id_token_claims_are_each_checked() {
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    for (bad, reason) in [
+        (
+            json!({"iss": "https://evil.example"}),
+            Reason::IdTokenIssuer,
+        ),
+        (json!({"aud": "someone-else"}), Reason::IdTokenAudience),
+        (
+            json!({"exp": now - 60, "iat": now - 600}),
+            Reason::IdTokenExpired,
+        ),
+        (json!({"nbf": now + 600}), Reason::IdTokenNotYetValid),
+        (json!({"iat": null}), Reason::IdTokenClaimMissing),
+        (json!({"iat": "yesterday"}), Reason::IdTokenClaimMissing),
+        (json!({"sub": null}), Reason::IdTokenClaimMissing),
+        (json!({"exp": null}), Reason::IdTokenClaimMissing),
+        (json!({"azp": "another-client"}), Reason::IdTokenAzpMismatch),
+        (
+            json!({"aud": [CLIENT_ID, "another-client"]}),
+            Reason::IdTokenAzpMissing,
+        ),
+    ] {
+        refused_for(|b| b.id_token_claims = claims(bad.clone()), reason).await;
+    }
+}
+
+#[tokio::test]
+async fn the_exp_and_nbf_checks_allow_15_seconds_of_clock_skew() {
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    for ok in [
+        json!({"exp": now - 5}),
+        json!({"nbf": now + 5}),
+        json!({"aud": [CLIENT_ID, "another-client"], "azp": CLIENT_ID}),
+        json!({"azp": CLIENT_ID}),
+    ] {
+        let idp = MockIdp::new();
+        idp.set(|b| b.id_token_claims = claims(ok.clone()));
+        let mut b = browser(&idp);
+        assert_eq!(
+            sign_in(&mut b, &idp, "mock").await.location(),
+            "http://app.test/after",
+            "{ok}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn signatures_are_verified() {
+    refused_for(|b| b.tamper_signature = true, Reason::IdTokenSignature).await;
+    refused_for(|b| b.alg_none = true, Reason::IdTokenMalformed).await;
+    // A key of the right kid but the wrong private half.
+    refused_for(
+        |b| {
+            b.published = vec![Key::K1];
+            b.signing_key = Key::K2;
+            b.omit_kid = true;
+        },
+        Reason::IdTokenSignature,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn an_unknown_kid_is_refused_after_one_refetch_of_the_key_set() {
+    let idp = MockIdp::new();
+    idp.set(|b| b.signing_key = Key::Rogue);
+    let mut b = browser(&idp);
+    assert_eq!(sign_in(&mut b, &idp, "mock").await.location(), CONFIGURATION);
+    assert_eq!(b.log.reasons(), [Reason::IdTokenUnknownKey]);
+    assert_eq!(idp.count("/jwks"), 2, "fetched, then refetched once");
+}
+
+#[tokio::test]
+async fn a_rotated_signing_key_is_picked_up_and_the_key_set_is_cached_otherwise() {
+    let idp = MockIdp::new();
+    let mut b = browser(&idp);
+    assert_eq!(
+        sign_in(&mut b, &idp, "mock").await.location(),
+        "http://app.test/after"
+    );
+    assert_eq!(idp.count("/jwks"), 1);
+    let mut b = browser(&idp);
+    sign_in(&mut b, &idp, "mock").await;
+    assert_eq!(idp.count("/jwks"), 1, "the key set is cached");
+    assert_eq!(
+        idp.count("/.well-known/openid-configuration"),
+        1,
+        "discovery is cached"
+    );
+
+    // The provider rotates to a new key and stops publishing the old one.
+    idp.set(|b| {
+        b.published = vec![Key::K2];
+        b.signing_key = Key::K2;
+    });
+    let mut b = browser(&idp);
+    assert_eq!(
+        sign_in(&mut b, &idp, "mock").await.location(),
+        "http://app.test/after"
+    );
+    assert!(b.log.take().is_empty());
+    assert_eq!(idp.count("/jwks"), 2, "refetched once for the new kid");
+}
+
+#[tokio::test]
+async fn a_token_without_kid_needs_a_key_set_of_exactly_one_key() {
+    let idp = MockIdp::new();
+    idp.set(|b| b.omit_kid = true);
+    let mut b = browser(&idp);
+    assert_eq!(
+        sign_in(&mut b, &idp, "mock").await.location(),
+        "http://app.test/after"
+    );
+    refused_for(
+        |b| {
+            b.omit_kid = true;
+            b.published = vec![Key::K1, Key::K2];
+        },
+        Reason::IdTokenUnknownKey,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_discovery_document_for_another_issuer_is_refused() {
+    let idp = MockIdp::new();
+    idp.set(|b| b.discovery_issuer = Some("https://evil.example".into()));
+    let mut b = browser(&idp);
+    let start = b.start_sign_in("mock").await;
+    assert_eq!(start.location(), CONFIGURATION);
+    assert_eq!(b.log.reasons(), [Reason::DiscoveryIssuerMismatch]);
+}
+
+#[tokio::test]
+async fn token_endpoint_failures_are_refused() {
+    refused_for(
+        |b| b.token_reply = Some((500, "<html>internal error</html>".into())),
+        Reason::EndpointResponseInvalid(Endpoint::Token),
+    )
+    .await;
+    refused_for(
+        |b| b.token_reply = Some((200, "this is not json".into())),
+        Reason::EndpointResponseInvalid(Endpoint::Token),
+    )
+    .await;
+    refused_for(
+        |b| b.token_reply = Some((400, r#"{"error":"invalid_grant"}"#.into())),
+        Reason::EndpointStatus(Endpoint::Token),
+    )
+    .await;
+    refused_for(|b| b.omit_id_token = true, Reason::IdTokenMissing).await;
+}
+
+#[tokio::test]
+async fn the_pkce_verifier_and_redirect_uri_reach_the_token_endpoint() {
+    // The provider refuses a code without the right verifier or redirect URI; a sign-in that
+    // succeeds shows both were sent. A replayed code is refused by the provider too, and the
+    // check cookies are gone anyway.
+    let idp = MockIdp::new();
+    let mut b = browser(&idp);
+    let start = b.start_sign_in("mock").await;
+    let back = idp.authorize(&start.location());
+    let saved = b.jar.clone();
+    assert_eq!(b.get(&back).await.location(), "http://app.test/after");
+    b.jar = saved;
+    b.jar.remove("authjs.session-token");
+    assert_eq!(b.get(&back).await.location(), CONFIGURATION);
+    assert_eq!(
+        b.log.reasons(),
+        [Reason::EndpointStatus(Endpoint::Token)],
+        "the replayed code"
+    );
+}
+
+#[tokio::test]
+async fn userinfo_is_checked_when_the_profile_comes_from_it() {
+    let from_userinfo = |idp: &MockIdp| {
+        let mut p = idp.provider("mock");
+        p.id_token = false;
+        p
+    };
+    let idp = MockIdp::new();
+    let mut b = Browser::new(config([from_userinfo(&idp)]), ORIGIN);
+    assert_eq!(
+        sign_in(&mut b, &idp, "mock").await.location(),
+        "http://app.test/after"
+    );
+    assert_eq!(idp.count("/userinfo"), 1);
+
+    for (fault, reason) in [
+        (
+            Behaviour {
+                userinfo_status: Some(500),
+                ..Behaviour::default()
+            },
+            Reason::EndpointStatus(Endpoint::Userinfo),
+        ),
+        (
+            Behaviour {
+                userinfo_claims: claims(json!({"sub": "mallory"})),
+                ..Behaviour::default()
+            },
+            Reason::UserinfoSubMismatch,
+        ),
+    ] {
+        let idp = MockIdp::new();
+        idp.set(|b| *b = fault);
+        let mut b = Browser::new(config([from_userinfo(&idp)]), ORIGIN);
+        assert_eq!(sign_in(&mut b, &idp, "mock").await.location(), CONFIGURATION);
+        assert_eq!(b.log.reasons(), [reason]);
+    }
+}
+
+#[tokio::test]
+async fn an_oauth2_provider_needs_a_successful_userinfo_answer() {
+    let idp = MockIdp::new();
+    let mut b = Browser::new(config([idp.oauth2_provider("plain")]), ORIGIN);
+    assert_eq!(
+        sign_in(&mut b, &idp, "plain").await.location(),
+        "http://app.test/after"
+    );
+    assert_eq!(b.session().await["user"]["name"], "User alice");
+
+    for status in [401, 500] {
+        let idp = MockIdp::new();
+        idp.set(|b| b.userinfo_status = Some(status));
+        let mut b = Browser::new(config([idp.oauth2_provider("plain")]), ORIGIN);
+        assert_eq!(sign_in(&mut b, &idp, "plain").await.location(), CONFIGURATION);
+        assert_eq!(
+            b.log.reasons(),
+            [Reason::EndpointStatus(Endpoint::Userinfo)]
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_request_cannot_override_any_parameter_that_binds_the_flow() {
+    let idp = MockIdp::new();
+    let mut b = browser(&idp);
+    let token = b.csrf().await;
+    let hostile = [
+        ("redirect_uri", "https://evil.example/cb"),
+        ("client_id", "evil"),
+        ("response_type", "token"),
+        ("state", "chosen"),
+        ("nonce", "chosen"),
+        ("code_challenge", "chosen"),
+        ("code_challenge_method", "plain"),
+    ];
+    let query = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(hostile)
+        .append_pair("prompt", "login")
+        .finish();
+    let start = b
+        .post(
+            &format!("/auth/signin/mock?{query}"),
+            &[("csrfToken", &token)],
+        )
+        .await;
+    let sent: Vec<(String, String)> = url::Url::parse(&start.location())
+        .unwrap()
+        .query_pairs()
+        .into_owned()
+        .collect();
+    for (key, value) in hostile {
+        let values: Vec<&str> = sent
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+            .collect();
+        assert_eq!(values.len(), 1, "{key} sent once");
+        assert_ne!(values[0], value, "{key} was overridden");
+    }
+    assert!(sent.contains(&("prompt".into(), "login".into())));
+    // And the flow still completes (no callbackUrl was given: back to the origin).
+    let back = idp.authorize(&start.location());
+    assert_eq!(b.get(&back).await.location(), "http://app.test");
+}
+
+#[tokio::test]
+async fn a_callback_without_a_code_is_refused() {
+    let idp = MockIdp::new();
+    let mut b = browser(&idp);
+    let start = b.start_sign_in("mock").await;
+    let back = idp.authorize(&start.location());
+    let mut url = url::Url::parse(&back).unwrap();
+    let kept: Vec<(String, String)> = url
+        .query_pairs()
+        .into_owned()
+        .filter(|(k, _)| k != "code")
+        .collect();
+    url.query_pairs_mut().clear().extend_pairs(kept);
+    assert_eq!(b.get(url.as_str()).await.location(), CONFIGURATION);
+    assert_eq!(b.log.reasons(), [Reason::CodeMissing]);
+}
