@@ -251,7 +251,10 @@ async fn a_nonce_nobody_sent_is_refused() {
         nonce: false,
     });
     let mut b = Browser::new(config([provider]), ORIGIN);
-    assert_eq!(sign_in(&mut b, &idp, "mock").await.location(), CONFIGURATION);
+    assert_eq!(
+        sign_in(&mut b, &idp, "mock").await.location(),
+        CONFIGURATION
+    );
     assert_eq!(b.log.reasons(), [Reason::IdTokenNonceUnexpected]);
 }
 
@@ -324,7 +327,10 @@ async fn an_unknown_kid_is_refused_after_one_refetch_of_the_key_set() {
     let idp = MockIdp::new();
     idp.set(|b| b.signing_key = Key::Rogue);
     let mut b = browser(&idp);
-    assert_eq!(sign_in(&mut b, &idp, "mock").await.location(), CONFIGURATION);
+    assert_eq!(
+        sign_in(&mut b, &idp, "mock").await.location(),
+        CONFIGURATION
+    );
     assert_eq!(b.log.reasons(), [Reason::IdTokenUnknownKey]);
     assert_eq!(idp.count("/jwks"), 2, "fetched, then refetched once");
 }
@@ -465,7 +471,10 @@ async fn userinfo_is_checked_when_the_profile_comes_from_it() {
         let idp = MockIdp::new();
         idp.set(|b| *b = fault);
         let mut b = Browser::new(config([from_userinfo(&idp)]), ORIGIN);
-        assert_eq!(sign_in(&mut b, &idp, "mock").await.location(), CONFIGURATION);
+        assert_eq!(
+            sign_in(&mut b, &idp, "mock").await.location(),
+            CONFIGURATION
+        );
         assert_eq!(b.log.reasons(), [reason]);
     }
 }
@@ -484,7 +493,10 @@ async fn an_oauth2_provider_needs_a_successful_userinfo_answer() {
         let idp = MockIdp::new();
         idp.set(|b| b.userinfo_status = Some(status));
         let mut b = Browser::new(config([idp.oauth2_provider("plain")]), ORIGIN);
-        assert_eq!(sign_in(&mut b, &idp, "plain").await.location(), CONFIGURATION);
+        assert_eq!(
+            sign_in(&mut b, &idp, "plain").await.location(),
+            CONFIGURATION
+        );
         assert_eq!(
             b.log.reasons(),
             [Reason::EndpointStatus(Endpoint::Userinfo)]

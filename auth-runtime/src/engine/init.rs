@@ -206,8 +206,11 @@ impl<'a> Ctx<'a> {
         } else {
             Reason::CsrfTokenMismatch
         };
-        Err(AuthError::new(ErrorType::MissingCSRF, "CSRF token was missing during an action")
-            .with_reason(reason))
+        Err(AuthError::new(
+            ErrorType::MissingCSRF,
+            "CSRF token was missing during an action",
+        )
+        .with_reason(reason))
     }
 
     /// Runs the `redirect` callback on a URL.

@@ -291,12 +291,10 @@ fn take_check(
         .to_owned();
     ctx.set_cookies
         .push(SetCookie::delete(&spec.name, &spec.options));
-    let claims = ctx.codec.decode(&raw, &spec.name).map_err(|_| {
-        invalid(
-            "could not be decrypted",
-            Reason::CheckCookieInvalid(check),
-        )
-    })?;
+    let claims = ctx
+        .codec
+        .decode(&raw, &spec.name)
+        .map_err(|_| invalid("could not be decrypted", Reason::CheckCookieInvalid(check)))?;
     if claims.get("provider").and_then(Value::as_str) != Some(provider_id) {
         return Err(invalid(
             "belongs to another provider",
@@ -471,13 +469,10 @@ pub async fn callback(
         profile = Value::Object(claims);
     }
     if provider.kind == ProviderKind::OAuth || !provider.id_token {
-        let userinfo_url = endpoints
-            .userinfo
-            .clone()
-            .ok_or_else(|| {
-                AuthError::new(ErrorType::InvalidEndpoints, "no userinfo endpoint")
-                    .with_reason(Reason::EndpointMissing(Endpoint::Userinfo))
-            })?;
+        let userinfo_url = endpoints.userinfo.clone().ok_or_else(|| {
+            AuthError::new(ErrorType::InvalidEndpoints, "no userinfo endpoint")
+                .with_reason(Reason::EndpointMissing(Endpoint::Userinfo))
+        })?;
         let access_token = tokens
             .get_str("access_token")
             .unwrap_or_default()

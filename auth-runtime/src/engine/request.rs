@@ -222,24 +222,21 @@ pub fn request_origin(
         .or_else(|| parts.uri.scheme_str().map(str::to_owned))
         .unwrap_or_else(|| "http".to_owned());
     if proto != "http" && proto != "https" {
-        return Err(AuthError::new(
-            ErrorType::UntrustedHost,
-            "unsupported forwarded protocol",
-        )
-        .with_reason(Reason::ForwardedProtoInvalid));
+        return Err(
+            AuthError::new(ErrorType::UntrustedHost, "unsupported forwarded protocol")
+                .with_reason(Reason::ForwardedProtoInvalid),
+        );
     }
     if host.contains(['/', '\\', '@', '?', '#', ' ']) {
-        return Err(AuthError::new(
-            ErrorType::UntrustedHost,
-            "the Host header is not a host",
-        )
-        .with_reason(Reason::HostInvalid));
-    }
-    let parsed = url::Url::parse(&format!("{proto}://{host}"))
-        .map_err(|_| {
+        return Err(
             AuthError::new(ErrorType::UntrustedHost, "the Host header is not a host")
-                .with_reason(Reason::HostInvalid)
-        })?;
+                .with_reason(Reason::HostInvalid),
+        );
+    }
+    let parsed = url::Url::parse(&format!("{proto}://{host}")).map_err(|_| {
+        AuthError::new(ErrorType::UntrustedHost, "the Host header is not a host")
+            .with_reason(Reason::HostInvalid)
+    })?;
     Ok(parsed.origin().ascii_serialization())
 }
 

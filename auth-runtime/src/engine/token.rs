@@ -142,11 +142,10 @@ type TokenClient = oauth2::Client<
 >;
 
 fn oauth_client(settings: ClientSettings, token_url: &str) -> Result<TokenClient, AuthError> {
-    let token_url = TokenUrl::new(token_url.to_owned())
-        .map_err(|_| {
-            AuthError::new(ErrorType::InvalidEndpoints, "token endpoint is not a URL")
-                .with_reason(Reason::EndpointMissing(Endpoint::Token))
-        })?;
+    let token_url = TokenUrl::new(token_url.to_owned()).map_err(|_| {
+        AuthError::new(ErrorType::InvalidEndpoints, "token endpoint is not a URL")
+            .with_reason(Reason::EndpointMissing(Endpoint::Token))
+    })?;
     let mut client =
         oauth2::Client::new(ClientId::new(settings.client_id)).set_token_uri(token_url);
     match settings.method {
@@ -189,13 +188,10 @@ pub(crate) async fn exchange_code(
     if let Some(v) = verifier {
         request = request.set_pkce_verifier(PkceCodeVerifier::new(v));
     }
-    let response = request
-        .request_async(&OAuthHttp(http))
-        .await
-        .map_err(|e| {
-            let reason = token_failure(&e);
-            oauth_error(e, reason)
-        })?;
+    let response = request.request_async(&OAuthHttp(http)).await.map_err(|e| {
+        let reason = token_failure(&e);
+        oauth_error(e, reason)
+    })?;
     token_set(&response)
 }
 

@@ -77,14 +77,12 @@ pub async fn get_json(
     if let Some(token) = bearer {
         builder = builder.header(http::header::AUTHORIZATION, format!("Bearer {token}"));
     }
-    let request = builder
-        .body(Vec::new())
-        .map_err(|_| {
-            callback_error(
-                format!("invalid URL {url}"),
-                Reason::EndpointMissing(endpoint),
-            )
-        })?;
+    let request = builder.body(Vec::new()).map_err(|_| {
+        callback_error(
+            format!("invalid URL {url}"),
+            Reason::EndpointMissing(endpoint),
+        )
+    })?;
     let response = client.send(request).await.map_err(|e| {
         callback_error(e.to_string(), Reason::EndpointUnreachable(endpoint)).with_source(e)
     })?;
@@ -261,13 +259,12 @@ pub async fn validate_id_token(
         // The provider may have rotated its keys since the set was cached.
         set = key_set(client, expect.jwks_uri, true).await?;
     }
-    let jwk = pick_key(&set, header.kid.as_deref())
-        .ok_or_else(|| {
-            callback_error(
-                "ID token is signed with an unknown key (kid)",
-                Reason::IdTokenUnknownKey,
-            )
-        })?;
+    let jwk = pick_key(&set, header.kid.as_deref()).ok_or_else(|| {
+        callback_error(
+            "ID token is signed with an unknown key (kid)",
+            Reason::IdTokenUnknownKey,
+        )
+    })?;
     let key = DecodingKey::from_jwk(jwk).map_err(|e| {
         callback_error(
             format!("unusable JWK: {e}"),

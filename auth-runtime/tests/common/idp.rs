@@ -362,7 +362,12 @@ impl MockIdp {
             let body = serde_json::from_str(body).unwrap_or(Value::String(body.clone()));
             return (*status, body);
         }
-        let invalid = |what: &str| (400, json!({"error": "invalid_grant", "error_description": what}));
+        let invalid = |what: &str| {
+            (
+                400,
+                json!({"error": "invalid_grant", "error_description": what}),
+            )
+        };
         let client_id = match request.headers().get("authorization") {
             Some(basic) => {
                 let decoded = STANDARD
@@ -415,7 +420,12 @@ impl MockIdp {
         }
         let subject = &state.subject;
         let expected = format!("Bearer at-{subject}");
-        if request.headers().get("authorization").map(|v| v.to_str().unwrap()) != Some(&expected) {
+        if request
+            .headers()
+            .get("authorization")
+            .map(|v| v.to_str().unwrap())
+            != Some(&expected)
+        {
             return (401, json!({"error": "invalid_token"}));
         }
         let mut info = json!({
