@@ -1,5 +1,6 @@
 //! Property tests: no input to the codec, the cookie parser, the CSRF reader or the engine
-//! panics; every one gets an answer or a typed error.
+//! panics; every one gets an answer or a typed error. (The invariants of the answers are in
+//! `properties.rs`.)
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -34,6 +35,20 @@ fn header_segment() -> impl Strategy<Value = String> {
     .prop_map(|h| URL_SAFE_NO_PAD.encode(h))
 }
 
+const NOT_IN_QUERY: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'<')
+    .add(b'>')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}')
+    .add(b'|')
+    .add(b'\\')
+    .add(b'^');
+const NOT_IN_PATH: &percent_encoding::AsciiSet = &NOT_IN_QUERY.add(b'?');
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 512, .. ProptestConfig::default() })]
 
@@ -52,22 +67,6 @@ proptest! {
     ) {
         let token = format!("{header}.{key}.{iv}.{ct}.{tag}");
         prop_assert!(codec().decode(&token, "authjs.session-token").is_err());
-    }
-
-    #[test]
-    fn bit_flips_in_a_real_token_are_rejected(index in 0usize..400, bit in 0u8..8) {
-        let codec = codec();
-        let token = codec.encode(&serde_json::Map::new(), "salt", 60).unwrap();
-        let mut bytes = token.clone().into_bytes();
-        let i = index % bytes.len();
-        bytes[i] ^= 1 << bit;
-        if let Ok(tampered) = String::from_utf8(bytes)
-            && tampered != token
-            && let Ok(claims) = codec.decode(&tampered, "salt")
-        {
-            // Only a base64 alias of the same bytes may decode, and then to the same claims.
-            prop_assert_eq!(claims, codec.decode(&token, "salt").unwrap());
-        }
     }
 
     #[test]
@@ -107,17 +106,21 @@ proptest! {
                 .provider(CredentialsProvider::new().authorize(|_, _| async { Ok(Some(User::new("1"))) })),
         )
         .unwrap();
-        let uri = format!("{path}?{}", query.replace(' ', "+").replace('#', "%23"));
-        let Ok(request) = http::Request::builder()
+        // Every generated case is a request: what a URI cannot hold is percent-encoded.
+        let uri = format!(
+            "{}?{}",
+            percent_encoding::utf8_percent_encode(&path, NOT_IN_PATH),
+            percent_encoding::utf8_percent_encode(&query, NOT_IN_QUERY),
+        );
+        let request = http::Request::builder()
             .method(method)
             .uri(uri)
             .header("host", host)
             .header("cookie", cookie)
             .header("content-type", content_type)
-            .body(bytes::Bytes::from(body))
-        else {
-            return Ok(());
-        };
+            .body(bytes::Bytes::from(body));
+        prop_assert!(request.is_ok(), "{:?}", request.err());
+        let request = request.unwrap();
         let response = runtime.block_on(handler.handle(request));
         prop_assert!(response.status().as_u16() >= 200);
     }
