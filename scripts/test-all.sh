@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 command -v node >/dev/null || { echo "node is required (Node 20) for the interop tests" >&2; exit 1; }
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+[ "$node_major" -ge 20 ] || { echo "Node 20 or newer is required, found $(node --version)" >&2; exit 1; }
 command -v cargo-nextest >/dev/null || { echo "cargo-nextest is required" >&2; exit 1; }
 command -v chromium >/dev/null || [ -n "${CHROMIUM:-}" ] || { echo "chromium is required for the browser tests (apt-get install chromium)" >&2; exit 1; }
 
@@ -22,4 +24,9 @@ echo "== doc tests"
 cargo test --workspace --doc --quiet
 
 echo "== browser (Chromium through the demo)"
-node --test tests/browser/
+# TAP output, so a run that found no test fails instead of passing empty.
+tap=$(mktemp)
+trap 'rm -f "$tap"' EXIT
+node --test --test-timeout=180000 --test-reporter=tap tests/browser/ | tee "$tap"
+ran=$(sed -n 's/^# tests \([0-9]*\)$/\1/p' "$tap" | tail -n 1)
+[ "${ran:-0}" -gt 0 ] || { echo "the browser step ran no tests" >&2; exit 1; }

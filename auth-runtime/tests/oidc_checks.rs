@@ -82,6 +82,25 @@ async fn a_well_behaved_provider_signs_the_user_in_with_pkce_state_and_nonce() {
 }
 
 #[tokio::test]
+async fn state_nonce_and_pkce_values_are_fresh_for_every_sign_in() {
+    let idp = MockIdp::new();
+    let mut seen: Vec<std::collections::BTreeMap<String, String>> = Vec::new();
+    for _ in 0..2 {
+        let mut b = browser(&idp);
+        let start = b.start_sign_in("mock").await;
+        let url = url::Url::parse(&start.location()).unwrap();
+        seen.push(url.query_pairs().into_owned().collect());
+    }
+    for param in ["state", "nonce", "code_challenge"] {
+        assert_ne!(seen[0][param], seen[1][param], "{param} repeats");
+        assert!(
+            seen[0][param].len() >= 43,
+            "{param} is too short to be unguessable"
+        );
+    }
+}
+
+#[tokio::test]
 async fn a_provider_error_goes_to_the_sign_in_page_as_oauth_callback_error() {
     let idp = MockIdp::new();
     idp.set(|b| b.authorize_error = Some("access_denied".into()));
@@ -563,4 +582,234 @@ async fn a_callback_without_a_code_is_refused() {
     url.query_pairs_mut().clear().extend_pairs(kept);
     assert_eq!(b.get(url.as_str()).await.location(), CONFIGURATION);
     assert_eq!(b.log.reasons(), [Reason::CodeMissing]);
+}
+
+#[tokio::test]
+async fn configured_endpoints_and_discovery_combine_as_documented() {
+    // OIDC with every endpoint configured still discovers: the key set comes from discovery.
+    let idp = MockIdp::new();
+    let i = idp.issuer().to_owned();
+    let mut p = idp.provider("mock");
+    p.authorization_url = Some(format!("{i}/authorize"));
+    p.token_url = Some(format!("{i}/token"));
+    let mut b = Browser::new(config([p]), ORIGIN);
+    assert_eq!(
+        sign_in(&mut b, &idp, "mock").await.location(),
+        "http://app.test/after"
+    );
+    assert_eq!(idp.count("/.well-known/openid-configuration"), 1);
+
+    // OAuth 2 with an issuer and both endpoints configured: no discovery at all.
+    let idp = MockIdp::new();
+    idp.set(|b| b.discovery_issuer = Some("https://not-used.example".into()));
+    let mut p = idp.oauth2_provider("plain");
+    p.issuer = Some(idp.issuer().to_owned());
+    let mut b = Browser::new(config([p]), ORIGIN);
+    assert_eq!(
+        sign_in(&mut b, &idp, "plain").await.location(),
+        "http://app.test/after"
+    );
+    assert_eq!(idp.count("/.well-known/openid-configuration"), 0);
+
+    // OAuth 2 with an issuer and only the authorization endpoint: the rest is discovered.
+    let idp = MockIdp::new();
+    let mut p = idp.oauth2_provider("plain");
+    p.issuer = Some(idp.issuer().to_owned());
+    p.token_url = None;
+    p.userinfo_url = None;
+    let mut b = Browser::new(config([p]), ORIGIN);
+    assert_eq!(
+        sign_in(&mut b, &idp, "plain").await.location(),
+        "http://app.test/after"
+    );
+    assert_eq!(idp.count("/.well-known/openid-configuration"), 1);
+    assert_eq!(idp.count("/token"), 1);
+}
+
+#[tokio::test]
+async fn check_cookies_live_fifteen_minutes_and_are_http_only() {
+    let idp = MockIdp::new();
+    let mut b = browser(&idp);
+    let start = b.start_sign_in("mock").await;
+    let now = time::OffsetDateTime::now_utc();
+    for name in ["authjs.state", "authjs.pkce.code_verifier", "authjs.nonce"] {
+        let line = start
+            .set_cookies()
+            .into_iter()
+            .find(|c| c.starts_with(&format!("{name}=")))
+            .unwrap_or_else(|| panic!("{name} set"));
+        assert!(line.contains("; Path=/"), "{line}");
+        assert!(line.contains("; HttpOnly"), "{line}");
+        assert!(line.contains("; SameSite=Lax"), "{line}");
+        let expires = line
+            .split("; ")
+            .find_map(|a| a.strip_prefix("Expires="))
+            .unwrap_or_else(|| panic!("{name} has an expiry: {line}"));
+        let expires = time::PrimitiveDateTime::parse(
+            expires,
+            time::macros::format_description!(
+                "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+            ),
+        )
+        .unwrap()
+        .assume_utc();
+        let left = (expires - now).whole_seconds();
+        assert!((890..=905).contains(&left), "{name} expires in {left}s");
+    }
+}
+
+#[tokio::test]
+async fn the_scope_is_the_default_the_providers_or_the_callers() {
+    let scope_of = |reply: &Reply| {
+        url::Url::parse(&reply.location())
+            .unwrap()
+            .query_pairs()
+            .filter(|(k, _)| k == "scope")
+            .map(|(_, v)| v.into_owned())
+            .collect::<Vec<_>>()
+    };
+    let idp = MockIdp::new();
+    let mut b = browser(&idp);
+    let start = b.start_sign_in("mock").await;
+    assert_eq!(scope_of(&start), ["openid profile email"]);
+
+    let mut b = Browser::new(
+        config([idp.provider("mock").scope("openid groups")]),
+        ORIGIN,
+    );
+    assert_eq!(scope_of(&b.start_sign_in("mock").await), ["openid groups"]);
+
+    let mut b = browser(&idp);
+    let token = b.csrf().await;
+    let start = b
+        .post(
+            "/auth/signin/mock?scope=openid%20offline_access",
+            &[("csrfToken", &token)],
+        )
+        .await;
+    assert_eq!(scope_of(&start), ["openid offline_access"]);
+}
+
+#[tokio::test]
+async fn form_post_answers_are_read_from_the_body_and_others_from_the_query() {
+    let idp = MockIdp::new();
+    let mut p = idp.provider("mock");
+    p.form_post = true;
+    let mut b = Browser::new(config([p]), ORIGIN);
+    let start = b.start_sign_in("mock").await;
+    let back = url::Url::parse(&idp.authorize(&start.location())).unwrap();
+    let fields: Vec<(String, String)> = back.query_pairs().into_owned().collect();
+    let form: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let reply = b.post("/auth/callback/mock", &form).await;
+    assert_eq!(reply.location(), "http://app.test/after");
+
+    // The answer of a provider that does not use form_post is never read from a POST body.
+    let idp = MockIdp::new();
+    let mut b = browser(&idp);
+    let start = b.start_sign_in("mock").await;
+    let back = url::Url::parse(&idp.authorize(&start.location())).unwrap();
+    let fields: Vec<(String, String)> = back.query_pairs().into_owned().collect();
+    let form: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let reply = b.post("/auth/callback/mock", &form).await;
+    assert_eq!(reply.location(), CONFIGURATION);
+    assert_eq!(b.log.reasons(), [Reason::StateMissing]);
+}
+
+/// Two deployments of one app: `proxy` is registered at the provider and forwards callbacks to
+/// `preview`, which started the sign-in.
+fn proxied_pair(idp: &MockIdp, state_check: bool) -> (Browser, Browser) {
+    let provider = || {
+        let mut p = idp.provider("mock");
+        p.redirect_proxy_url = Some("http://proxy.test/auth".into());
+        p.checks.state = state_check;
+        p
+    };
+    (
+        Browser::new(config([provider()]), "http://proxy.test"),
+        Browser::new(config([provider()]), "http://preview.test"),
+    )
+}
+
+#[tokio::test]
+async fn the_redirect_proxy_forwards_the_callback_to_the_deployment_that_started_it() {
+    for state_check in [true, false] {
+        let idp = MockIdp::new();
+        let (mut proxy, mut preview) = proxied_pair(&idp, state_check);
+        let start = preview.start_sign_in("mock").await;
+        assert!(
+            preview.jar.contains_key("authjs.state"),
+            "state is forced on"
+        );
+        let sent: std::collections::BTreeMap<_, _> = url::Url::parse(&start.location())
+            .unwrap()
+            .query_pairs()
+            .into_owned()
+            .collect();
+        assert_eq!(sent["redirect_uri"], "http://proxy.test/auth/callback/mock");
+        let at_proxy = idp.authorize(&start.location());
+        assert!(at_proxy.starts_with("http://proxy.test/auth/callback/mock?"));
+        let hop = proxy.get(&at_proxy).await;
+        assert!(
+            hop.location()
+                .starts_with("http://preview.test/auth/callback/mock?"),
+            "{}",
+            hop.location()
+        );
+        assert!(proxy.jar.get("authjs.session-token").is_none());
+        let done = preview.get(&hop.location()).await;
+        assert_eq!(
+            done.location(),
+            "http://preview.test/after",
+            "{state_check}"
+        );
+        assert_eq!(preview.session().await["user"]["name"], "User alice");
+    }
+}
+
+#[tokio::test]
+async fn the_proxy_signs_in_its_own_users_and_a_deployment_without_proxy_is_not_proxied() {
+    // At the proxy itself, sign-in is an ordinary one.
+    let idp = MockIdp::new();
+    let (mut proxy, _) = proxied_pair(&idp, true);
+    let start = proxy.start_sign_in("mock").await;
+    let back = idp.authorize(&start.location());
+    assert_eq!(proxy.get(&back).await.location(), "http://proxy.test/after");
+    assert_eq!(proxy.session().await["user"]["name"], "User alice");
+
+    // A state that names no other origin is not forwarded: the proxy handles the callback.
+    let idp = MockIdp::new();
+    let (mut proxy, mut preview) = proxied_pair(&idp, true);
+    let start = preview.start_sign_in("mock").await;
+    let at_proxy = idp.authorize(&start.location());
+    let forged = {
+        let mut url = url::Url::parse(&at_proxy).unwrap();
+        let kept: Vec<(String, String)> = url
+            .query_pairs()
+            .into_owned()
+            .map(|(k, v)| {
+                if k == "state" {
+                    (k, "forged".into())
+                } else {
+                    (k, v)
+                }
+            })
+            .collect();
+        url.query_pairs_mut().clear().extend_pairs(kept);
+        url.to_string()
+    };
+    let reply = proxy.get(&forged).await;
+    assert_eq!(
+        reply.location(),
+        "http://proxy.test/auth/error?error=Configuration"
+    );
+    assert_eq!(
+        proxy.log.reasons(),
+        [Reason::CheckCookieMissing(OAuthCheck::State)]
+    );
 }

@@ -33,6 +33,12 @@ export function chromiumPath() {
 
 let built = null;
 
+// Children still running when this process exits (a failed or killed test) are killed with it.
+const children = new Set();
+process.on("exit", () => {
+  for (const child of children) child.kill("SIGKILL");
+});
+
 /** Builds the demo once per run (cargo is quick when it is up to date) and returns its path. */
 export function demoBinary() {
   if (built) return built;
@@ -74,6 +80,8 @@ export async function startDemo(env = {}) {
     env: { ...clean, PORT: String(port), ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  children.add(child);
+  child.once("exit", () => children.delete(child));
   let output = "";
   child.stderr.on("data", (d) => (output += d));
   const origin = `http://127.0.0.1:${port}`;
@@ -122,6 +130,7 @@ export async function launchBrowser(options = {}) {
       "--no-first-run",
     ],
     viewport: { width: 800, height: 700 },
+    timeout: 60_000,
     ...options,
   });
   const page = context.pages()[0] ?? (await context.newPage());

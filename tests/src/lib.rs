@@ -231,6 +231,91 @@ pub fn peer_json(script: &str, args: &[&str], input: &serde_json::Value) -> serd
         .unwrap_or_else(|e| panic!("peer {script} {args:?} printed non-JSON ({e}): {stdout}"))
 }
 
+/// A peer script serving on a loopback port until dropped: `node peers/<script>` with `env`,
+/// which prints its port as its first line. Its stdin stays open, and the peers exit at its end,
+/// so a test process that dies (a panic, nextest's timeout) takes its peers with it.
+#[derive(Debug)]
+pub struct NodePeer {
+    child: Child,
+    _stdin: Option<ChildStdin>,
+    port: u16,
+}
+
+impl NodePeer {
+    /// Starts the peer and waits (at most [`SERVER_START_TIMEOUT`]) for its port.
+    ///
+    /// # Panics
+    ///
+    /// When node or the packages are missing, or the peer prints no port in time.
+    pub fn start(script: &str, env: &[(&str, String)]) -> Self {
+        let mut child = Command::new(node())
+            .arg(peers_dir().join(script))
+            .current_dir(tests_dir())
+            .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {script}: {e}"));
+        let stdin = child.stdin.take();
+        let port = first_line_port(&mut child, script);
+        Self {
+            child,
+            _stdin: stdin,
+            port,
+        }
+    }
+
+    /// The port the peer listens on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// `http://127.0.0.1:<port>` followed by `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+}
+
+impl Drop for NodePeer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Reads the port a peer prints first, within [`SERVER_START_TIMEOUT`]; the rest of its output
+/// is drained so it never blocks on a full pipe. Kills the child and panics on a timeout.
+fn first_line_port(child: &mut Child, script: &str) -> u16 {
+    let stdout = child.stdout.take();
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        let mut line = String::new();
+        if let Some(stdout) = stdout {
+            let mut reader = BufReader::new(stdout);
+            let _ = reader.read_line(&mut line);
+            let _ = tx.send(line);
+            let _ = std::io::copy(&mut reader, &mut std::io::sink());
+        }
+    });
+    let line = match rx.recv_timeout(SERVER_START_TIMEOUT) {
+        Ok(line) => line,
+        Err(_) => {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{script} printed no port within {SERVER_START_TIMEOUT:?}");
+        }
+    };
+    match line.trim().parse() {
+        Ok(port) => port,
+        Err(_) => {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{script} printed {line:?} instead of a port");
+        }
+    }
+}
+
 /// A running `peers/server.mjs`: Auth.js's `Auth()` served over HTTP on 127.0.0.1.
 ///
 /// The process is killed when this value is dropped.
@@ -261,32 +346,12 @@ impl AuthServer {
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start server.mjs: {e}"));
         let stdin = child.stdin.take();
-        let stdout = child.stdout.take();
-        let (tx, rx) = mpsc::channel();
-        thread::spawn(move || {
-            let mut line = String::new();
-            if let Some(stdout) = stdout {
-                let mut reader = BufReader::new(stdout);
-                let _ = reader.read_line(&mut line);
-                let _ = tx.send(line);
-                // Keep draining so the server never blocks on a full pipe.
-                let _ = std::io::copy(&mut reader, &mut std::io::sink());
-            }
-        });
-        let mut server = AuthServer {
+        let port = first_line_port(&mut child, "server.mjs");
+        AuthServer {
             child,
             _stdin: stdin,
-            port: 0,
-        };
-        let line = match rx.recv_timeout(SERVER_START_TIMEOUT) {
-            Ok(line) => line,
-            Err(_) => panic!("server.mjs printed no port within {SERVER_START_TIMEOUT:?}"),
-        };
-        server.port = line
-            .trim()
-            .parse()
-            .unwrap_or_else(|_| panic!("server.mjs printed {line:?} instead of a port"));
-        server
+            port,
+        }
     }
 
     /// The port the server listens on.

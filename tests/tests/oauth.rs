@@ -5,8 +5,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -23,46 +21,7 @@ use serde_json::Value;
 
 const SECRET: &str = "oauth-test-secret";
 
-/// A Node peer script running until dropped.
-struct Peer {
-    child: Child,
-    port: u16,
-}
-
-impl Peer {
-    fn start(script: &str, env: &[(&str, String)]) -> Self {
-        let mut child = Command::new(auth_tests::node())
-            .arg(auth_tests::peers_dir().join(script))
-            .current_dir(auth_tests::tests_dir())
-            .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {script}: {e}"));
-        let stdout = child.stdout.take().expect("stdout");
-        let mut line = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("peer port");
-        let port = line
-            .trim()
-            .parse()
-            .unwrap_or_else(|_| panic!("{script} printed {line:?}, not a port"));
-        Self { child, port }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://127.0.0.1:{}{path}", self.port)
-    }
-}
-
-impl Drop for Peer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use auth_tests::NodePeer as Peer;
 
 /// The app under test: an axum server with the engine on a loopback port.
 struct App {

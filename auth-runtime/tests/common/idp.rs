@@ -395,6 +395,11 @@ impl MockIdp {
             let Some(verifier) = form.get("code_verifier") else {
                 return invalid("code_verifier missing");
             };
+            // RFC 7636 §4.1: 43 to 128 unreserved characters.
+            let unreserved = |c: char| c.is_ascii_alphanumeric() || "-._~".contains(c);
+            if !(43..=128).contains(&verifier.len()) || !verifier.chars().all(unreserved) {
+                return invalid("code_verifier is not an RFC 7636 verifier");
+            }
             if &URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes())) != challenge {
                 return invalid("code_verifier does not match");
             }
