@@ -242,8 +242,10 @@ pub fn csrf(ctx: &mut Ctx<'_>) -> Out {
     }
 }
 
-/// `GET /providers`.
+/// `GET /providers`. Auth.js answers it without the init cookies (no CSRF or callback-url
+/// cookie), as the HTTP comparison with `@auth/core` shows.
 pub fn providers(ctx: &mut Ctx<'_>) -> Out {
+    ctx.set_cookies.clear();
     let mut map = Map::new();
     for p in &ctx.config.providers {
         map.insert(
