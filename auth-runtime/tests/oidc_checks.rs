@@ -76,6 +76,11 @@ async fn a_well_behaved_provider_signs_the_user_in_with_pkce_state_and_nonce() {
     let session = b.session().await;
     assert_eq!(session["user"]["email"], "alice@example.com");
     assert!(b.log.take().is_empty());
+    assert_eq!(
+        idp.count("/userinfo"),
+        0,
+        "the profile comes from the ID token"
+    );
     for cookie in ["authjs.state", "authjs.pkce.code_verifier", "authjs.nonce"] {
         assert!(!b.jar.contains_key(cookie), "{cookie} consumed");
     }
@@ -761,7 +766,7 @@ async fn the_redirect_proxy_forwards_the_callback_to_the_deployment_that_started
             "{}",
             hop.location()
         );
-        assert!(proxy.jar.get("authjs.session-token").is_none());
+        assert!(!proxy.jar.contains_key("authjs.session-token"));
         let done = preview.get(&hop.location()).await;
         assert_eq!(
             done.location(),
@@ -812,4 +817,94 @@ async fn the_proxy_signs_in_its_own_users_and_a_deployment_without_proxy_is_not_
         proxy.log.reasons(),
         [Reason::CheckCookieMissing(OAuthCheck::State)]
     );
+}
+
+#[tokio::test]
+async fn the_github_emails_quirk_fills_a_missing_email_with_the_primary_address() {
+    let github_like = |idp: &MockIdp| {
+        let mut p = idp.oauth2_provider("plain");
+        p.quirks.push("github-emails".into());
+        p
+    };
+    let idp = MockIdp::new();
+    idp.set(|b| b.userinfo_claims = claims(json!({"email": null})));
+    let mut b = Browser::new(config([github_like(&idp)]), ORIGIN);
+    sign_in(&mut b, &idp, "plain").await;
+    assert_eq!(
+        b.session().await["user"]["email"],
+        "primary.alice@example.com"
+    );
+    assert_eq!(idp.count("/userinfo/emails"), 1);
+
+    // A profile with an email needs no second call.
+    let idp = MockIdp::new();
+    let mut b = Browser::new(config([github_like(&idp)]), ORIGIN);
+    sign_in(&mut b, &idp, "plain").await;
+    assert_eq!(b.session().await["user"]["email"], "alice@example.com");
+    assert_eq!(idp.count("/userinfo/emails"), 0);
+
+    // Without the quirk, no email stays no email.
+    let idp = MockIdp::new();
+    idp.set(|b| b.userinfo_claims = claims(json!({"email": null})));
+    let mut b = Browser::new(config([idp.oauth2_provider("plain")]), ORIGIN);
+    sign_in(&mut b, &idp, "plain").await;
+    assert_eq!(b.session().await["user"].get("email"), None);
+    assert_eq!(idp.count("/userinfo/emails"), 0);
+}
+
+#[tokio::test]
+async fn refresh_rotation_keeps_the_token_set_in_the_jwt_and_refreshes_it_when_expired() {
+    let idp = MockIdp::new();
+    let provider = idp.provider("mock").refresh_access_token(true);
+    let mut b = Browser::new(config([provider]), ORIGIN);
+    sign_in(&mut b, &idp, "mock").await;
+    let codec = auth_runtime::jose::JwtCodec::new([SECRET]).unwrap();
+    let read = |b: &Browser| {
+        codec
+            .decode(&b.jar["authjs.session-token"], "authjs.session-token")
+            .unwrap()
+    };
+    let claims = read(&b);
+    assert_eq!(claims["provider"], "mock");
+    assert_eq!(claims["access_token"], "at-alice");
+    assert_eq!(claims["refresh_token"], "rt-alice");
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let expires_at = claims["expires_at"].as_i64().unwrap();
+    assert!((now + 3590..=now + 3610).contains(&expires_at));
+
+    // Not expired: no refresh.
+    b.session().await;
+    assert_eq!(read(&b)["access_token"], "at-alice");
+    assert_eq!(idp.count("/token"), 1);
+
+    // Expired: refreshed once, the new token set stored.
+    let mut expired = read(&b);
+    expired.insert("expires_at".into(), (now - 1).into());
+    b.jar.insert(
+        "authjs.session-token".into(),
+        codec
+            .encode(&expired, "authjs.session-token", 3600)
+            .unwrap(),
+    );
+    let session = b.session().await;
+    assert!(session.get("error").is_none(), "{session}");
+    let claims = read(&b);
+    assert_eq!(claims["access_token"], "at-alice-1");
+    assert_eq!(
+        claims["refresh_token"], "rt-alice",
+        "kept when none is returned"
+    );
+    assert!(claims["expires_at"].as_i64().unwrap() > now + 3000);
+    assert_eq!(idp.count("/token"), 2);
+
+    // A refresh the provider refuses: RefreshTokenError on the session, the token marked.
+    let mut broken = read(&b);
+    broken.insert("expires_at".into(), (now - 1).into());
+    broken.insert("refresh_token".into(), "revoked".into());
+    b.jar.insert(
+        "authjs.session-token".into(),
+        codec.encode(&broken, "authjs.session-token", 3600).unwrap(),
+    );
+    assert_eq!(b.session().await["error"], "RefreshTokenError");
+    assert_eq!(read(&b)["error"], "RefreshTokenError");
 }

@@ -572,3 +572,20 @@ pub fn rotation_claims(account: &Account) -> Value {
         "expires_at": account.expires_at,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stable_sub_is_a_version_5_shaped_uuid_of_provider_and_account() {
+        // SHA-256("github\0" + "42"), first 16 bytes, version nibble 5, RFC 4122 variant.
+        assert_eq!(
+            stable_sub("github", "42"),
+            "c3f03387-3a39-5d31-9105-d607b4e85812"
+        );
+        assert_eq!(stable_sub("github", "42"), stable_sub("github", "42"));
+        assert_ne!(stable_sub("github", "42"), stable_sub("gitlab", "42"));
+        assert_ne!(stable_sub("github", "4"), stable_sub("github4", ""));
+    }
+}

@@ -328,3 +328,46 @@ pub async fn validate_id_token(
     }
     Ok(claims)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_cache_drops_expired_entries_and_keeps_fresh_ones() {
+        let cache: Cache<u32> = Mutex::new(HashMap::new());
+        let Some(old) = Instant::now().checked_sub(METADATA_TTL + Duration::from_secs(1)) else {
+            eprintln!("the machine has been up for less than the TTL: no entry can be expired yet");
+            return;
+        };
+        {
+            let mut guard = cache.lock().unwrap_or_else(|e| e.into_inner());
+            for i in 0..CACHE_LIMIT - 1 {
+                guard.insert(format!("old-{i}"), (old, Arc::new(0)));
+            }
+            guard.insert("fresh".into(), (Instant::now(), Arc::new(1)));
+        }
+        store(&cache, "new", Arc::new(2));
+        assert_eq!(cached(&cache, "fresh").as_deref(), Some(&1));
+        assert_eq!(cached(&cache, "new").as_deref(), Some(&2));
+        assert_eq!(cached(&cache, "old-0"), None);
+        let len = cache.lock().map(|g| g.len()).unwrap_or_default();
+        assert_eq!(len, 2, "expired entries were dropped");
+    }
+
+    #[test]
+    fn a_cache_full_of_fresh_entries_starts_over() {
+        let cache: Cache<u32> = Mutex::new(HashMap::new());
+        for i in 0..CACHE_LIMIT {
+            store(&cache, &format!("k{i}"), Arc::new(0));
+        }
+        assert!(
+            cached(&cache, "k0").is_some(),
+            "below the limit nothing is dropped"
+        );
+        store(&cache, "one-more", Arc::new(1));
+        let len = cache.lock().map(|g| g.len()).unwrap_or_default();
+        assert_eq!(len, 1);
+        assert_eq!(cached(&cache, "one-more").as_deref(), Some(&1));
+    }
+}

@@ -151,6 +151,8 @@ struct State {
     last_authorize: Vec<(String, String)>,
     /// The user signed in at the provider.
     subject: String,
+    /// Refresh-token grants answered.
+    refreshes: usize,
 }
 
 /// The provider. Cheap to clone; clones share state.
@@ -382,6 +384,22 @@ impl MockIdp {
             }
             None => form.get("client_id").cloned().unwrap_or_default(),
         };
+        if form.get("grant_type").map(String::as_str) == Some("refresh_token") {
+            let subject = state.subject.clone();
+            if form.get("refresh_token") != Some(&format!("rt-{subject}")) {
+                return invalid("unknown refresh token");
+            }
+            state.refreshes += 1;
+            let n = state.refreshes;
+            return (
+                200,
+                json!({
+                    "access_token": format!("at-{subject}-{n}"),
+                    "token_type": "Bearer",
+                    "expires_in": 3600,
+                }),
+            );
+        }
         let Some(grant) = form.get("code").and_then(|c| state.grants.remove(c)) else {
             return invalid("unknown or used code");
         };
@@ -433,6 +451,16 @@ impl MockIdp {
         {
             return (401, json!({"error": "invalid_token"}));
         }
+        if request.uri().path() == "/userinfo/emails" {
+            // GitHub's shape: the primary address is not the first.
+            return (
+                200,
+                json!([
+                    {"email": "second@example.com", "primary": false, "verified": true},
+                    {"email": format!("Primary.{subject}@Example.com"), "primary": true, "verified": true},
+                ]),
+            );
+        }
         let mut info = json!({
             "sub": subject,
             "email": format!("{subject}@example.com"),
@@ -459,7 +487,7 @@ impl MockIdp {
                 json!({"keys": b.published.iter().map(|k| k.jwk()).collect::<Vec<_>>()}),
             ),
             "/token" => self.token(request),
-            "/userinfo" => self.userinfo(request),
+            "/userinfo" | "/userinfo/emails" => self.userinfo(request),
             _ => (404, json!({"error": "not found"})),
         }
     }
