@@ -779,13 +779,28 @@ async fn the_redirect_proxy_forwards_the_callback_to_the_deployment_that_started
 
 #[tokio::test]
 async fn the_proxy_signs_in_its_own_users_and_a_deployment_without_proxy_is_not_proxied() {
-    // At the proxy itself, sign-in is an ordinary one.
+    // At the proxy itself, sign-in is an ordinary one: no state unless the provider asks.
     let idp = MockIdp::new();
-    let (mut proxy, _) = proxied_pair(&idp, true);
+    let (mut proxy, _) = proxied_pair(&idp, false);
     let start = proxy.start_sign_in("mock").await;
     let back = idp.authorize(&start.location());
     assert_eq!(proxy.get(&back).await.location(), "http://proxy.test/after");
     assert_eq!(proxy.session().await["user"]["name"], "User alice");
+
+    // At the deployment behind the proxy the state is checked even when the provider does not
+    // ask for it: it carries the origin the code goes back to.
+    let idp = MockIdp::new();
+    let (_, mut preview) = proxied_pair(&idp, false);
+    let start = preview.start_sign_in("mock").await;
+    let at_proxy = idp.authorize(&start.location());
+    let forged = at_proxy
+        .replace("http://proxy.test", "http://preview.test")
+        .replace("state=", "state=x");
+    assert_eq!(
+        preview.get(&forged).await.location(),
+        "http://preview.test/auth/error?error=Configuration"
+    );
+    assert_eq!(preview.log.reasons(), [Reason::StateMismatch]);
 
     // A state that names no other origin is not forwarded: the proxy handles the callback.
     let idp = MockIdp::new();
@@ -907,4 +922,66 @@ async fn refresh_rotation_keeps_the_token_set_in_the_jwt_and_refreshes_it_when_e
     );
     assert_eq!(b.session().await["error"], "RefreshTokenError");
     assert_eq!(read(&b)["error"], "RefreshTokenError");
+}
+
+/// An Entra-shaped provider: multi-tenant discovery whose issuer is a `{tenantid}` template.
+fn entra(idp: &MockIdp, quirk: bool) -> OAuthProvider {
+    let mut p = idp.provider("entra");
+    if quirk {
+        p.quirks.push("entra-tenant-issuer".into());
+    }
+    p
+}
+
+fn entra_idp(tid: Value, iss_tenant: &str) -> MockIdp {
+    let idp = MockIdp::new();
+    let issuer = idp.issuer().to_owned();
+    let iss = format!("{issuer}/{iss_tenant}/v2.0");
+    idp.set(move |b| {
+        b.discovery_issuer = Some(format!("{issuer}/{{tenantid}}/v2.0"));
+        b.id_token_claims = claims(json!({"iss": iss, "tid": tid}));
+    });
+    idp
+}
+
+#[tokio::test]
+async fn entra_tenant_issuers_come_from_the_tokens_tid_and_nothing_else() {
+    let idp = entra_idp(json!("TENANT-1"), "TENANT-1");
+    let mut b = Browser::new(config([entra(&idp, true)]), ORIGIN);
+    assert_eq!(
+        sign_in(&mut b, &idp, "entra").await.location(),
+        "http://app.test/after"
+    );
+
+    for (tid, iss_tenant, reason) in [
+        (json!("OTHER-TENANT"), "TENANT-1", Reason::IdTokenIssuer),
+        (
+            json!("TENANT/../1"),
+            "TENANT/../1",
+            Reason::IdTokenTenantInvalid,
+        ),
+        (json!(""), "", Reason::IdTokenTenantInvalid),
+        (json!(null), "TENANT-1", Reason::IdTokenTenantInvalid),
+        (json!(7), "7", Reason::IdTokenTenantInvalid),
+    ] {
+        let idp = entra_idp(tid.clone(), iss_tenant);
+        let mut b = Browser::new(config([entra(&idp, true)]), ORIGIN);
+        assert_eq!(
+            sign_in(&mut b, &idp, "entra").await.location(),
+            CONFIGURATION,
+            "{tid}"
+        );
+        assert_eq!(b.log.reasons(), [reason], "{tid}");
+    }
+
+    // A templated issuer is only accepted for Entra, and Entra accepts no other issuer.
+    let idp = entra_idp(json!("TENANT-1"), "TENANT-1");
+    let mut b = Browser::new(config([entra(&idp, false)]), ORIGIN);
+    assert_eq!(b.start_sign_in("entra").await.location(), CONFIGURATION);
+    assert_eq!(b.log.reasons(), [Reason::DiscoveryIssuerMismatch]);
+    let idp = MockIdp::new();
+    idp.set(|b| b.discovery_issuer = Some("https://evil.example/v2.0".into()));
+    let mut b = Browser::new(config([entra(&idp, true)]), ORIGIN);
+    assert_eq!(b.start_sign_in("entra").await.location(), CONFIGURATION);
+    assert_eq!(b.log.reasons(), [Reason::DiscoveryIssuerMismatch]);
 }

@@ -356,6 +356,30 @@ mod tests {
     }
 
     #[test]
+    fn each_rejection_names_its_check() {
+        use jsonwebtoken::errors::{Error, ErrorKind};
+        for (kind, reason) in [
+            (ErrorKind::InvalidSignature, Reason::IdTokenSignature),
+            (ErrorKind::ExpiredSignature, Reason::IdTokenExpired),
+            (ErrorKind::ImmatureSignature, Reason::IdTokenNotYetValid),
+            (ErrorKind::InvalidIssuer, Reason::IdTokenIssuer),
+            (ErrorKind::InvalidAudience, Reason::IdTokenAudience),
+            (
+                ErrorKind::MissingRequiredClaim("sub".into()),
+                Reason::IdTokenClaimMissing,
+            ),
+            (ErrorKind::InvalidAlgorithm, Reason::IdTokenAlgorithm),
+            (ErrorKind::InvalidToken, Reason::IdTokenMalformed),
+        ] {
+            assert_eq!(
+                rejection_reason(&Error::from(kind.clone())),
+                reason,
+                "{kind:?}"
+            );
+        }
+    }
+
+    #[test]
     fn a_cache_full_of_fresh_entries_starts_over() {
         let cache: Cache<u32> = Mutex::new(HashMap::new());
         for i in 0..CACHE_LIMIT {
