@@ -254,3 +254,49 @@ async fn authorize(auth: &RequestAuth, parts: &Parts, deny: DenyResponse) -> Opt
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_prefix_covers_itself_and_what_is_below_it_segment_wise() {
+        for (path, prefix, covered) in [
+            ("/admin", "/admin", true),
+            ("/admin/", "/admin", true),
+            ("/admin/users", "/admin", true),
+            ("/admin/users", "/admin/", true),
+            ("/administrator", "/admin", false),
+            ("/admi", "/admin", false),
+            ("/", "/admin", false),
+            ("/public/admin", "/admin", false),
+            ("/anything", "/", true),
+            ("/anything", "", true),
+            ("/", "/", true),
+        ] {
+            assert_eq!(
+                path_has_prefix(path, prefix),
+                covered,
+                "{path} under {prefix}"
+            );
+        }
+    }
+
+    #[test]
+    fn rules_match_by_prefix_or_predicate() {
+        let parts = |method: &str, uri: &str| {
+            http::Request::builder()
+                .method(method)
+                .uri(uri)
+                .body(())
+                .map(|r| r.into_parts().0)
+                .unwrap_or_else(|_| unreachable!("a valid test request"))
+        };
+        let prefix = Matcher::Prefix("/admin".into());
+        assert!(prefix.matches(&parts("GET", "/admin/x?y=1")));
+        assert!(!prefix.matches(&parts("GET", "/adminx")));
+        let delete = Matcher::Predicate(Arc::new(|p: &Parts| p.method == http::Method::DELETE));
+        assert!(delete.matches(&parts("DELETE", "/x")));
+        assert!(!delete.matches(&parts("GET", "/x")));
+    }
+}
