@@ -558,4 +558,256 @@ mod tests {
                 .is_ok()
         );
     }
+
+    #[test]
+    fn every_misconfiguration_is_named() {
+        let oidc = || OAuthProvider::new("idp", "IdP", ProviderKind::Oidc);
+        let adapter = || -> Arc<dyn crate::adapter::Adapter> {
+            Arc::new(crate::adapter::MemoryAdapter::new())
+        };
+        let base = || AuthConfig::new().secret("s").trust_host(true);
+        let cases: Vec<(AuthConfig, Option<ErrorType>)> = vec![
+            (base(), None),
+            (
+                AuthConfig::new().secret("s").trust_host(false),
+                Some(ErrorType::UntrustedHost),
+            ),
+            (
+                {
+                    let mut c = AuthConfig::new().secret("s").trust_host(false);
+                    c.url = Some("https://app.example".into());
+                    c
+                },
+                None,
+            ),
+            (AuthConfig::new().secret("s"), None),
+            (
+                AuthConfig::new().trust_host(true),
+                Some(ErrorType::MissingSecret),
+            ),
+            (base().secret(""), Some(ErrorType::MissingSecret)),
+            (base().base_path("/api/auth"), None),
+            (base().base_path("/auth?x"), Some(ErrorType::UnknownAction)),
+            (base().base_path("/auth#x"), Some(ErrorType::UnknownAction)),
+            (base().base_path("/a uth"), Some(ErrorType::UnknownAction)),
+            (base().base_path("//auth"), Some(ErrorType::UnknownAction)),
+            (base().provider(oidc()), Some(ErrorType::InvalidEndpoints)),
+            (base().provider(oidc().issuer("https://idp.example")), None),
+            (
+                base().provider(oidc().endpoints(
+                    "https://a.example",
+                    "https://t.example",
+                    "https://u.example",
+                )),
+                None,
+            ),
+            (
+                base().provider({
+                    let mut p = oidc();
+                    p.authorization_url = Some("https://a.example".into());
+                    p.token_url = Some("https://t.example".into());
+                    p
+                }),
+                Some(ErrorType::InvalidEndpoints),
+            ),
+            (
+                base().provider(CredentialsProvider::new()),
+                Some(ErrorType::MissingAuthorize),
+            ),
+            (base().provider(creds()), None),
+            (
+                base()
+                    .provider(creds())
+                    .session_strategy(SessionStrategy::Database),
+                Some(ErrorType::UnsupportedStrategy),
+            ),
+            (
+                base()
+                    .provider(creds())
+                    .provider(oidc().issuer("https://idp.example"))
+                    .session_strategy(SessionStrategy::Database)
+                    .adapter(adapter()),
+                None,
+            ),
+            (
+                base()
+                    .provider(oidc().issuer("https://idp.example"))
+                    .session_strategy(SessionStrategy::Database),
+                Some(ErrorType::MissingAdapter),
+            ),
+            (
+                base().session_strategy(SessionStrategy::Database),
+                Some(ErrorType::MissingAdapter),
+            ),
+            (
+                base().provider(
+                    OAuthProvider::new("email", "Email", ProviderKind::Email).issuer("x"),
+                ),
+                Some(ErrorType::MissingAdapter),
+            ),
+            (
+                base()
+                    .provider(OAuthProvider::new("email", "Email", ProviderKind::Email).issuer("x"))
+                    .adapter(adapter()),
+                None,
+            ),
+        ];
+        for (i, (config, expected)) in cases.into_iter().enumerate() {
+            let got = config.assert_valid().err().map(|e| e.error_type());
+            assert_eq!(got, expected, "case {i}: {config:?}");
+        }
+    }
+
+    #[test]
+    fn resolved_settings_follow_authjs_defaults() {
+        let config = AuthConfig::new();
+        assert_eq!(config.resolved_strategy(), SessionStrategy::Jwt);
+        assert_eq!(config.jwt_max_age(), DEFAULT_MAX_AGE);
+        assert_eq!(config.resolved_base_path(), "/auth");
+        let mut config = AuthConfig::new()
+            .adapter(Arc::new(crate::adapter::MemoryAdapter::new()))
+            .base_path("api/auth/");
+        assert_eq!(config.resolved_strategy(), SessionStrategy::Database);
+        assert_eq!(config.resolved_base_path(), "/api/auth");
+        config.session.max_age = 60;
+        assert_eq!(config.jwt_max_age(), 60);
+        config.jwt.max_age = Some(30);
+        assert_eq!(config.jwt_max_age(), 30);
+        let config = config.session_strategy(SessionStrategy::Jwt);
+        assert_eq!(config.resolved_strategy(), SessionStrategy::Jwt);
+    }
+
+    #[test]
+    fn the_environment_fills_only_what_is_unset() {
+        let env = |k: &str| match k {
+            "AUTH_SECRET" => Some("from-env".to_owned()),
+            "AUTH_URL" => Some("https://app.example/api/auth/".to_owned()),
+            "AUTH_TRUST_HOST" => Some("false".to_owned()),
+            "AUTH_REDIRECT_PROXY_URL" => Some("https://proxy.example/api/auth".to_owned()),
+            _ => None,
+        };
+        let mut config = AuthConfig::new();
+        config.apply_env(&env);
+        assert_eq!(config.secret.len(), 1);
+        assert_eq!(config.secret[0].expose(), "from-env");
+        assert!(!config.generated_secret);
+        assert_eq!(config.url.as_deref(), Some("https://app.example/api/auth/"));
+        assert_eq!(config.base_path.as_deref(), Some("/api/auth"));
+        assert_eq!(
+            config.trust_host,
+            Some(true),
+            "AUTH_URL makes the host trusted"
+        );
+        assert_eq!(
+            config.redirect_proxy_url.as_deref(),
+            Some("https://proxy.example/api/auth")
+        );
+
+        let mut config = AuthConfig::new()
+            .secret("mine")
+            .base_path("/mine")
+            .trust_host(true);
+        config.url = Some("https://own.example/".into());
+        config.redirect_proxy_url = Some("https://own-proxy.example".into());
+        config.apply_env(&env);
+        assert_eq!(config.secret.len(), 1);
+        assert_eq!(config.secret[0].expose(), "mine");
+        assert_eq!(config.base_path.as_deref(), Some("/mine"));
+        assert_eq!(config.trust_host, Some(true));
+        assert_eq!(config.url.as_deref(), Some("https://own.example/"));
+        assert_eq!(
+            config.redirect_proxy_url.as_deref(),
+            Some("https://own-proxy.example")
+        );
+
+        let mut config = AuthConfig::new().secret("s");
+        config.apply_env(&|k| (k == "AUTH_TRUST_HOST").then(|| "false".to_owned()));
+        assert_eq!(config.trust_host, Some(false));
+        // A URL at the root sets no base path.
+        let mut config = AuthConfig::new().secret("s");
+        config.apply_env(&|k| (k == "AUTH_URL").then(|| "https://app.example/".to_owned()));
+        assert_eq!(config.base_path, None);
+        // Production without a secret generates none.
+        let mut config = AuthConfig::new();
+        config.apply_env(&|k| (k == "AUTH_ENV").then(|| "production".to_owned()));
+        assert!(config.secret.is_empty() && !config.generated_secret);
+    }
+
+    #[test]
+    fn debug_output_never_shows_a_secret() {
+        let mut config = AuthConfig::new()
+            .secret("top-secret-value")
+            .provider(
+                OAuthProvider::new("idp", "IdP", ProviderKind::Oidc)
+                    .client_secret("client-secret-value"),
+            )
+            .trust_host(true);
+        config.jwt.max_age = Some(60);
+        let text = format!("{config:?}");
+        assert!(text.starts_with("AuthConfig"), "{text}");
+        assert!(text.contains("trust_host: Some(true)"), "{text}");
+        assert!(text.contains("SessionOptions"), "{text}");
+        assert!(!text.contains("top-secret-value"), "{text}");
+        assert!(!text.contains("client-secret-value"), "{text}");
+        let text = format!("{:?}", config.jwt);
+        assert!(
+            text.contains("JwtOptions") && text.contains("max_age: Some(60)"),
+            "{text}"
+        );
+        let text = format!("{:?}", config.session);
+        assert!(text.contains("update_age: 86400"), "{text}");
+    }
+
+    /// A `tracing` subscriber that keeps the target and fields of every event.
+    #[derive(Default, Clone)]
+    struct Events(Arc<std::sync::Mutex<Vec<String>>>);
+
+    struct Fields(String);
+
+    impl tracing::field::Visit for Fields {
+        fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+            self.0.push_str(&format!(" {}={value:?}", field.name()));
+        }
+    }
+
+    impl tracing::Subscriber for Events {
+        fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+            true
+        }
+        fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+            tracing::span::Id::from_u64(1)
+        }
+        fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+        fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+        fn event(&self, event: &tracing::Event<'_>) {
+            let mut fields = Fields(format!(
+                "{} {}",
+                event.metadata().level(),
+                event.metadata().target()
+            ));
+            event.record(&mut fields);
+            if let Ok(mut all) = self.0.lock() {
+                all.push(fields.0);
+            }
+        }
+        fn enter(&self, _: &tracing::span::Id) {}
+        fn exit(&self, _: &tracing::span::Id) {}
+    }
+
+    #[test]
+    fn the_default_logger_writes_to_tracing_under_the_auth_target() {
+        let events = Events::default();
+        tracing::subscriber::with_default(events.clone(), || {
+            let logger = TracingLogger;
+            logger.error(&AuthError::new(ErrorType::AdapterError, "db down"));
+            logger.warn("debug-enabled");
+            logger.debug("code", "details");
+        });
+        let seen = events.0.lock().map(|v| v.clone()).unwrap_or_default();
+        assert_eq!(seen.len(), 3, "{seen:?}");
+        assert!(seen[0].starts_with("ERROR auth") && seen[0].contains("error_type=AdapterError"));
+        assert!(seen[0].contains("db down"), "{seen:?}");
+        assert!(seen[1].starts_with("WARN auth") && seen[1].contains("debug-enabled"));
+        assert!(seen[2].starts_with("DEBUG auth") && seen[2].contains("details"));
+    }
 }
