@@ -699,4 +699,99 @@ mod tests {
         let shown = format!("{codec:?} {:?}", codec.secrets()[0]);
         assert!(!shown.contains("hunter2"));
     }
+
+    #[test]
+    fn every_header_and_segment_check_has_its_own_error() {
+        let codec = JwtCodec::new(["secret"]).unwrap_or_else(|_| unreachable!());
+        let token = codec
+            .encode(&Map::new(), "salt", 60)
+            .unwrap_or_else(|_| unreachable!());
+        let parts: Vec<&str> = token.split('.').collect();
+        let with_header = |header: &str| {
+            let mut p = parts.clone();
+            let h = URL_SAFE_NO_PAD.encode(header);
+            p[0] = &h;
+            codec.decode(&p.join("."), "salt")
+        };
+        let kid = {
+            let header: Value =
+                serde_json::from_slice(&b64(parts[0]).unwrap_or_default()).unwrap_or_default();
+            header["kid"].as_str().unwrap_or_default().to_owned()
+        };
+        let dir =
+            |extra: &str| format!(r#"{{"alg":"dir","enc":"A256CBC-HS512","kid":"{kid}"{extra}}}"#);
+        use JoseError::*;
+        for (header, expected) in [
+            (dir(r#","zip":"DEF""#), UnsupportedAlgorithm("zip".into())),
+            (
+                dir(r#","crit":["exp"]"#),
+                UnsupportedAlgorithm("crit".into()),
+            ),
+            (
+                r#"{"alg":"RSA-OAEP","enc":"A256CBC-HS512"}"#.to_owned(),
+                UnsupportedAlgorithm("RSA-OAEP".into()),
+            ),
+            (
+                r#"{"enc":"A256CBC-HS512"}"#.to_owned(),
+                Malformed("header has no alg"),
+            ),
+            (
+                r#"{"alg":7,"enc":"A256CBC-HS512"}"#.to_owned(),
+                Malformed("header has no alg"),
+            ),
+            (
+                r#"{"alg":"dir","enc":"A128GCM"}"#.to_owned(),
+                UnsupportedAlgorithm("A128GCM".into()),
+            ),
+            (
+                r#"{"alg":"dir"}"#.to_owned(),
+                Malformed("header has no enc"),
+            ),
+            (
+                r#"{"alg":"dir","enc":"A256CBC-HS512","kid":5}"#.to_owned(),
+                Malformed("kid is not a string"),
+            ),
+            (
+                r#"{"alg":"dir","enc":"A256CBC-HS512","kid":"unknown"}"#.to_owned(),
+                NoMatchingSecret,
+            ),
+            ("[1]".to_owned(), Malformed("header is not a JSON object")),
+            ("{".to_owned(), Malformed("header is not JSON")),
+            // The header is authenticated: the same header written differently fails the tag.
+            (
+                format!(r#"{{"enc":"A256CBC-HS512","alg":"dir","kid":"{kid}"}}"#),
+                DecryptionFailed,
+            ),
+        ] {
+            assert_eq!(with_header(&header), Err(expected), "{header}");
+        }
+        assert_eq!(with_header(&dir("")).map(|c| c.len()), Ok(3));
+
+        let with_parts = |p: &[&str]| codec.decode(&p.join("."), "salt");
+        assert_eq!(
+            with_parts(&parts[..4]),
+            Err(Malformed("expected five segments"))
+        );
+        let mut six = parts.clone();
+        six.push("");
+        assert_eq!(with_parts(&six), Err(Malformed("expected five segments")));
+        let mut keyed = parts.clone();
+        keyed[1] = "AAAA";
+        assert_eq!(
+            with_parts(&keyed),
+            Err(Malformed("direct encryption has no encrypted key"))
+        );
+        let short_iv = URL_SAFE_NO_PAD.encode([0u8; 15]);
+        let mut p = parts.clone();
+        p[2] = &short_iv;
+        assert_eq!(with_parts(&p), Err(Malformed("IV must be 16 bytes")));
+        let short_tag = URL_SAFE_NO_PAD.encode([0u8; 31]);
+        let mut p = parts.clone();
+        p[4] = &short_tag;
+        assert_eq!(with_parts(&p), Err(Malformed("tag must be 32 bytes")));
+        let mut p = parts.clone();
+        p[3] = "not base64!";
+        assert_eq!(with_parts(&p), Err(Malformed("segment is not base64url")));
+        assert_eq!(codec.decode("", "salt"), Err(Malformed("empty token")));
+    }
 }

@@ -985,3 +985,90 @@ async fn entra_tenant_issuers_come_from_the_tokens_tid_and_nothing_else() {
     assert_eq!(b.start_sign_in("entra").await.location(), CONFIGURATION);
     assert_eq!(b.log.reasons(), [Reason::DiscoveryIssuerMismatch]);
 }
+
+#[tokio::test]
+async fn database_sessions_refresh_the_stored_account_when_its_token_expired() {
+    use auth_runtime::adapter::{Adapter, MemoryAdapter};
+    let idp = MockIdp::new();
+    let adapter = std::sync::Arc::new(MemoryAdapter::new());
+    let mut with_rotation = config([
+        idp.provider("mock").refresh_access_token(true),
+        idp.provider("other"),
+    ])
+    .adapter(adapter.clone());
+    with_rotation.session.strategy = Some(auth_runtime::config::SessionStrategy::Database);
+    let mut b = Browser::new(with_rotation, ORIGIN);
+    sign_in(&mut b, &idp, "mock").await;
+    let user = adapter
+        .get_user_by_email("alice@example.com")
+        .await
+        .unwrap()
+        .unwrap();
+    let user_id = user.id.unwrap();
+    let account = || async {
+        adapter
+            .get_accounts_by_user(&user_id)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|a| a.provider == "mock")
+            .unwrap()
+    };
+    assert_eq!(account().await.access_token.as_deref(), Some("at-alice"));
+
+    // Not expired: nothing is refreshed.
+    b.session().await;
+    assert_eq!(idp.count("/token"), 1);
+
+    // Expiring this very second counts as expired: refreshed and stored.
+    let mut expired = account().await;
+    expired.expires_at = Some(time::OffsetDateTime::now_utc().unix_timestamp());
+    adapter.update_account(expired).await.unwrap();
+    let session = b.session().await;
+    assert!(session.get("error").is_none(), "{session}");
+    let refreshed = account().await;
+    assert_eq!(refreshed.access_token.as_deref(), Some("at-alice-1"));
+    assert_eq!(refreshed.refresh_token.as_deref(), Some("rt-alice"));
+    assert!(
+        refreshed.expires_at.unwrap() > time::OffsetDateTime::now_utc().unix_timestamp() + 3000
+    );
+
+    // A refresh token the provider refuses: RefreshTokenError on the session.
+    let mut broken = account().await;
+    broken.expires_at = Some(1);
+    broken.refresh_token = Some("revoked".into());
+    adapter.update_account(broken).await.unwrap();
+    assert_eq!(b.session().await["error"], "RefreshTokenError");
+
+    // No refresh token at all: the same.
+    let mut none = account().await;
+    none.expires_at = Some(1);
+    none.refresh_token = None;
+    adapter.update_account(none).await.unwrap();
+    assert_eq!(b.session().await["error"], "RefreshTokenError");
+}
+
+#[tokio::test]
+async fn only_providers_that_ask_for_rotation_are_refreshed() {
+    let idp = MockIdp::new();
+    let mut b = browser(&idp);
+    sign_in(&mut b, &idp, "mock").await;
+    let codec = auth_runtime::jose::JwtCodec::new([SECRET]).unwrap();
+    let mut claims = codec
+        .decode(&b.jar["authjs.session-token"], "authjs.session-token")
+        .unwrap();
+    claims.insert("provider".into(), "mock".into());
+    claims.insert("refresh_token".into(), "rt-alice".into());
+    claims.insert("expires_at".into(), 1.into());
+    b.jar.insert(
+        "authjs.session-token".into(),
+        codec.encode(&claims, "authjs.session-token", 3600).unwrap(),
+    );
+    let session = b.session().await;
+    assert!(session.get("error").is_none(), "{session}");
+    assert_eq!(
+        idp.count("/token"),
+        1,
+        "no refresh without refresh_access_token"
+    );
+}

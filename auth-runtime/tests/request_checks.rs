@@ -601,3 +601,101 @@ async fn expired_and_tampered_jwt_sessions_read_as_signed_out_and_are_cleared() 
         assert_eq!(logged[0].error_type, ErrorType::JWTSessionError);
     }
 }
+
+fn parse_iso(text: &str) -> OffsetDateTime {
+    OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).unwrap()
+}
+
+#[tokio::test]
+async fn sessions_report_and_set_an_expiry_max_age_from_now() {
+    // JWT: the session's expiry and the re-issued cookie's.
+    let mut b = signed_in(config()).await;
+    let now = OffsetDateTime::now_utc();
+    let thirty_days = Duration::days(30);
+    let reply = b.get("/auth/session").await;
+    let expires = parse_iso(reply.json()["expires"].as_str().unwrap());
+    assert!(
+        (expires - (now + thirty_days)).abs() < Duration::seconds(5),
+        "{expires}"
+    );
+    let cookie = reply
+        .set_cookies()
+        .into_iter()
+        .find(|c| c.starts_with("authjs.session-token="))
+        .unwrap();
+    assert!(
+        cookie.contains(&auth_runtime::cookies::http_date(expires)[..16]),
+        "{cookie}"
+    );
+
+    // next-auth's auth(): the same expiry, read without writing.
+    let handler = b.handler.clone();
+    let session = handler
+        .session(&parts_with_cookie(&b.cookie_header()))
+        .await
+        .unwrap();
+    let expires = parse_iso(&session.expires);
+    assert!((expires - (now + thirty_days)).abs() < Duration::seconds(5));
+
+    // Database: auth() reports the stored expiry of a live session.
+    let adapter = Arc::new(MemoryAdapter::new());
+    let stored = OffsetDateTime::now_utc() + Duration::hours(5);
+    let token = stored_session(&adapter, stored).await;
+    let b = Browser::new(database_config(adapter), ORIGIN);
+    let session = b
+        .handler
+        .session(&parts_with_cookie(&format!("authjs.session-token={token}")))
+        .await
+        .expect("a live database session");
+    assert_eq!(session.user.name.as_deref(), Some("Stored"));
+    assert!((parse_iso(&session.expires) - stored).abs() < Duration::seconds(1));
+}
+
+#[tokio::test]
+async fn webauthn_options_is_a_known_action_without_a_handler_yet() {
+    let mut b = Browser::new(config(), ORIGIN);
+    let reply = b.get("/auth/webauthn-options/passkey").await;
+    assert_eq!(
+        reply.location(),
+        "http://app.test/auth/error?error=Configuration"
+    );
+    assert_eq!(b.log.take()[0].error_type, ErrorType::UnknownAction);
+    assert_eq!(b.get("/auth/webauthn-option/passkey").await.status, 400);
+}
+
+#[tokio::test]
+async fn authorize_sees_the_request_url_and_headers() {
+    let seen = Arc::new(std::sync::Mutex::new(None));
+    let keep = seen.clone();
+    let provider = CredentialsProvider::new().authorize(move |_, request| {
+        *keep.lock().unwrap() = Some((
+            request.url.clone(),
+            request
+                .headers
+                .get("x-test")
+                .map(|v| v.to_str().unwrap().to_owned()),
+        ));
+        async { Ok(None) }
+    });
+    let mut b = Browser::new(
+        AuthConfig::new()
+            .secret(SECRET)
+            .trust_host(true)
+            .provider(provider),
+        ORIGIN,
+    );
+    b.headers.push(("x-test".into(), "yes".into()));
+    let token = b.csrf().await;
+    b.post(
+        "/auth/callback/credentials?from=test",
+        &[("csrfToken", &token)],
+    )
+    .await;
+    assert_eq!(
+        seen.lock().unwrap().clone(),
+        Some((
+            "http://app.test/auth/callback/credentials?from=test".to_owned(),
+            Some("yes".to_owned())
+        ))
+    );
+}

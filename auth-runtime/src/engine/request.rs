@@ -279,6 +279,68 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_action_parses_from_its_own_segment() {
+        for action in [
+            Action::Providers,
+            Action::Session,
+            Action::Csrf,
+            Action::SignIn,
+            Action::SignOut,
+            Action::Callback,
+            Action::VerifyRequest,
+            Action::Error,
+            Action::WebAuthnOptions,
+        ] {
+            assert_eq!(Action::parse(action.as_str()), Some(action));
+            let path = format!("/auth/{}", action.as_str());
+            let provider = action.takes_provider().then(|| "p".to_owned());
+            let full = match &provider {
+                Some(p) => format!("{path}/{p}"),
+                None => path,
+            };
+            assert_eq!(
+                parse_route(&Method::GET, &full, "/auth"),
+                Ok((action, provider))
+            );
+        }
+        assert_eq!(Action::parse("nope"), None);
+        assert!(parse_route(&Method::POST, "/auth/session", "/auth").is_ok());
+        assert!(parse_route(&Method::GET, "/auth/csrf/p", "/auth").is_err());
+        assert_eq!(
+            parse_route(&Method::GET, "/auth/signin/a%20b", "/auth"),
+            Ok((Action::SignIn, Some("a b".into())))
+        );
+        assert!(parse_route(&Method::GET, "/auth/signin/%FF", "/auth").is_err());
+    }
+
+    #[test]
+    fn bodies_are_read_by_content_type() {
+        let headers = |ct: &str| {
+            let mut h = HeaderMap::new();
+            h.insert(
+                http::header::CONTENT_TYPE,
+                http::HeaderValue::from_str(ct).unwrap_or_else(|_| unreachable!()),
+            );
+            h
+        };
+        let json = parse_body(&headers("application/json; charset=utf-8"), br#"{"a":"1"}"#);
+        assert_eq!(json.get("a").and_then(Value::as_str), Some("1"));
+        assert!(parse_body(&headers("application/json"), b"[1]").is_empty());
+        let form = parse_body(
+            &headers("application/x-www-form-urlencoded"),
+            b"a=1&b=x%20y&a=2",
+        );
+        assert_eq!(
+            form.get("a").and_then(Value::as_str),
+            Some("2"),
+            "last wins"
+        );
+        assert_eq!(form.get("b").and_then(Value::as_str), Some("x y"));
+        assert!(parse_body(&headers("text/plain"), b"a=1").is_empty());
+        assert!(parse_body(&HeaderMap::new(), b"a=1").is_empty());
+    }
+
+    #[test]
     fn routes_parse_like_authjs() {
         let get = Method::GET;
         assert_eq!(

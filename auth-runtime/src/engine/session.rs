@@ -427,3 +427,24 @@ async fn database_session(
     .await;
     Ok(body)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lifetimes_in_seconds_saturate_instead_of_overflowing() {
+        assert_eq!(seconds(90), Duration::seconds(90));
+        assert_eq!(seconds(0), Duration::ZERO);
+        // A lifetime beyond i64 seconds is clamped far into the future, never wrapped.
+        assert_eq!(seconds(u64::MAX), Duration::seconds(i64::MAX / 1000));
+    }
+
+    #[test]
+    fn iso_strings_are_javascripts_to_iso_string() {
+        let at = time::macros::datetime!(2024-01-02 03:04:05.678 UTC);
+        assert_eq!(iso_string(at), "2024-01-02T03:04:05.678Z");
+        let at = time::macros::datetime!(2024-01-02 03:04:05 +02:00);
+        assert_eq!(iso_string(at), "2024-01-02T01:04:05.000Z");
+    }
+}
