@@ -108,6 +108,8 @@ pub struct Behaviour {
     pub userinfo_status: Option<u16>,
     /// Claims set on the userinfo answer.
     pub userinfo_claims: Map<String, Value>,
+    /// The answer of `/userinfo/emails` instead of GitHub's usual list.
+    pub emails: Option<Value>,
 }
 
 impl Default for Behaviour {
@@ -128,6 +130,7 @@ impl Default for Behaviour {
             token_reply: None,
             userinfo_status: None,
             userinfo_claims: Map::new(),
+            emails: None,
         }
     }
 }
@@ -452,6 +455,9 @@ impl MockIdp {
             return (401, json!({"error": "invalid_token"}));
         }
         if request.uri().path() == "/userinfo/emails" {
+            if let Some(emails) = &b.emails {
+                return (200, emails.clone());
+            }
             // GitHub's shape: the primary address is not the first.
             return (
                 200,
