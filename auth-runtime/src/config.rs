@@ -659,6 +659,21 @@ mod tests {
     }
 
     #[test]
+    fn from_env_is_new_plus_the_process_environment() {
+        let from_env = AuthConfig::from_env();
+        let mut expected = AuthConfig::new();
+        expected.apply_env(&env::process_env);
+        assert_eq!(from_env.trust_host, expected.trust_host);
+        assert!(
+            from_env.trust_host.is_some(),
+            "the environment step always decides trust"
+        );
+        assert_eq!(from_env.url, expected.url);
+        assert_eq!(from_env.secret.len(), expected.secret.len());
+        assert_eq!(from_env.generated_secret, expected.generated_secret);
+    }
+
+    #[test]
     fn resolved_settings_follow_authjs_defaults() {
         let config = AuthConfig::new();
         assert_eq!(config.resolved_strategy(), SessionStrategy::Jwt);

@@ -611,4 +611,46 @@ mod tests {
         );
         assert_eq!(out[0].options.max_age, Some(0));
     }
+
+    #[test]
+    fn only_a_fully_quoted_value_loses_its_quotes() {
+        let parsed = parse_cookie_header([r#"a="; b=x"; c="x; d=""; e="q""#]);
+        assert_eq!(
+            parsed,
+            pairs(&[
+                ("a", "\""),
+                ("b", "x\""),
+                ("c", "\"x"),
+                ("d", ""),
+                ("e", "q")
+            ])
+        );
+    }
+
+    #[test]
+    fn chunk_names_are_digits_only() {
+        let cookies = pairs(&[
+            ("s", "plain"),
+            ("s.0", "zero"),
+            ("s.+1", "plus"),
+            ("s.-1", "minus"),
+            ("s. 2", "space"),
+            ("s.", "empty"),
+            ("s.1x", "suffix"),
+            ("s0", "glued"),
+        ]);
+        assert_eq!(
+            join_session_chunks("s", &cookies).as_deref(),
+            Some("plainzero")
+        );
+        let store = SessionStore::new(
+            &CookieSpec {
+                name: "s".into(),
+                options: CookieOptions::defaults(false),
+            },
+            &cookies,
+        );
+        let cleaned: Vec<String> = store.clean().into_iter().map(|c| c.name).collect();
+        assert_eq!(cleaned, ["s", "s.0"]);
+    }
 }

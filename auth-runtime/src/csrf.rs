@@ -138,4 +138,39 @@ mod tests {
         assert!(!read.matches("nope"));
         assert!(CsrfToken::from_cookie("garbage", &secrets()).is_none());
     }
+
+    #[test]
+    fn tokens_are_32_random_bytes_and_debug_shows_neither_half() {
+        let a = CsrfToken::generate(&secrets());
+        let b = CsrfToken::generate(&secrets());
+        assert_ne!(a.token(), b.token());
+        assert_eq!(a.token().len(), 64);
+        assert!(a.token().bytes().all(|c| c.is_ascii_hexdigit()));
+        assert_eq!(
+            a.cookie_value(),
+            format!("{}|{}", a.token(), csrf_hash(a.token(), &secrets()))
+        );
+        let shown = format!("{a:?}");
+        assert!(
+            shown.starts_with("CsrfToken") && shown.contains("is_new: true"),
+            "{shown}"
+        );
+        assert!(!shown.contains(a.token()), "{shown}");
+        assert!(
+            !shown.contains(&csrf_hash(a.token(), &secrets())),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn a_cookie_read_back_keeps_its_token_and_its_hash() {
+        let fresh = CsrfToken::generate(&secrets());
+        let read = CsrfToken::from_cookie_or_generate(Some(&fresh.cookie_value()), &secrets());
+        assert!(!read.is_new);
+        assert_eq!(read.token(), fresh.token());
+        assert_eq!(read.cookie_value(), fresh.cookie_value());
+        // Another secret list does not verify it.
+        assert!(CsrfToken::from_cookie(&fresh.cookie_value(), &["other".into()]).is_none());
+        assert!(CsrfToken::from_cookie_or_generate(None, &secrets()).is_new);
+    }
 }

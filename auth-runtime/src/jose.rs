@@ -698,6 +698,144 @@ mod tests {
         let codec = JwtCodec::new(["hunter2-very-secret"]).unwrap();
         let shown = format!("{codec:?} {:?}", codec.secrets()[0]);
         assert!(!shown.contains("hunter2"));
+        assert_eq!(shown, "JwtCodec { secrets: 1, .. } Secret(<redacted>)");
+    }
+
+    #[test]
+    fn an_empty_secret_list_or_an_empty_secret_is_refused() {
+        assert_eq!(
+            JwtCodec::new(Vec::<String>::new()).err(),
+            Some(JoseError::MissingSecret)
+        );
+        assert_eq!(
+            JwtCodec::new(["a", ""]).err(),
+            Some(JoseError::MissingSecret)
+        );
+        assert_eq!(JwtCodec::new(["a", "b"]).map(|c| c.secrets().len()), Ok(2));
+    }
+
+    #[test]
+    fn nbf_and_exp_boundaries_are_15_seconds_either_way() {
+        let codec = JwtCodec::new(["s"]).unwrap_or_else(|_| unreachable!());
+        let mut claims = Map::new();
+        claims.insert("nbf".into(), 1_000.into());
+        let token = codec
+            .encode_at(&claims, "salt", 10_000, 500)
+            .unwrap_or_else(|_| unreachable!());
+        assert!(codec.decode_at(&token, "salt", 985).is_ok());
+        assert_eq!(
+            codec.decode_at(&token, "salt", 984),
+            Err(JoseError::NotYetValid)
+        );
+        // exp = 10 500: accepted until 14 s past, refused from 15 s past.
+        assert!(codec.decode_at(&token, "salt", 10_514).is_ok());
+        assert_eq!(
+            codec.decode_at(&token, "salt", 10_515),
+            Err(JoseError::Expired)
+        );
+    }
+
+    fn sealed(codec: &JwtCodec, payload: &str) -> String {
+        let key = codec.first_key("salt").unwrap_or_else(|_| unreachable!());
+        encrypt_cbc(&key, payload.as_bytes())
+    }
+
+    #[test]
+    fn non_numeric_time_claims_name_the_claim() {
+        let codec = JwtCodec::new(["s"]).unwrap_or_else(|_| unreachable!());
+        for (payload, expected) in [
+            (r#"{"exp":"soon"}"#, "exp is not a number"),
+            (r#"{"nbf":"later"}"#, "nbf is not a number"),
+            (r#"{"iat":[1]}"#, "iat is not a number"),
+            ("[1,2]", "payload is not a JSON object"),
+            ("nope", "payload is not JSON"),
+        ] {
+            assert_eq!(
+                codec.decode(&sealed(&codec, payload), "salt"),
+                Err(JoseError::InvalidClaims(expected)),
+                "{payload}"
+            );
+        }
+        // Tokens without any time claim are accepted as Auth.js accepts them.
+        assert!(
+            codec
+                .decode(&sealed(&codec, r#"{"sub":"1"}"#), "salt")
+                .is_ok()
+        );
+    }
+
+    /// An A256GCM token as `jose` writes it (Auth.js decodes these), for the GCM path.
+    fn gcm_token(codec: &JwtCodec, payload: &str, iv_len: usize, tag_len: usize) -> String {
+        let key = codec.first_key("salt").unwrap_or_else(|_| unreachable!());
+        let header = URL_SAFE_NO_PAD.encode(r#"{"alg":"dir","enc":"A256GCM"}"#);
+        let cipher = Aes256Gcm::new_from_slice(&key.key[..32]).unwrap_or_else(|_| unreachable!());
+        let iv = [7u8; 12];
+        let nonce = aes_gcm::Nonce::try_from(&iv[..]).unwrap_or_else(|_| unreachable!());
+        let sealed = cipher
+            .encrypt(
+                &nonce,
+                Payload {
+                    msg: payload.as_bytes(),
+                    aad: header.as_bytes(),
+                },
+            )
+            .unwrap_or_else(|_| unreachable!());
+        let (ciphertext, tag) = sealed.split_at(sealed.len() - 16);
+        let mut iv_out = iv.to_vec();
+        iv_out.resize(iv_len, 7);
+        let mut tag_out = tag.to_vec();
+        tag_out.resize(tag_len, 0);
+        format!(
+            "{header}..{}.{}.{}",
+            URL_SAFE_NO_PAD.encode(iv_out),
+            URL_SAFE_NO_PAD.encode(ciphertext),
+            URL_SAFE_NO_PAD.encode(tag_out)
+        )
+    }
+
+    #[test]
+    fn a256gcm_tokens_decode_and_their_lengths_are_checked() {
+        let codec = JwtCodec::new(["s"]).unwrap_or_else(|_| unreachable!());
+        let claims = codec
+            .decode(&gcm_token(&codec, r#"{"sub":"gcm"}"#, 12, 16), "salt")
+            .unwrap_or_default();
+        assert_eq!(claims.get("sub").and_then(Value::as_str), Some("gcm"));
+        assert_eq!(
+            codec.decode(&gcm_token(&codec, "{}", 16, 16), "salt"),
+            Err(JoseError::Malformed("IV must be 12 bytes"))
+        );
+        assert_eq!(
+            codec.decode(&gcm_token(&codec, "{}", 12, 15), "salt"),
+            Err(JoseError::Malformed("tag must be 16 bytes"))
+        );
+        let mut tampered = gcm_token(&codec, r#"{"sub":"gcm"}"#, 12, 16);
+        let last = tampered.pop().unwrap_or('A');
+        tampered.push(if last == 'A' { 'B' } else { 'A' });
+        assert_eq!(
+            codec.decode(&tampered, "salt"),
+            Err(JoseError::DecryptionFailed)
+        );
+    }
+
+    #[test]
+    fn the_raw_construction_decrypts_what_it_encrypts_and_refuses_a_bad_tag() {
+        let key = [9u8; 64];
+        let iv = [3u8; 16];
+        let (ciphertext, tag) = aes_cbc_hmac_sha512_encrypt(&key, &iv, b"aad", b"plaintext");
+        assert_eq!(
+            aes_cbc_hmac_sha512_decrypt(&key, &iv, b"aad", &ciphertext, &tag).as_deref(),
+            Some(&b"plaintext"[..])
+        );
+        let mut bad = tag;
+        bad[0] ^= 1;
+        assert_eq!(
+            aes_cbc_hmac_sha512_decrypt(&key, &iv, b"aad", &ciphertext, &bad),
+            None
+        );
+        assert_eq!(
+            aes_cbc_hmac_sha512_decrypt(&key, &iv, b"AAD", &ciphertext, &tag),
+            None
+        );
     }
 
     #[test]
