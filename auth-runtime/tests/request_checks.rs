@@ -699,3 +699,33 @@ async fn authorize_sees_the_request_url_and_headers() {
         ))
     );
 }
+
+#[tokio::test]
+async fn built_in_forms_carry_the_visitors_csrf_token() {
+    let mut b = Browser::new(config(), ORIGIN);
+    let token = b.csrf().await;
+    for page in ["/auth/signin", "/auth/signout"] {
+        let html = b.get(page).await.text();
+        assert!(
+            html.contains(&format!(r#"name="csrfToken" value="{token}""#)),
+            "{page}: {html}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_custom_verify_request_page_gets_the_query_as_it_came() {
+    let mut config = config();
+    config.pages.verify_request = Some("/check-email".into());
+    let mut b = Browser::new(config, ORIGIN);
+    assert_eq!(
+        b.get("/auth/verify-request?provider=email&type=email")
+            .await
+            .location(),
+        "/check-email?provider=email&type=email"
+    );
+    assert_eq!(
+        b.get("/auth/verify-request").await.location(),
+        "/check-email"
+    );
+}
