@@ -802,6 +802,20 @@ async fn the_proxy_signs_in_its_own_users_and_a_deployment_without_proxy_is_not_
     );
     assert_eq!(preview.log.reasons(), [Reason::StateMismatch]);
 
+    // At the proxy's own origin the deployment's own callback is the redirect_uri, even when
+    // the proxy URL is written with another path.
+    let idp = MockIdp::new();
+    let mut p = idp.provider("mock");
+    p.redirect_proxy_url = Some("http://proxy.test/elsewhere/auth".into());
+    let mut proxy = Browser::new(config([p]), "http://proxy.test");
+    let start = proxy.start_sign_in("mock").await;
+    let sent: std::collections::BTreeMap<_, _> = url::Url::parse(&start.location())
+        .unwrap()
+        .query_pairs()
+        .into_owned()
+        .collect();
+    assert_eq!(sent["redirect_uri"], "http://proxy.test/auth/callback/mock");
+
     // A state that names no other origin is not forwarded: the proxy handles the callback.
     let idp = MockIdp::new();
     let (mut proxy, mut preview) = proxied_pair(&idp, true);

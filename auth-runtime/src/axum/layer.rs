@@ -299,4 +299,62 @@ mod tests {
         assert!(delete.matches(&parts("DELETE", "/x")));
         assert!(!delete.matches(&parts("GET", "/x")));
     }
+
+    /// An inner service that refuses a call it was not made ready for, as tower requires.
+    #[derive(Clone, Default)]
+    struct NeedsReady {
+        ready: bool,
+    }
+
+    impl Service<Request> for NeedsReady {
+        type Response = Response;
+        type Error = std::convert::Infallible;
+        type Future = std::future::Ready<Result<Response, Self::Error>>;
+
+        fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+            self.ready = true;
+            Poll::Ready(Ok(()))
+        }
+
+        fn call(&mut self, _: Request) -> Self::Future {
+            let status = if self.ready {
+                StatusCode::OK
+            } else {
+                StatusCode::INTERNAL_SERVER_ERROR
+            };
+            std::future::ready(Ok(status.into_response()))
+        }
+    }
+
+    fn handler() -> AuthHandler {
+        AuthHandler::new(
+            crate::config::AuthConfig::new()
+                .secret("s")
+                .trust_host(true),
+        )
+        .unwrap_or_else(|_| unreachable!("a valid configuration"))
+    }
+
+    #[tokio::test]
+    async fn the_inner_service_is_made_ready_before_it_is_called() {
+        use tower::ServiceExt as _;
+        let service = AuthLayer::new(&handler()).layer(NeedsReady::default());
+        let request = http::Request::get("http://localhost/page")
+            .header("host", "localhost")
+            .body(axum::body::Body::empty())
+            .unwrap_or_else(|_| unreachable!());
+        let response = service
+            .oneshot(request)
+            .await
+            .unwrap_or_else(|e| match e {});
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+
+    #[test]
+    fn debug_output_says_what_the_layer_holds() {
+        let layer = AuthLayer::new(&handler()).protect("/a").protect_api("/b");
+        assert_eq!(format!("{layer:?}"), "AuthLayer { rules: 2, .. }");
+        let service = layer.layer(NeedsReady::default());
+        assert_eq!(format!("{service:?}"), "AuthService { .. }");
+    }
 }
