@@ -1086,3 +1086,34 @@ async fn only_providers_that_ask_for_rotation_are_refreshed() {
         "no refresh without refresh_access_token"
     );
 }
+
+#[tokio::test]
+async fn database_sessions_leave_accounts_of_providers_without_rotation_alone() {
+    use auth_runtime::adapter::{Adapter, MemoryAdapter};
+    let idp = MockIdp::new();
+    let adapter = std::sync::Arc::new(MemoryAdapter::new());
+    let mut config = config([
+        idp.provider("mock").refresh_access_token(true),
+        idp.provider("other"),
+    ])
+    .adapter(adapter.clone());
+    config.session.strategy = Some(auth_runtime::config::SessionStrategy::Database);
+    let mut b = Browser::new(config, ORIGIN);
+    sign_in(&mut b, &idp, "other").await;
+    let user = adapter
+        .get_user_by_email("alice@example.com")
+        .await
+        .unwrap()
+        .unwrap();
+    let mut account = adapter
+        .get_accounts_by_user(&user.id.unwrap())
+        .await
+        .unwrap()
+        .remove(0);
+    assert_eq!(account.provider, "other");
+    account.expires_at = Some(1);
+    adapter.update_account(account).await.unwrap();
+    let session = b.session().await;
+    assert!(session.get("error").is_none(), "{session}");
+    assert_eq!(idp.count("/token"), 1, "only the sign-in's code exchange");
+}
