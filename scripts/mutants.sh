@@ -7,6 +7,7 @@
 #
 #   bash scripts/mutants.sh                 # every security-critical module (about 1.5 h here)
 #   bash scripts/mutants.sh oidc csrf       # some of them
+#   bash scripts/mutants.sh --iterate       # only the mutants the last run missed
 #
 # Not part of the test command (too slow for CI). Prints caught / missed / unviable / timeout per
 # module; exits 1 when a mutant was missed. Outcomes land in target/mutants/.
@@ -33,6 +34,11 @@ declare -A MODULES=(
 )
 ORDER=(jose csrf cookies redirect request init oauth oidc session config layer)
 
+extra=()
+if [ "${1:-}" = "--iterate" ]; then
+  extra+=(--iterate)
+  shift
+fi
 selected=("$@")
 [ ${#selected[@]} -gt 0 ] || selected=("${ORDER[@]}")
 args=()
@@ -46,7 +52,7 @@ out=target/mutants
 mkdir -p "$out"
 # A bounded run: every build and test has a timeout (see .cargo/mutants.toml).
 status=0
-cargo mutants "${args[@]}" --no-shuffle --output "$out" --build-timeout 600 || status=$?
+cargo mutants "${args[@]}" "${extra[@]}" --no-shuffle --output "$out" --build-timeout 600 || status=$?
 # cargo-mutants exits 2 when mutants were missed, 3 on timeouts; 1 and 4 are failures of the run.
 if [ "$status" -ne 0 ] && [ "$status" -ne 2 ] && [ "$status" -ne 3 ]; then
   echo "cargo mutants failed (exit $status)" >&2
