@@ -320,12 +320,7 @@ fn first_line_port(child: &mut Child, script: &str) -> u16 {
 ///
 /// The process is killed when this value is dropped.
 #[derive(Debug)]
-pub struct AuthServer {
-    child: Child,
-    // Held open so that the server also exits if this process dies: it stops at EOF.
-    _stdin: Option<ChildStdin>,
-    port: u16,
-}
+pub struct AuthServer(NodePeer);
 
 impl AuthServer {
     /// Starts the server with `AUTH_SECRET` set to `secrets` joined with commas, on a
@@ -336,38 +331,19 @@ impl AuthServer {
     /// When node or the packages are missing, or the server does not start in time.
     pub fn start(secrets: &[&str]) -> Self {
         assert!(!secrets.is_empty(), "AuthServer needs at least one secret");
-        let mut child = Command::new(node())
-            .arg(peers_dir().join("server.mjs"))
-            .arg("0")
-            .env("AUTH_SECRET", secrets.join(","))
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start server.mjs: {e}"));
-        let stdin = child.stdin.take();
-        let port = first_line_port(&mut child, "server.mjs");
-        AuthServer {
-            child,
-            _stdin: stdin,
-            port,
-        }
+        Self(NodePeer::start(
+            "server.mjs",
+            &[("AUTH_SECRET", secrets.join(","))],
+        ))
     }
 
     /// The port the server listens on.
     pub fn port(&self) -> u16 {
-        self.port
+        self.0.port()
     }
 
     /// `http://127.0.0.1:<port>` followed by `path` (which should start with `/`).
     pub fn url(&self, path: &str) -> String {
-        format!("http://127.0.0.1:{}{path}", self.port)
-    }
-}
-
-impl Drop for AuthServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.0.url(path)
     }
 }
