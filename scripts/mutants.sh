@@ -27,12 +27,13 @@ declare -A MODULES=(
   [request]=auth-runtime/src/engine/request.rs
   [init]=auth-runtime/src/engine/init.rs
   [oauth]=auth-runtime/src/engine/oauth.rs
+  [token]=auth-runtime/src/engine/token.rs
   [oidc]=auth-runtime/src/providers/oidc.rs
   [session]=auth-runtime/src/engine/session.rs
   [config]=auth-runtime/src/config.rs
   [layer]=auth-runtime/src/axum/layer.rs
 )
-ORDER=(jose csrf cookies redirect request init oauth oidc session config layer)
+ORDER=(jose csrf cookies redirect request init oauth token oidc session config layer)
 
 extra=()
 if [ "${1:-}" = "--iterate" ]; then

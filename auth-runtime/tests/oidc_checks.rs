@@ -441,6 +441,29 @@ async fn token_endpoint_failures_are_refused() {
 }
 
 #[tokio::test]
+async fn an_endpoint_that_cannot_be_reached_is_named() {
+    for (path, endpoint) in [("/token", Endpoint::Token), ("/jwks", Endpoint::Jwks)] {
+        refused_for(
+            |b| b.down = Some(path),
+            Reason::EndpointUnreachable(endpoint),
+        )
+        .await;
+    }
+    // An OAuth 2 provider reads the profile from userinfo.
+    let idp = MockIdp::new();
+    idp.set(|b| b.down = Some("/userinfo"));
+    let mut b = Browser::new(config([idp.oauth2_provider("plain")]), ORIGIN);
+    assert_eq!(
+        sign_in(&mut b, &idp, "plain").await.location(),
+        CONFIGURATION
+    );
+    assert_eq!(
+        b.log.reasons(),
+        [Reason::EndpointUnreachable(Endpoint::Userinfo)]
+    );
+}
+
+#[tokio::test]
 async fn the_pkce_verifier_and_redirect_uri_reach_the_token_endpoint() {
     // The provider refuses a code without the right verifier or redirect URI; a sign-in that
     // succeeds shows both were sent. A replayed code is refused by the provider too, and the

@@ -44,21 +44,24 @@ type Cache<T> = Mutex<HashMap<String, (Instant, Arc<T>)>>;
 static DISCOVERY: LazyLock<Cache<Metadata>> = LazyLock::new(|| Mutex::new(HashMap::new()));
 static JWKS: LazyLock<Cache<JwkSet>> = LazyLock::new(|| Mutex::new(HashMap::new()));
 
-fn cached<T>(cache: &Cache<T>, key: &str) -> Option<Arc<T>> {
+/// The entry under `key` when it is younger than [`METADATA_TTL`] at `now`.
+fn cached<T>(cache: &Cache<T>, key: &str, now: Instant) -> Option<Arc<T>> {
     let guard = cache.lock().ok()?;
     let (at, value) = guard.get(key)?;
-    (at.elapsed() < METADATA_TTL).then(|| value.clone())
+    (now.saturating_duration_since(*at) < METADATA_TTL).then(|| value.clone())
 }
 
-fn store<T>(cache: &Cache<T>, key: &str, value: Arc<T>) {
+/// Keeps `value` under `key` as fetched at `now`; a full cache first drops what expired, and
+/// starts over when everything in it is still fresh.
+fn store<T>(cache: &Cache<T>, key: &str, value: Arc<T>, now: Instant) {
     if let Ok(mut guard) = cache.lock() {
         if guard.len() >= CACHE_LIMIT {
-            guard.retain(|_, (at, _)| at.elapsed() < METADATA_TTL);
+            guard.retain(|_, (at, _)| now.saturating_duration_since(*at) < METADATA_TTL);
             if guard.len() >= CACHE_LIMIT {
                 guard.clear();
             }
         }
-        guard.insert(key.to_owned(), (Instant::now(), value));
+        guard.insert(key.to_owned(), (now, value));
     }
 }
 
@@ -111,7 +114,7 @@ pub async fn discover(
     tenant_template: bool,
 ) -> Result<Arc<Metadata>, AuthError> {
     let issuer_key = issuer.trim_end_matches('/');
-    if let Some(hit) = cached(&DISCOVERY, issuer_key) {
+    if let Some(hit) = cached(&DISCOVERY, issuer_key, Instant::now()) {
         return Ok(hit);
     }
     let url = format!("{issuer_key}/.well-known/openid-configuration");
@@ -133,7 +136,7 @@ pub async fn discover(
         ));
     }
     let metadata = Arc::new(metadata);
-    store(&DISCOVERY, issuer_key, metadata.clone());
+    store(&DISCOVERY, issuer_key, metadata.clone(), Instant::now());
     Ok(metadata)
 }
 
@@ -173,7 +176,7 @@ async fn key_set(
     uri: &str,
     refresh: bool,
 ) -> Result<Arc<JwkSet>, AuthError> {
-    if !refresh && let Some(hit) = cached(&JWKS, uri) {
+    if !refresh && let Some(hit) = cached(&JWKS, uri, Instant::now()) {
         return Ok(hit);
     }
     let value = get_json(client, uri, None, Endpoint::Jwks).await?;
@@ -184,7 +187,7 @@ async fn key_set(
         )
     })?;
     let set = Arc::new(set);
-    store(&JWKS, uri, set.clone());
+    store(&JWKS, uri, set.clone(), Instant::now());
     Ok(set)
 }
 
@@ -336,23 +339,30 @@ mod tests {
     #[test]
     fn a_full_cache_drops_expired_entries_and_keeps_fresh_ones() {
         let cache: Cache<u32> = Mutex::new(HashMap::new());
-        let Some(old) = Instant::now().checked_sub(METADATA_TTL + Duration::from_secs(1)) else {
-            eprintln!("the machine has been up for less than the TTL: no entry can be expired yet");
-            return;
-        };
-        {
-            let mut guard = cache.lock().unwrap_or_else(|e| e.into_inner());
-            for i in 0..CACHE_LIMIT - 1 {
-                guard.insert(format!("old-{i}"), (old, Arc::new(0)));
-            }
-            guard.insert("fresh".into(), (Instant::now(), Arc::new(1)));
+        let start = Instant::now();
+        for i in 0..CACHE_LIMIT - 1 {
+            store(&cache, &format!("old-{i}"), Arc::new(0), start);
         }
-        store(&cache, "new", Arc::new(2));
-        assert_eq!(cached(&cache, "fresh").as_deref(), Some(&1));
-        assert_eq!(cached(&cache, "new").as_deref(), Some(&2));
-        assert_eq!(cached(&cache, "old-0"), None);
+        // Ten minutes later, to the nanosecond: the old entries have just expired, one fetched a
+        // minute ago has not.
+        let now = start + METADATA_TTL;
+        store(&cache, "fresh", Arc::new(1), now - Duration::from_secs(60));
+        store(&cache, "new", Arc::new(2), now);
+        assert_eq!(cached(&cache, "fresh", now).as_deref(), Some(&1));
+        assert_eq!(cached(&cache, "new", now).as_deref(), Some(&2));
+        assert_eq!(cached(&cache, "old-0", now), None);
         let len = cache.lock().map(|g| g.len()).unwrap_or_default();
         assert_eq!(len, 2, "expired entries were dropped");
+    }
+
+    #[test]
+    fn an_entry_expires_after_ten_minutes() {
+        let cache: Cache<u32> = Mutex::new(HashMap::new());
+        let start = Instant::now();
+        store(&cache, "k", Arc::new(7), start);
+        let almost = start + METADATA_TTL - Duration::from_millis(1);
+        assert_eq!(cached(&cache, "k", almost).as_deref(), Some(&7));
+        assert_eq!(cached(&cache, "k", start + METADATA_TTL), None);
     }
 
     #[test]
@@ -382,16 +392,17 @@ mod tests {
     #[test]
     fn a_cache_full_of_fresh_entries_starts_over() {
         let cache: Cache<u32> = Mutex::new(HashMap::new());
+        let now = Instant::now();
         for i in 0..CACHE_LIMIT {
-            store(&cache, &format!("k{i}"), Arc::new(0));
+            store(&cache, &format!("k{i}"), Arc::new(0), now);
         }
         assert!(
-            cached(&cache, "k0").is_some(),
+            cached(&cache, "k0", now).is_some(),
             "below the limit nothing is dropped"
         );
-        store(&cache, "one-more", Arc::new(1));
+        store(&cache, "one-more", Arc::new(1), now);
         let len = cache.lock().map(|g| g.len()).unwrap_or_default();
         assert_eq!(len, 1);
-        assert_eq!(cached(&cache, "one-more").as_deref(), Some(&1));
+        assert_eq!(cached(&cache, "one-more", now).as_deref(), Some(&1));
     }
 }

@@ -110,6 +110,8 @@ pub struct Behaviour {
     pub userinfo_claims: Map<String, Value>,
     /// The answer of `/userinfo/emails` instead of GitHub's usual list.
     pub emails: Option<Value>,
+    /// A path of the provider that cannot be reached (the connection fails).
+    pub down: Option<&'static str>,
 }
 
 impl Default for Behaviour {
@@ -131,6 +133,7 @@ impl Default for Behaviour {
             userinfo_status: None,
             userinfo_claims: Map::new(),
             emails: None,
+            down: None,
         }
     }
 }
@@ -502,7 +505,8 @@ impl MockIdp {
 impl HttpClient for MockIdp {
     fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, HttpError>> {
         let own = request.uri().to_string().starts_with(&self.issuer);
-        let result = if own {
+        let down = self.state.lock().unwrap().behaviour.down;
+        let result = if own && down != Some(request.uri().path()) {
             let (status, body) = self.answer(&request);
             let bytes = match &body {
                 Value::String(text) => text.clone().into_bytes(),
@@ -516,7 +520,7 @@ impl HttpClient for MockIdp {
         } else {
             Err(HttpError::Transport {
                 host: request.uri().host().unwrap_or("").to_owned(),
-                reason: "the test provider only answers for its own issuer".into(),
+                reason: "connection refused".into(),
             })
         };
         Box::pin(async move { result })
