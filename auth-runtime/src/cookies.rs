@@ -136,6 +136,15 @@ impl Cookies {
             }
         }
     }
+
+    /// The cookies in force: the defaults for `secure` with `overrides` applied. The one place
+    /// cookie names and options are decided; the engine computes both variants once per
+    /// configuration.
+    pub fn resolve(overrides: &CookiesOverride, secure: bool) -> Self {
+        let mut cookies = Self::defaults(secure);
+        cookies.apply(overrides);
+        cookies
+    }
 }
 
 /// A partial override of one cookie: every field left `None` keeps the default.
@@ -382,6 +391,11 @@ fn chunk_index(name: &str, cookie_name: &str) -> Option<Option<u32>> {
         return None;
     }
     digits.parse().ok().map(Some)
+}
+
+/// Whether `cookie_name` is the session cookie `name` or one of its chunks (`name.<n>`).
+pub fn is_session_chunk(name: &str, cookie_name: &str) -> bool {
+    chunk_index(name, cookie_name).is_some()
 }
 
 /// Reassembles a possibly chunked session cookie from request cookies: the plain `name` and every

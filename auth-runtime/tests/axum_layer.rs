@@ -7,14 +7,16 @@ mod common;
 
 use common::{Server, client, location, set_cookies};
 
-use auth_runtime::axum::{AuthContext, AuthLayer, RequireSession, SignInRedirect};
+use auth_runtime::axum::{
+    AuthContext, AuthLayer, Redirected, RequireSession, SessionUpdate, SignInRedirect,
+};
 use auth_runtime::callbacks::{AuthorizedDecision, Callbacks, JwtTrigger};
 use auth_runtime::config::AuthConfig;
-use auth_runtime::engine::AuthHandler;
+use auth_runtime::engine::{AuthHandler, SignInOptions, SignOutOptions};
+use auth_runtime::error::AuthError;
 use auth_runtime::providers::{CredentialField, CredentialsProvider, OAuthProvider, ProviderKind};
 use auth_runtime::types::{Session, User};
 use axum::Json;
-use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use reqwest::redirect::Policy;
 use serde_json::{Value, json};
@@ -96,23 +98,37 @@ async fn api_me(session: Session) -> Json<Session> {
     Json(session)
 }
 
-async fn page(RequireSession(session, ..): RequireSession<SignInRedirect>) -> String {
+async fn page(RequireSession { session, .. }: RequireSession<SignInRedirect>) -> String {
     format!("page for {}", session.user.name.unwrap_or_default())
 }
 
-async fn logout(auth: AuthContext) -> Response {
-    auth.sign_out(Some("/bye")).await
+async fn logout(auth: AuthContext) -> Result<Redirected, AuthError> {
+    auth.sign_out(SignOutOptions::redirect_to("/bye")).await
 }
 
 async fn login(
     auth: AuthContext,
     axum::extract::Path(provider): axum::extract::Path<String>,
-) -> Response {
-    auth.sign_in(Some(&provider), Some("/after")).await
+) -> Result<Redirected, AuthError> {
+    let options = match provider.as_str() {
+        "none" => SignInOptions::default(),
+        id => SignInOptions::provider(id),
+    };
+    auth.sign_in(options.redirect_to("/after")).await
 }
 
-async fn rename(auth: AuthContext, Json(body): Json<Value>) -> Response {
-    auth.update_session(body).await.into_response()
+async fn login_demo(auth: AuthContext) -> Result<Redirected, AuthError> {
+    auth.sign_in(
+        SignInOptions::provider("credentials")
+            .credential("username", "demo")
+            .credential("password", "demo")
+            .redirect_to("/after"),
+    )
+    .await
+}
+
+async fn rename(auth: AuthContext, Json(body): Json<Value>) -> Result<SessionUpdate, AuthError> {
+    auth.update_session(body).await
 }
 
 fn app(handler: &AuthHandler) -> axum::Router {
@@ -126,6 +142,7 @@ fn app(handler: &AuthHandler) -> axum::Router {
         .route("/beta", get(|| async { "beta" }))
         .route("/logout", post(logout))
         .route("/login/{provider}", post(login))
+        .route("/login-demo", post(login_demo))
         .route("/rename", post(rename))
         .merge(auth_runtime::axum::router(handler))
         .layer(
@@ -435,19 +452,45 @@ async fn sign_in_action_redirects_to_the_page_or_starts_oauth() {
     let server = serve(app(&handler)).await;
     let o = &server.origin;
     let c = client();
-    // Credentials: the sign-in page, coming back to the target.
+    // No provider, or an unknown one: the sign-in page, coming back to the target.
+    for provider in ["nowhere", "none"] {
+        let res = c
+            .post(format!("{o}/login/{provider}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 302);
+        assert_eq!(
+            location(&res),
+            format!("{o}/auth/signin?callbackUrl={}", enc("/after"))
+        );
+    }
+    // Credentials without the right values: refused, as next-auth's signIn throws.
     let res = c
         .post(format!("{o}/login/credentials"))
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), 303);
+    assert_eq!(res.status(), 401);
     assert_eq!(
-        location(&res),
-        format!("{o}/auth/signin?callbackUrl={}", enc("/after"))
+        res.json::<Value>().await.unwrap(),
+        json!({"error": "CredentialsSignin", "code": "credentials"})
     );
-    // OAuth: the engine's POST /signin/example with a valid CSRF pair, answered with its redirect.
-    let res = c.post(format!("{o}/login/example")).send().await.unwrap();
+    // With them: signed in, sent to the target with the session cookie, no CSRF token needed.
+    let res = c.post(format!("{o}/login-demo")).send().await.unwrap();
+    assert_eq!(res.status(), 302);
+    assert_eq!(location(&res), format!("{o}/after"));
+    assert!(
+        set_cookies(&res)
+            .iter()
+            .any(|c| c.starts_with("authjs.session-token=ey"))
+    );
+    // OAuth: the engine's sign-in, trusted (no CSRF pair forged), answered with its redirect.
+    let res = client()
+        .post(format!("{o}/login/example"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 302);
     let to = location(&res);
     assert!(to.starts_with("http://127.0.0.1:9/authorize?"), "{to}");

@@ -628,27 +628,47 @@ async fn sessions_report_and_set_an_expiry_max_age_from_now() {
         "{cookie}"
     );
 
-    // next-auth's auth(): the same expiry, read without writing.
+    // next-auth's auth(): the same read, the same expiry, and the cookie that slides it.
     let handler = b.handler.clone();
-    let session = handler
-        .session(&parts_with_cookie(&b.cookie_header()))
+    let outcome = handler
+        .auth(&parts_with_cookie(&b.cookie_header()))
         .await
         .unwrap();
+    let session = outcome.value.clone().unwrap();
     let expires = parse_iso(&session.expires);
     assert!((expires - (now + thirty_days)).abs() < Duration::seconds(5));
+    assert!(
+        outcome
+            .cookies
+            .iter()
+            .any(|c| c.name == "authjs.session-token" && c.expires.is_some())
+    );
 
-    // Database: auth() reports the stored expiry of a live session.
+    // Database: auth() slides a session that is due, as GET /session does (update_age 24 h),
+    // and a session that is not due keeps its stored expiry.
     let adapter = Arc::new(MemoryAdapter::new());
-    let stored = OffsetDateTime::now_utc() + Duration::hours(5);
-    let token = stored_session(&adapter, stored).await;
-    let b = Browser::new(database_config(adapter), ORIGIN);
+    let due = OffsetDateTime::now_utc() + Duration::hours(5);
+    let token = stored_session(&adapter, due).await;
+    let b = Browser::new(database_config(adapter.clone()), ORIGIN);
     let session = b
         .handler
         .session(&parts_with_cookie(&format!("authjs.session-token={token}")))
         .await
         .expect("a live database session");
     assert_eq!(session.user.name.as_deref(), Some("Stored"));
-    assert!((parse_iso(&session.expires) - stored).abs() < Duration::seconds(1));
+    let slid = now + thirty_days;
+    assert!((parse_iso(&session.expires) - slid).abs() < Duration::seconds(5));
+    let (stored, _) = adapter.get_session_and_user(&token).await.unwrap().unwrap();
+    assert!((stored.expires - slid).abs() < Duration::seconds(5));
+
+    let fresh = OffsetDateTime::now_utc() + thirty_days - Duration::hours(1);
+    let token = stored_session(&adapter, fresh).await;
+    let session = b
+        .handler
+        .session(&parts_with_cookie(&format!("authjs.session-token={token}")))
+        .await
+        .unwrap();
+    assert!((parse_iso(&session.expires) - fresh).abs() < Duration::seconds(1));
 }
 
 #[tokio::test]

@@ -865,14 +865,12 @@ async fn server_side_sign_in_passes_authorization_params_but_not_reserved_ones()
         .route(
             "/login",
             axum::routing::post(|auth: AuthContext| async move {
-                auth.sign_in_with_params(
-                    Some("keycloak"),
-                    Some("/after"),
-                    &[
-                        ("prompt", "login"),
-                        ("login_hint", "ada@example.com"),
-                        ("redirect_uri", "https://evil.example/"),
-                    ],
+                auth.sign_in(
+                    auth_runtime::engine::SignInOptions::provider("keycloak")
+                        .redirect_to("/after")
+                        .authorization_param("prompt", "login")
+                        .authorization_param("login_hint", "ada@example.com")
+                        .authorization_param("redirect_uri", "https://evil.example/"),
                 )
                 .await
             }),

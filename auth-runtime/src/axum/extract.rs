@@ -11,20 +11,59 @@ use serde_json::json;
 use super::internal::RequestAuth;
 use crate::types::Session;
 
-/// The answer when [`crate::axum::AuthLayer`] is not installed: a programming error, so a 500 and
-/// a log line that says what to do.
-pub(crate) fn missing_layer() -> Response {
-    tracing::error!(
-        target: "auth",
-        "a session extractor ran on a route without AuthLayer: add `.layer(AuthLayer::new(&handler))` to the router"
-    );
-    (
-        StatusCode::INTERNAL_SERVER_ERROR,
-        axum::Json(
-            json!({ "message": "Server error: the authentication layer is not installed." }),
-        ),
-    )
-        .into_response()
+/// Why a handler that needs a session did not get one. As a response: `401` JSON for
+/// [`SessionRejection::Unauthorized`], a redirect for [`SessionRejection::SignIn`], `500` JSON
+/// (and a log line that says what to do) for [`SessionRejection::MissingLayer`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SessionRejection {
+    /// Signed out, on an API: `401 Unauthorized`.
+    Unauthorized,
+    /// Signed out, on a page: to the sign-in page, which comes back afterwards.
+    SignIn {
+        /// The sign-in page URL with `callbackUrl` set.
+        location: String,
+    },
+    /// [`crate::axum::AuthLayer`] is not installed on the router: a programming error.
+    MissingLayer,
+}
+
+impl SessionRejection {
+    pub(crate) fn missing_layer() -> Self {
+        tracing::error!(
+            target: "auth",
+            "a session extractor ran on a route without AuthLayer: add `.layer(AuthLayer::new(&handler))` to the router"
+        );
+        Self::MissingLayer
+    }
+}
+
+impl std::fmt::Display for SessionRejection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Unauthorized => f.write_str("signed out"),
+            Self::SignIn { .. } => f.write_str("signed out: sign in first"),
+            Self::MissingLayer => f.write_str("the authentication layer is not installed"),
+        }
+    }
+}
+
+impl std::error::Error for SessionRejection {}
+
+impl IntoResponse for SessionRejection {
+    fn into_response(self) -> Response {
+        match self {
+            Self::Unauthorized => unauthorized_json(),
+            Self::SignIn { location } => Redirect::to(&location).into_response(),
+            Self::MissingLayer => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                axum::Json(
+                    json!({ "message": "Server error: the authentication layer is not installed." }),
+                ),
+            )
+                .into_response(),
+        }
+    }
 }
 
 pub(crate) fn layer_state(parts: &Parts) -> Option<&RequestAuth> {
@@ -34,8 +73,8 @@ pub(crate) fn layer_state(parts: &Parts) -> Option<&RequestAuth> {
 /// What a handler answers when it needs a session and the request has none. Implemented by the
 /// marker types [`Unauthorized`] (for APIs) and [`SignInRedirect`] (for pages).
 pub trait MissingSession {
-    /// The response for a signed-out request.
-    fn response(parts: &Parts, auth: &RequestAuthView<'_>) -> Response;
+    /// The rejection of a signed-out request.
+    fn rejection(parts: &Parts, auth: &RequestAuthView<'_>) -> SessionRejection;
 }
 
 /// What [`MissingSession`] implementations may read about the request.
@@ -65,8 +104,8 @@ impl std::fmt::Debug for RequestAuthView<'_> {
 pub struct Unauthorized;
 
 impl MissingSession for Unauthorized {
-    fn response(_: &Parts, _: &RequestAuthView<'_>) -> Response {
-        unauthorized_json()
+    fn rejection(_: &Parts, _: &RequestAuthView<'_>) -> SessionRejection {
+        SessionRejection::Unauthorized
     }
 }
 
@@ -84,8 +123,10 @@ pub(crate) fn unauthorized_json() -> Response {
 pub struct SignInRedirect;
 
 impl MissingSession for SignInRedirect {
-    fn response(parts: &Parts, auth: &RequestAuthView<'_>) -> Response {
-        Redirect::to(&auth.sign_in_url(&auth.request_url(parts))).into_response()
+    fn rejection(parts: &Parts, auth: &RequestAuthView<'_>) -> SessionRejection {
+        SessionRejection::SignIn {
+            location: auth.sign_in_url(&auth.request_url(parts)),
+        }
     }
 }
 
@@ -94,27 +135,27 @@ impl MissingSession for SignInRedirect {
 ///
 /// Needs [`crate::axum::AuthLayer`] on the router.
 impl<S: Send + Sync> FromRequestParts<S> for Session {
-    type Rejection = Response;
+    type Rejection = SessionRejection;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         let Some(auth) = layer_state(parts) else {
-            return Err(missing_layer());
+            return Err(SessionRejection::missing_layer());
         };
         match &auth.session {
             Some(session) => Ok(session.clone()),
-            None => Err(Unauthorized::response(parts, &RequestAuthView(auth))),
+            None => Err(SessionRejection::Unauthorized),
         }
     }
 }
 
 /// `Option<Session>`: `None` when signed out.
 impl<S: Send + Sync> OptionalFromRequestParts<S> for Session {
-    type Rejection = Response;
+    type Rejection = SessionRejection;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Option<Self>, Self::Rejection> {
         match layer_state(parts) {
             Some(auth) => Ok(auth.session.clone()),
-            None => Err(missing_layer()),
+            None => Err(SessionRejection::missing_layer()),
         }
     }
 }
@@ -124,43 +165,52 @@ impl<S: Send + Sync> OptionalFromRequestParts<S> for Session {
 ///
 /// ```
 /// use auth_runtime::axum::{RequireSession, SignInRedirect};
-/// async fn dashboard(RequireSession(session, ..): RequireSession<SignInRedirect>) -> String {
+/// async fn dashboard(RequireSession { session, .. }: RequireSession<SignInRedirect>) -> String {
 ///     format!("Hello {}", session.user.name.unwrap_or_default())
 /// }
 /// let _: axum::routing::MethodRouter = axum::routing::get(dashboard);
 /// ```
-pub struct RequireSession<R = Unauthorized>(pub Session, pub PhantomData<R>);
+pub struct RequireSession<R = Unauthorized> {
+    /// The session.
+    pub session: Session,
+    missing: PhantomData<R>,
+}
 
 impl<R> RequireSession<R> {
     /// The session.
     pub fn into_inner(self) -> Session {
-        self.0
+        self.session
     }
 }
 
 impl<R> std::ops::Deref for RequireSession<R> {
     type Target = Session;
     fn deref(&self) -> &Session {
-        &self.0
+        &self.session
     }
 }
 
 impl<R> std::fmt::Debug for RequireSession<R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_tuple("RequireSession").field(&self.0).finish()
+        f.debug_struct("RequireSession")
+            .field("session", &self.session)
+            .finish()
     }
 }
 
 impl<S: Send + Sync, R: MissingSession> FromRequestParts<S> for RequireSession<R> {
-    type Rejection = Response;
+    type Rejection = SessionRejection;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         let Some(auth) = layer_state(parts) else {
-            return Err(missing_layer());
+            return Err(SessionRejection::missing_layer());
         };
         match &auth.session {
-            Some(session) => Ok(Self(session.clone(), PhantomData)),
-            None => Err(R::response(parts, &RequestAuthView(auth))),
+            Some(session) => Ok(Self {
+                session: session.clone(),
+                missing: PhantomData,
+            }),
+            None => Err(R::rejection(parts, &RequestAuthView(auth))),
         }
     }
 }

@@ -196,7 +196,7 @@ where
             parts.extensions.insert(auth.clone());
             let mut response = inner.call(Request::from_parts(parts, body)).await?;
             // A response that writes the session cookie itself (sign-out, update) wins.
-            if auth.session_set_cookies(response.headers()).is_empty() {
+            if !auth.writes_session_cookie(response.headers()) {
                 response = with_cookies(response, &refresh);
             }
             Ok(response)

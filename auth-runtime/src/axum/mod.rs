@@ -84,8 +84,10 @@ mod extract;
 mod internal;
 mod layer;
 
-pub use actions::{AuthContext, SessionUpdate};
-pub use extract::{MissingSession, RequestAuthView, RequireSession, SignInRedirect, Unauthorized};
+pub use actions::{AuthContext, Redirected, SessionUpdate};
+pub use extract::{
+    MissingSession, RequestAuthView, RequireSession, SessionRejection, SignInRedirect, Unauthorized,
+};
 pub use layer::{AuthLayer, AuthService, DenyResponse};
 
 use axum::Router;

@@ -5,7 +5,7 @@ use http::StatusCode;
 use serde_json::{Map, Value, json};
 
 use super::request::AuthRequest;
-use super::{Out, user_error};
+use super::{Out, Prepared, user_error};
 use crate::callbacks::RedirectParams;
 use crate::config::AuthConfig;
 use crate::cookies::{Cookies, SetCookie};
@@ -20,13 +20,13 @@ pub struct Ctx<'a> {
     /// The request.
     pub req: AuthRequest,
     /// Cookie names and options for this request.
-    pub cookies: Cookies,
+    pub cookies: &'a Cookies,
     /// The token codec.
-    pub codec: JwtCodec,
+    pub codec: &'a JwtCodec,
     /// The secrets as strings (CSRF hash input).
-    pub secrets: Vec<String>,
+    pub secrets: &'a [String],
     /// The base path.
-    pub base_path: String,
+    pub base_path: &'a str,
     /// The CSRF token (None when checks are skipped).
     pub csrf: Option<CsrfToken>,
     /// Whether this POST carried the right CSRF token.
@@ -35,6 +35,35 @@ pub struct Ctx<'a> {
     pub callback_url: String,
     /// Cookies set by init, sent before the action's own.
     pub set_cookies: Vec<SetCookie>,
+}
+
+/// How much of Auth.js's `init` a request runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Init {
+    /// Read (or create) the CSRF token and verify a POST's. Off for trusted in-process calls,
+    /// which forge no token (next-auth's `skipCSRFCheck`).
+    pub(crate) csrf: bool,
+    /// Resolve the callback URL (query, body, cookie) through the `redirect` callback and
+    /// remember it in its cookie. Off for session reads, which never redirect.
+    pub(crate) callback_url: bool,
+}
+
+impl Init {
+    /// A request from a browser to one of the routes.
+    pub(crate) const ROUTE: Self = Self {
+        csrf: true,
+        callback_url: true,
+    };
+    /// A server-side action (sign-in, sign-out, update): trusted, so no CSRF token.
+    pub(crate) const TRUSTED: Self = Self {
+        csrf: false,
+        callback_url: true,
+    };
+    /// A session read by server code (next-auth's `auth()`).
+    pub(crate) const SESSION_READ: Self = Self {
+        csrf: false,
+        callback_url: false,
+    };
 }
 
 fn is_http_url(url: &str, origin: &str) -> bool {
@@ -47,20 +76,54 @@ fn is_http_url(url: &str, origin: &str) -> bool {
 
 impl<'a> Ctx<'a> {
     /// Runs init for a request.
-    pub async fn new(config: &'a AuthConfig, req: AuthRequest) -> Result<Self, AuthError> {
-        let secure = config
-            .use_secure_cookies
-            .unwrap_or_else(|| req.origin.starts_with("https://"));
-        let mut cookies = Cookies::defaults(secure);
-        cookies.apply(&config.cookies);
-        let codec = JwtCodec::from_secrets(config.secret.clone())?;
-        let secrets: Vec<String> = config
-            .secret
-            .iter()
-            .map(|s| s.expose().to_owned())
-            .collect();
+    pub(crate) async fn new(
+        prepared: &'a Prepared,
+        req: AuthRequest,
+        init: Init,
+    ) -> Result<Self, AuthError> {
+        let config = &*prepared.config;
+        let cookies = prepared.cookies(&req.origin);
+        let secrets = prepared.secrets.as_slice();
+        let mut ctx = Self {
+            config,
+            base_path: &prepared.base_path,
+            callback_url: req.origin.clone(),
+            req,
+            cookies,
+            codec: &prepared.codec,
+            secrets,
+            csrf: None,
+            csrf_verified: true,
+            set_cookies: Vec::new(),
+        };
+        if init.callback_url {
+            ctx.check_callback_urls()?;
+        }
+        if init.csrf && !config.skip_csrf_check {
+            let token = CsrfToken::from_cookie_or_generate(
+                ctx.req.cookie(&cookies.csrf_token.name),
+                secrets,
+            );
+            if token.is_new {
+                ctx.set_cookies
+                    .push(SetCookie::new(&cookies.csrf_token, token.cookie_value()));
+            }
+            ctx.csrf_verified = ctx.req.is_post
+                && ctx
+                    .req
+                    .body_str("csrfToken")
+                    .is_some_and(|t| token.matches(t));
+            ctx.csrf = Some(token);
+        }
+        if init.callback_url {
+            ctx.resolve_callback_url().await?;
+        }
+        Ok(ctx)
+    }
 
-        // assertConfig's request checks: callbackUrl in the query and in the cookie.
+    /// assertConfig's request checks: `callbackUrl` in the query and in the cookie.
+    fn check_callback_urls(&self) -> Result<(), AuthError> {
+        let req = &self.req;
         if let Some(url) = req.query_str("callbackUrl")
             && !is_http_url(url, &req.origin)
         {
@@ -70,7 +133,7 @@ impl<'a> Ctx<'a> {
             )
             .with_reason(Reason::CallbackUrlQueryInvalid));
         }
-        if let Some(url) = req.cookie(&cookies.callback_url.name)
+        if let Some(url) = req.cookie(&self.cookies.callback_url.name)
             && !is_http_url(url, &req.origin)
         {
             return Err(AuthError::new(
@@ -79,52 +142,31 @@ impl<'a> Ctx<'a> {
             )
             .with_reason(Reason::CallbackUrlCookieInvalid));
         }
+        Ok(())
+    }
 
-        let mut set_cookies = Vec::new();
-        let (csrf, csrf_verified) = if config.skip_csrf_check {
-            (None, true)
-        } else {
-            let token =
-                CsrfToken::from_cookie_or_generate(req.cookie(&cookies.csrf_token.name), &secrets);
-            if token.is_new {
-                set_cookies.push(SetCookie::new(&cookies.csrf_token, token.cookie_value()));
-            }
-            let verified =
-                req.is_post && req.body_str("csrfToken").is_some_and(|t| token.matches(t));
-            (Some(token), verified)
-        };
-
-        let cookie_value = req.cookie(&cookies.callback_url.name).map(str::to_owned);
+    /// The callback URL: the body's, else the query's, else the cookie's, else the origin,
+    /// through the `redirect` callback; remembered in its cookie when it changed.
+    async fn resolve_callback_url(&mut self) -> Result<(), AuthError> {
+        let req = &self.req;
+        let cookie_value = req
+            .cookie(&self.cookies.callback_url.name)
+            .map(str::to_owned);
         let asked = req
             .body_str("callbackUrl")
             .or_else(|| req.query_str("callbackUrl"))
             .map(str::to_owned)
             .or_else(|| cookie_value.clone())
             .unwrap_or_else(|| req.origin.clone());
-        let callback_url = config
-            .callbacks
-            .run_redirect(RedirectParams {
-                url: asked,
-                base_url: req.origin.clone(),
-            })
-            .await
-            .map_err(|e| user_error(e, ErrorType::InvalidCallbackUrl))?;
+        let callback_url = self.redirect(asked).await?;
         if cookie_value.as_deref() != Some(callback_url.as_str()) {
-            set_cookies.push(SetCookie::new(&cookies.callback_url, callback_url.clone()));
+            self.set_cookies.push(SetCookie::new(
+                &self.cookies.callback_url,
+                callback_url.clone(),
+            ));
         }
-
-        Ok(Self {
-            config,
-            base_path: config.resolved_base_path(),
-            req,
-            cookies,
-            codec,
-            secrets,
-            csrf,
-            csrf_verified,
-            callback_url,
-            set_cookies,
-        })
+        self.callback_url = callback_url;
+        Ok(())
     }
 
     /// `<origin><base path>/<action>`.
@@ -141,7 +183,7 @@ impl<'a> Ctx<'a> {
         let salt = &self.cookies.session_token.name;
         let max_age = self.config.jwt_max_age();
         let encoded = match &self.config.jwt.codec {
-            Some(custom) => custom.encode(claims, salt, max_age, &self.codec),
+            Some(custom) => custom.encode(claims, salt, max_age, self.codec),
             None => self.codec.encode(claims, salt, max_age),
         };
         encoded.map_err(|e| AuthError::new(ErrorType::JWTSessionError, e.to_string()))
@@ -154,7 +196,7 @@ impl<'a> Ctx<'a> {
     ) -> Result<serde_json::Map<String, Value>, crate::jose::JoseError> {
         let salt = &self.cookies.session_token.name;
         match &self.config.jwt.codec {
-            Some(custom) => custom.decode(token, salt, &self.codec),
+            Some(custom) => custom.decode(token, salt, self.codec),
             None => self.codec.decode(token, salt),
         }
     }

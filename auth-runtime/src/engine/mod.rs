@@ -21,6 +21,7 @@ mod login;
 mod oauth;
 pub mod request;
 mod response;
+pub(crate) mod server;
 mod session;
 mod signin;
 mod signout;
@@ -34,21 +35,75 @@ use serde_json::{Value, json};
 
 use crate::callbacks::BoxFuture;
 use crate::config::AuthConfig;
+use crate::cookies::Cookies;
 use crate::error::{AuthError, ErrorType};
+use crate::jose::JwtCodec;
 pub use init::Ctx;
+pub(crate) use init::Init;
 use request::Action;
 pub use response::Out;
+pub use server::{Outcome, SignInOptions, SignOutOptions};
 
 type LazyConfig =
     Arc<dyn Fn(&http::request::Parts) -> BoxFuture<'static, AuthConfig> + Send + Sync>;
 
+/// A configuration made ready to serve: checked, with what every request needs (the token
+/// codec, the base path, the cookie names and options) computed once instead of per request.
+pub(crate) struct Prepared {
+    pub(crate) config: Arc<AuthConfig>,
+    pub(crate) codec: JwtCodec,
+    /// The secrets as strings, newest first (the CSRF hash input).
+    pub(crate) secrets: Vec<String>,
+    pub(crate) base_path: String,
+    plain: Cookies,
+    secure: Cookies,
+}
+
+impl Prepared {
+    /// Checks `config` (Auth.js's `assertConfig`) and prepares it.
+    pub(crate) fn new(config: Arc<AuthConfig>) -> Result<Self, AuthError> {
+        config.assert_valid()?;
+        let codec = JwtCodec::from_secrets(config.secret.clone())?;
+        Ok(Self {
+            codec,
+            secrets: config
+                .secret
+                .iter()
+                .map(|s| s.expose().to_owned())
+                .collect(),
+            base_path: config.resolved_base_path(),
+            plain: Cookies::resolve(&config.cookies, false),
+            secure: Cookies::resolve(&config.cookies, true),
+            config,
+        })
+    }
+
+    /// Cookie names and options for a site: `__Secure-`/`__Host-` names on `https` origins,
+    /// unless `use_secure_cookies` says otherwise.
+    pub(crate) fn cookies(&self, origin: &str) -> &Cookies {
+        let secure = self
+            .config
+            .use_secure_cookies
+            .unwrap_or_else(|| origin.starts_with("https://"));
+        if secure { &self.secure } else { &self.plain }
+    }
+}
+
+/// A lazy configuration that failed its checks: the configuration (for the error page) and why.
+pub(crate) struct Invalid {
+    pub(crate) config: Arc<AuthConfig>,
+    pub(crate) error: AuthError,
+}
+
 #[derive(Clone)]
 enum ConfigSource {
-    Static(Arc<AuthConfig>),
+    Static(Arc<Prepared>),
     Lazy(LazyConfig),
 }
 
-/// Serves Auth.js's routes. Cheap to clone.
+/// Serves Auth.js's routes, and answers server code in process (next-auth's `auth`, `signIn`,
+/// `signOut` and `unstable_update`: [`AuthHandler::auth`], [`AuthHandler::sign_in`],
+/// [`AuthHandler::sign_out`], [`AuthHandler::update_session`]). Cheap to clone.
 #[derive(Clone)]
 pub struct AuthHandler {
     source: ConfigSource,
@@ -66,9 +121,8 @@ impl AuthHandler {
     /// A handler for a fixed configuration, checked now: a misconfiguration is an error here
     /// instead of at the first request.
     pub fn new(config: AuthConfig) -> Result<Self, AuthError> {
-        config.assert_valid()?;
         Ok(Self {
-            source: ConfigSource::Static(Arc::new(config)),
+            source: ConfigSource::Static(Arc::new(Prepared::new(Arc::new(config))?)),
         })
     }
 
@@ -88,15 +142,31 @@ impl AuthHandler {
     /// The configuration for a request.
     pub async fn config_for(&self, parts: &http::request::Parts) -> Arc<AuthConfig> {
         match &self.source {
-            ConfigSource::Static(c) => c.clone(),
+            ConfigSource::Static(p) => p.config.clone(),
             ConfigSource::Lazy(f) => Arc::new(f(parts).await),
+        }
+    }
+
+    /// The checked, prepared configuration for a request.
+    pub(crate) async fn prepare(
+        &self,
+        parts: &http::request::Parts,
+    ) -> Result<Arc<Prepared>, Invalid> {
+        match &self.source {
+            ConfigSource::Static(p) => Ok(p.clone()),
+            ConfigSource::Lazy(f) => {
+                let config = Arc::new(f(parts).await);
+                Prepared::new(config.clone())
+                    .map(Arc::new)
+                    .map_err(|error| Invalid { config, error })
+            }
         }
     }
 
     /// The base path the routes live under, for a static configuration.
     pub fn base_path(&self) -> Option<String> {
         match &self.source {
-            ConfigSource::Static(c) => Some(c.resolved_base_path()),
+            ConfigSource::Static(p) => Some(p.base_path.clone()),
             ConfigSource::Lazy(_) => None,
         }
     }
@@ -104,25 +174,8 @@ impl AuthHandler {
     /// Handles one request under the base path.
     pub async fn handle(&self, request: http::Request<Bytes>) -> http::Response<Bytes> {
         let (parts, body) = request.into_parts();
-        let config = self.config_for(&parts).await;
-        handle_with(&config, &parts, &body).await
-    }
-
-    /// Reads the session of a request, as `GET /session` would, without writing cookies:
-    /// next-auth's `auth()`. `None` when signed out or the cookie is invalid.
-    pub async fn session(&self, parts: &http::request::Parts) -> Option<crate::types::Session> {
-        let config = self.config_for(parts).await;
-        let mut session_parts = http::Request::get("/").body(()).ok()?.into_parts().0;
-        session_parts.headers = parts.headers.clone();
-        session_parts.uri = parts.uri.clone();
-        let origin = request::request_origin(&config, parts).ok()?;
-        let req = request::build(&session_parts, &[], Action::Session, None, origin);
-        let mut ctx = Ctx::new(&config, req).await.ok()?;
-        session::read_session(&mut ctx)
-            .await
-            .ok()
-            .flatten()
-            .map(|(s, _)| s)
+        let prepared = self.prepare(&parts).await;
+        route(prepared, &parts, &body).await
     }
 }
 
@@ -151,12 +204,17 @@ fn config_error_response(
     .into_response(false)
 }
 
-/// Handles a request with a given configuration.
-pub async fn handle_with(
-    config: &AuthConfig,
+/// Serves one request under the base path with a prepared configuration (or the reason the
+/// configuration is unusable).
+async fn route(
+    prepared: Result<Arc<Prepared>, Invalid>,
     parts: &http::request::Parts,
     body: &[u8],
 ) -> http::Response<Bytes> {
+    let config = match &prepared {
+        Ok(p) => p.config.clone(),
+        Err(invalid) => invalid.config.clone(),
+    };
     let base_path = config.resolved_base_path();
     let (action, provider_id) =
         match request::parse_route(&parts.method, parts.uri.path(), &base_path) {
@@ -176,13 +234,16 @@ pub async fn handle_with(
             Action::SignIn | Action::SignOut | Action::Error | Action::VerifyRequest
         )
         && provider_id.is_none();
-    if let Err(err) = config.assert_valid() {
-        let origin = request::request_origin(config, parts).ok();
-        return config_error_response(is_page, config, origin.as_deref(), &err);
-    }
-    let origin = match request::request_origin(config, parts) {
+    let prepared = match prepared {
+        Ok(p) => p,
+        Err(invalid) => {
+            let origin = request::request_origin(&config, parts).ok();
+            return config_error_response(is_page, &config, origin.as_deref(), &invalid.error);
+        }
+    };
+    let origin = match request::request_origin(&config, parts) {
         Ok(o) => o,
-        Err(err) => return config_error_response(is_page, config, None, &err),
+        Err(err) => return config_error_response(is_page, &config, None, &err),
     };
     if config.debug {
         config.logger.warn("debug-enabled");
@@ -190,9 +251,9 @@ pub async fn handle_with(
     let req = request::build(parts, body, action, provider_id, origin.clone());
     let return_redirect = req.headers.contains_key("x-auth-return-redirect");
     let is_session_post = req.is_post && action == Action::Session;
-    let mut ctx = match Ctx::new(config, req).await {
+    let mut ctx = match Ctx::new(&prepared, req, Init::ROUTE).await {
         Ok(ctx) => ctx,
-        Err(err) => return config_error_response(is_page, config, Some(&origin), &err),
+        Err(err) => return config_error_response(is_page, &config, Some(&origin), &err),
     };
     match dispatch(&mut ctx).await {
         Ok(out) => out
@@ -203,23 +264,29 @@ pub async fn handle_with(
             if is_session_post {
                 return Out::json(StatusCode::BAD_REQUEST, Value::Null).into_response(false);
             }
-            let page = if err.kind().is_sign_in() {
-                config
-                    .pages
-                    .sign_in
-                    .clone()
-                    .unwrap_or_else(|| format!("{base_path}/signin"))
-            } else {
-                config
-                    .pages
-                    .error
-                    .clone()
-                    .unwrap_or_else(|| format!("{base_path}/error"))
-            };
-            let url = format!("{origin}{page}?{}", err.client_query());
+            let url = format!("{origin}{}", error_location(&ctx, &err));
             Out::redirect(url).into_response(return_redirect)
         }
     }
+}
+
+/// The page an error sends the browser to, without the origin: the sign-in page for sign-in
+/// errors, else the error page, with the client's query (`error=...`, `code=...`).
+fn error_location(ctx: &Ctx<'_>, err: &AuthError) -> String {
+    let page = if err.kind().is_sign_in() {
+        ctx.config
+            .pages
+            .sign_in
+            .clone()
+            .unwrap_or_else(|| format!("{}/signin", ctx.base_path))
+    } else {
+        ctx.config
+            .pages
+            .error
+            .clone()
+            .unwrap_or_else(|| format!("{}/error", ctx.base_path))
+    };
+    format!("{page}?{}", err.client_query())
 }
 
 async fn dispatch(ctx: &mut Ctx<'_>) -> Result<Out, AuthError> {

@@ -261,17 +261,50 @@ pub fn build(
         } else {
             Map::new()
         },
-        cookies: parse_cookie_header(
-            parts
-                .headers
-                .get_all(http::header::COOKIE)
-                .iter()
-                .filter_map(|v| v.to_str().ok()),
-        ),
+        cookies: request_cookies(&parts.headers),
         headers: parts.headers.clone(),
         origin,
         path: parts.uri.path().to_owned(),
     }
+}
+
+/// The engine's request for a trusted in-process call (a session read or a server-side action):
+/// the app request's headers and cookies, none of its query, and `body` as the action's input.
+pub(crate) fn internal(
+    parts: &http::request::Parts,
+    is_post: bool,
+    action: Action,
+    provider_id: Option<String>,
+    body: Map<String, Value>,
+    origin: String,
+    base_path: &str,
+) -> AuthRequest {
+    let path = match &provider_id {
+        Some(id) => format!("{base_path}/{}/{id}", action.as_str()),
+        None => format!("{base_path}/{}", action.as_str()),
+    };
+    AuthRequest {
+        is_post,
+        action,
+        provider_id,
+        query: Map::new(),
+        raw_query: String::new(),
+        body,
+        cookies: request_cookies(&parts.headers),
+        headers: parts.headers.clone(),
+        origin,
+        path,
+    }
+}
+
+/// The cookies of a request, decoded.
+pub(crate) fn request_cookies(headers: &HeaderMap) -> Vec<(String, String)> {
+    parse_cookie_header(
+        headers
+            .get_all(http::header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok()),
+    )
 }
 
 #[cfg(test)]

@@ -68,59 +68,35 @@ pub(crate) fn seconds(n: u64) -> Duration {
     Duration::seconds(i64::try_from(n).unwrap_or(i64::MAX / 1000))
 }
 
-/// `GET|POST /session`.
+/// `GET|POST /session`: the session as JSON (`null` when signed out).
 pub async fn session(ctx: &mut Ctx<'_>) -> Result<Out, AuthError> {
     let is_update = ctx.req.is_post;
-    if is_update {
+    let update = if is_update {
         ctx.require_csrf()?;
-    }
-    let update_data = if is_update {
-        ctx.req.body.get("data").cloned()
+        Some(ctx.req.body.get("data").cloned())
     } else {
         None
     };
-    let store = SessionStore::new(&ctx.cookies.session_token, &ctx.req.cookies);
-    let body = match ctx.strategy_for(store.value()) {
-        SessionStrategy::Jwt => jwt_session(ctx, &store, is_update, update_data).await?,
-        SessionStrategy::Database => database_session(ctx, &store, is_update, update_data).await?,
-    };
+    let session = resolve(ctx, update).await?;
+    let body = serde_json::to_value(&session)
+        .map_err(|e| AuthError::new(ErrorType::JWTSessionError, e.to_string()))?;
     let out = Out::json(StatusCode::OK, body);
     Ok(if is_update { out } else { out.no_cache() })
 }
 
-/// Decodes the session cookie and runs the `jwt` and `session` callbacks. `Ok(None)` when there is
-/// no valid session. Writes nothing.
-pub(crate) async fn read_session(ctx: &mut Ctx<'_>) -> Result<Option<(Session, Jwt)>, AuthError> {
+/// The one session read (next-auth's `auth()`), behind `GET /session`, the axum layer and
+/// extractors, [`crate::AuthHandler::auth`] and [`crate::AuthHandler::session`]: decodes the
+/// cookie, rotates an expired access token, runs the `jwt` and `session` callbacks, slides the
+/// expiry and emits the `session` event. `update` is `Some(data)` for an update (`POST /session`,
+/// `unstable_update`). The cookies to set land in `ctx.set_cookies`. `Ok(None)` when signed out.
+pub(crate) async fn resolve(
+    ctx: &mut Ctx<'_>,
+    update: Option<Option<Value>>,
+) -> Result<Option<Session>, AuthError> {
     let store = SessionStore::new(&ctx.cookies.session_token, &ctx.req.cookies);
-    let Some(token) = store.value() else {
-        return Ok(None);
-    };
-    match ctx.strategy_for(Some(token)) {
-        SessionStrategy::Jwt => {
-            let Ok(claims) = ctx.decode_session(token) else {
-                return Ok(None);
-            };
-            let Some(token) = run_jwt(ctx, Jwt(claims), None).await? else {
-                return Ok(None);
-            };
-            let expires = OffsetDateTime::now_utc() + seconds(ctx.config.session.max_age);
-            let session = run_session_callback(ctx, token.clone(), expires, None).await?;
-            Ok(Some((session, token)))
-        }
-        SessionStrategy::Database => {
-            let Some(adapter) = &ctx.config.adapter else {
-                return Ok(None);
-            };
-            let found = adapter.get_session_and_user(token).await.ok().flatten();
-            match found {
-                Some((session, user)) if session.expires > OffsetDateTime::now_utc() => {
-                    let session =
-                        database_session_callback(ctx, user, session.expires, None, false).await?;
-                    Ok(Some((session, Jwt::default())))
-                }
-                _ => Ok(None),
-            }
-        }
+    match ctx.strategy_for(store.value()) {
+        SessionStrategy::Jwt => jwt_session(ctx, &store, update).await,
+        SessionStrategy::Database => database_session(ctx, &store, update).await,
     }
 }
 
@@ -301,11 +277,10 @@ async fn run_session_callback(
 async fn jwt_session(
     ctx: &mut Ctx<'_>,
     store: &SessionStore,
-    is_update: bool,
-    update_data: Option<Value>,
-) -> Result<Value, AuthError> {
+    update: Option<Option<Value>>,
+) -> Result<Option<Session>, AuthError> {
     let Some(raw) = store.value() else {
-        return Ok(Value::Null);
+        return Ok(None);
     };
     let claims = match ctx.decode_session(raw) {
         Ok(claims) => claims,
@@ -314,18 +289,15 @@ async fn jwt_session(
                 .logger
                 .error(&AuthError::new(ErrorType::JWTSessionError, err.to_string()));
             ctx.set_cookies.extend(store.clean());
-            return Ok(Value::Null);
+            return Ok(None);
         }
     };
-    let update = if is_update {
-        Some(update_data.unwrap_or(Value::Null))
-    } else {
-        None
-    };
+    let is_update = update.is_some();
     let claims = rotate_access_token(ctx, claims).await;
+    let update = update.map(|data| data.unwrap_or(Value::Null));
     let Some(token) = run_jwt(ctx, Jwt(claims), update).await? else {
         ctx.set_cookies.extend(store.clean());
-        return Ok(Value::Null);
+        return Ok(None);
     };
     let now = OffsetDateTime::now_utc();
     let expires = now + seconds(ctx.config.session.max_age);
@@ -333,28 +305,27 @@ async fn jwt_session(
     let session = run_session_callback(ctx, token.clone(), expires, trigger).await?;
     let encoded = ctx.encode_session(&token.0)?;
     ctx.set_cookies.extend(store.write(&encoded, Some(expires)));
-    let body = serde_json::to_value(&session)
-        .map_err(|e| AuthError::new(ErrorType::JWTSessionError, e.to_string()))?;
-    Events::emit(
-        ctx.config.events.session.clone(),
-        "session",
-        SessionMessage {
-            session,
-            token: Some(token),
-        },
-    )
-    .await;
-    Ok(body)
+    if let Some(handler) = ctx.config.events.session.clone() {
+        Events::emit(
+            Some(handler),
+            "session",
+            SessionMessage {
+                session: session.clone(),
+                token: Some(token),
+            },
+        )
+        .await;
+    }
+    Ok(Some(session))
 }
 
 async fn database_session(
     ctx: &mut Ctx<'_>,
     store: &SessionStore,
-    is_update: bool,
-    update_data: Option<Value>,
-) -> Result<Value, AuthError> {
+    update: Option<Option<Value>>,
+) -> Result<Option<Session>, AuthError> {
     let Some(session_token) = store.value().map(str::to_owned) else {
-        return Ok(Value::Null);
+        return Ok(None);
     };
     let Some(adapter) = ctx.config.adapter.clone() else {
         return Err(AuthError::new(
@@ -370,13 +341,13 @@ async fn database_session(
                 ErrorType::SessionTokenError,
                 err.to_string(),
             ));
-            return Ok(Value::Null);
+            return Ok(None);
         }
     };
     let now = OffsetDateTime::now_utc();
     let Some((db_session, user)) = found else {
         ctx.set_cookies.extend(store.clean());
-        return Ok(Value::Null);
+        return Ok(None);
     };
     if db_session.expires < now {
         if let Err(err) = adapter.delete_session(&session_token).await {
@@ -385,7 +356,7 @@ async fn database_session(
                 .error(&AuthError::new(ErrorType::AdapterError, err.to_string()));
         }
         ctx.set_cookies.extend(store.clean());
-        return Ok(Value::Null);
+        return Ok(None);
     }
     let max_age = seconds(ctx.config.session.max_age);
     let due = db_session.expires - max_age + seconds(ctx.config.session.update_age);
@@ -403,29 +374,22 @@ async fn database_session(
     }
     let user_id = user.id.clone().unwrap_or_default();
     let refresh_failed = rotate_account_tokens(ctx, adapter.as_ref(), &user_id).await;
-    let session = database_session_callback(
-        ctx,
-        user,
-        expires,
-        is_update.then_some(update_data),
-        refresh_failed,
-    )
-    .await?;
+    let session = database_session_callback(ctx, user, expires, update, refresh_failed).await?;
     let mut cookie = SetCookie::new(&ctx.cookies.session_token, session_token);
     cookie.expires = Some(expires);
     ctx.set_cookies.push(cookie);
-    let body = serde_json::to_value(&session)
-        .map_err(|e| AuthError::new(ErrorType::SessionTokenError, e.to_string()))?;
-    Events::emit(
-        ctx.config.events.session.clone(),
-        "session",
-        SessionMessage {
-            session,
-            token: None,
-        },
-    )
-    .await;
-    Ok(body)
+    if let Some(handler) = ctx.config.events.session.clone() {
+        Events::emit(
+            Some(handler),
+            "session",
+            SessionMessage {
+                session: session.clone(),
+                token: None,
+            },
+        )
+        .await;
+    }
+    Ok(Some(session))
 }
 
 #[cfg(test)]

@@ -5,11 +5,12 @@
 //! `cargo run -p demo`, then open http://127.0.0.1:3000. `PORT` changes the port; `AUTH_URL` is
 //! honoured (its path, if any, becomes the base path instead of `/auth`).
 
-use auth_runtime::axum::{AuthContext, AuthLayer, RequireSession, SignInRedirect};
+use auth_runtime::axum::{AuthContext, AuthLayer, Redirected, RequireSession, SignInRedirect};
+use auth_runtime::engine::SignOutOptions;
 use auth_runtime::pages::escape;
 use auth_runtime::prelude::*;
 use axum::Json;
-use axum::response::{Html, Response};
+use axum::response::Html;
 use axum::routing::{get, post};
 use serde_json::Value;
 use subtle::ConstantTimeEq;
@@ -91,7 +92,7 @@ async fn home(auth: AuthContext) -> Html<String> {
 /// page, and the extractor would too.
 async fn protected(
     auth: AuthContext,
-    RequireSession(session, ..): RequireSession<SignInRedirect>,
+    RequireSession { session, .. }: RequireSession<SignInRedirect>,
 ) -> Html<String> {
     let base = auth.handler().base_path().unwrap_or_else(|| "/auth".into());
     let body = format!(
@@ -107,8 +108,8 @@ async fn api_me(session: Session) -> Json<Session> {
 }
 
 /// A server-side sign-out (next-auth's `signOut()` in a server action).
-async fn sign_out(auth: AuthContext) -> Response {
-    auth.sign_out(Some("/")).await
+async fn sign_out(auth: AuthContext) -> Result<Redirected, AuthError> {
+    auth.sign_out(SignOutOptions::redirect_to("/")).await
 }
 
 #[tokio::main]
