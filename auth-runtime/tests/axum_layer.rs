@@ -544,3 +544,84 @@ async fn lazy_configuration_works_through_the_layer_and_actions() {
         .unwrap();
     assert_eq!(res.text().await.unwrap(), "hello stranger");
 }
+
+/// `RequireAuth` on `Router::route_layer`: it guards exactly the routes of the router it is on,
+/// nested or not, runs the `authorized` callback with the path the client sent, and comes back
+/// to that path after signing in.
+#[tokio::test]
+async fn route_layer_guards_protect_nested_routes() {
+    use auth_runtime::axum::RequireAuth;
+    let handler = AuthHandler::new(config()).unwrap();
+    let admin = axum::Router::new()
+        .route("/only", get(|| async { "admins only" }))
+        .route("/users", get(|| async { "users" }))
+        .route_layer(RequireAuth::pages());
+    let api = axum::Router::new()
+        .route("/private", get(|| async { "private" }))
+        .route_layer(RequireAuth::api());
+    let app = axum::Router::new()
+        .route("/", get(whoami))
+        .nest("/admin", admin)
+        .nest("/v1", api)
+        .merge(auth_runtime::axum::router(&handler))
+        .layer(AuthLayer::new(&handler));
+    let server = serve(app).await;
+    let o = &server.origin;
+    let c = client();
+
+    // Signed out: a page goes to the sign-in page and back to the path the client sent.
+    let res = fetch(&c, format!("{o}/admin/users?tab=2")).await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(
+        location(&res),
+        format!(
+            "{o}/auth/signin?callbackUrl={}",
+            enc(&format!("{o}/admin/users?tab=2"))
+        )
+    );
+    let res = fetch(&c, format!("{o}/v1/private")).await;
+    assert_eq!(res.status(), 401);
+    // Routes without the guard stay open; unknown paths are not routed at all.
+    assert_eq!(fetch(&c, format!("{o}/")).await.status(), 200);
+    assert_eq!(fetch(&c, format!("{o}/admin/%75sers")).await.status(), 404);
+
+    sign_in(&c, o, "demo").await;
+    assert_eq!(
+        fetch(&c, format!("{o}/admin/users"))
+            .await
+            .text()
+            .await
+            .unwrap(),
+        "users"
+    );
+    assert_eq!(
+        fetch(&c, format!("{o}/v1/private"))
+            .await
+            .text()
+            .await
+            .unwrap(),
+        "private"
+    );
+    // The authorized callback saw `/admin/only` (not the nested `/only`): only Admin passes.
+    assert_eq!(fetch(&c, format!("{o}/admin/only")).await.status(), 403);
+    let admin_client = client();
+    sign_in(&admin_client, o, "admin").await;
+    assert_eq!(
+        fetch(&admin_client, format!("{o}/admin/only"))
+            .await
+            .text()
+            .await
+            .unwrap(),
+        "admins only"
+    );
+
+    // Without AuthLayer the guard cannot know the session: a 500 that says so.
+    let bare: axum::Router = axum::Router::new()
+        .route("/x", get(|| async { "x" }))
+        .route_layer(RequireAuth::api());
+    let server = serve(bare).await;
+    assert_eq!(
+        fetch(&c, format!("{}/x", server.origin)).await.status(),
+        500
+    );
+}

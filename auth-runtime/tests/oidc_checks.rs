@@ -1140,3 +1140,120 @@ async fn database_sessions_leave_accounts_of_providers_without_rotation_alone() 
     assert!(session.get("error").is_none(), "{session}");
     assert_eq!(idp.count("/token"), 1, "only the sign-in's code exchange");
 }
+
+/// The session of a request is read by one function, whoever asks: `GET /session`, the axum
+/// layer with an extractor, `AuthHandler::auth` and `AuthHandler::session` all rotate an expired
+/// access token and all report a refresh the provider refuses.
+#[tokio::test]
+async fn every_reader_rotates_the_access_token_the_same_way() {
+    use auth_runtime::axum::AuthLayer;
+    use auth_runtime::types::Session;
+    use tower::ServiceExt;
+
+    let idp = MockIdp::new();
+    let mut b = Browser::new(
+        config([idp.provider("mock").refresh_access_token(true)]),
+        ORIGIN,
+    );
+    sign_in(&mut b, &idp, "mock").await;
+    let codec = auth_runtime::jose::JwtCodec::new([SECRET]).unwrap();
+    let salt = "authjs.session-token";
+    let signed_in = codec.decode(&b.jar[salt], salt).unwrap();
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    // A cookie whose access token has expired, and one whose refresh token was revoked too.
+    let cookie = |revoked: bool| {
+        let mut claims = signed_in.clone();
+        claims.insert("expires_at".into(), (now - 1).into());
+        if revoked {
+            claims.insert("refresh_token".into(), "revoked".into());
+        }
+        format!("{salt}={}", codec.encode(&claims, salt, 3600).unwrap())
+    };
+    let parts = |cookie: &str| {
+        http::Request::get(format!("{ORIGIN}/me"))
+            .header("host", "app.test")
+            .header("cookie", cookie)
+            .body(())
+            .unwrap()
+            .into_parts()
+            .0
+    };
+    // The access token a written session cookie carries.
+    let written = |set_cookies: Vec<String>| {
+        let line = set_cookies
+            .into_iter()
+            .find(|c| c.starts_with("authjs.session-token="))
+            .expect("the session cookie is written again");
+        let value = line.split(';').next().unwrap().split_once('=').unwrap().1;
+        codec.decode(value, salt).unwrap()["access_token"].clone()
+    };
+    let app = axum::Router::new()
+        .route(
+            "/me",
+            axum::routing::get(|s: Session| async move { axum::Json(s) }),
+        )
+        .merge(auth_runtime::axum::router(&b.handler))
+        .layer(AuthLayer::new(&b.handler));
+
+    for revoked in [false, true] {
+        let error = revoked.then(|| json!("RefreshTokenError"));
+        let before = idp.count("/token");
+
+        // GET /session.
+        b.jar.insert(
+            salt.into(),
+            cookie(revoked).split_once('=').unwrap().1.into(),
+        );
+        let reply = b.get("/auth/session").await;
+        assert_eq!(reply.json().get("error").cloned(), error, "GET /session");
+        // Refreshed: a new access token from the provider; refused: the old one, marked.
+        let fresh = |token: Value, who: &str| {
+            let token = token.as_str().unwrap().to_owned();
+            if revoked {
+                assert_eq!(token, "at-alice", "{who}");
+            } else {
+                assert!(token.starts_with("at-alice-"), "{who}: {token}");
+            }
+        };
+        fresh(written(reply.set_cookies()), "GET /session");
+
+        // The layer and the Session extractor.
+        let response = app
+            .clone()
+            .oneshot(http::Request::from_parts(
+                parts(&cookie(revoked)),
+                axum::body::Body::empty(),
+            ))
+            .await
+            .unwrap();
+        let set: Vec<String> = response
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .collect();
+        let body = axum::body::to_bytes(response.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        let body: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(body.get("error").cloned(), error, "layer and extractor");
+        fresh(written(set), "layer and extractor");
+
+        // AuthHandler::auth, with the cookies to set.
+        let outcome = b.handler.auth(&parts(&cookie(revoked))).await.unwrap();
+        let session = outcome.value.clone().unwrap();
+        assert_eq!(session.extra.get("error").cloned(), error, "auth()");
+        let set = outcome
+            .set_cookie_headers()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .collect();
+        fresh(written(set), "auth()");
+
+        // AuthHandler::session.
+        let session = b.handler.session(&parts(&cookie(revoked))).await.unwrap();
+        assert_eq!(session.extra.get("error").cloned(), error, "session()");
+
+        // Each reader asked the provider once.
+        assert_eq!(idp.count("/token") - before, 4);
+    }
+}

@@ -117,8 +117,7 @@ impl RequestAuth {
 
     /// `<origin><path and query>` of the request: the URL to come back to after signing in.
     pub(crate) fn request_url(&self, parts: &Parts) -> String {
-        let path = parts
-            .uri
+        let path = original_uri(parts)
             .path_and_query()
             .map(|p| p.as_str())
             .unwrap_or("/");
@@ -134,4 +133,13 @@ impl RequestAuth {
             callback_url,
         )
     }
+}
+
+/// The request's URI as the client sent it: inside a nested router axum strips the prefix from
+/// `parts.uri` and keeps the original in an extension.
+pub(crate) fn original_uri(parts: &Parts) -> &http::Uri {
+    parts
+        .extensions
+        .get::<axum::extract::OriginalUri>()
+        .map_or(&parts.uri, |original| &original.0)
 }

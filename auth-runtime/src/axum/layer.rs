@@ -11,8 +11,8 @@ use http::request::Parts;
 use serde_json::json;
 use tower::{Layer, Service};
 
-use super::extract::unauthorized_json;
-use super::internal::RequestAuth;
+use super::extract::{SessionRejection, unauthorized_json};
+use super::internal::{RequestAuth, original_uri};
 use crate::callbacks::{AuthorizedDecision, AuthorizedParams, BoxFuture};
 use crate::engine::AuthHandler;
 
@@ -204,6 +204,101 @@ where
     }
 }
 
+/// A guard for the routes of a router, for [`axum::Router::route_layer`] (like axum-login's
+/// `login_required!`): runs the `authorized` callback (default: allow when signed in) on every
+/// request that matched one of those routes, and answers a denial as [`AuthLayer::protect`]
+/// does. Because it runs after routing, it sees exactly the requests the handlers see, whatever
+/// their path looks like, and it works in nested routers. Needs [`AuthLayer`] outside it.
+///
+/// ```
+/// use auth_runtime::axum::{AuthLayer, RequireAuth};
+/// use auth_runtime::config::AuthConfig;
+/// use auth_runtime::engine::AuthHandler;
+/// use axum::routing::get;
+/// let handler = AuthHandler::new(AuthConfig::new().secret("s").trust_host(true)).unwrap();
+/// let admin = axum::Router::new()
+///     .route("/users", get(|| async { "users" }))
+///     .route_layer(RequireAuth::pages()); // signed out: to the sign-in page and back
+/// let api = axum::Router::new()
+///     .route("/me", get(|| async { "me" }))
+///     .route_layer(RequireAuth::api()); // signed out: 401 JSON
+/// let app: axum::Router = axum::Router::new()
+///     .nest("/admin", admin)
+///     .nest("/api", api)
+///     .merge(auth_runtime::axum::router(&handler))
+///     .layer(AuthLayer::new(&handler));
+/// # let _ = app;
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct RequireAuth {
+    deny: DenyResponse,
+}
+
+impl RequireAuth {
+    /// A guard whose signed-out denials answer with `deny`.
+    pub fn new(deny: DenyResponse) -> Self {
+        Self { deny }
+    }
+
+    /// For pages: a signed-out visitor goes to the sign-in page and comes back.
+    pub fn pages() -> Self {
+        Self::new(DenyResponse::SignInRedirect)
+    }
+
+    /// For APIs: a signed-out request gets `401` JSON.
+    pub fn api() -> Self {
+        Self::new(DenyResponse::Unauthorized)
+    }
+}
+
+impl<S> Layer<S> for RequireAuth {
+    type Service = RequireAuthService<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        RequireAuthService {
+            inner,
+            deny: self.deny,
+        }
+    }
+}
+
+/// The service [`RequireAuth`] wraps around routes.
+#[derive(Debug, Clone)]
+pub struct RequireAuthService<S> {
+    inner: S,
+    deny: DenyResponse,
+}
+
+impl<S> Service<Request> for RequireAuthService<S>
+where
+    S: Service<Request, Response = Response> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+{
+    type Response = Response;
+    type Error = S::Error;
+    type Future = BoxFuture<'static, Result<Response, S::Error>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        let fresh = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, fresh);
+        let deny = self.deny;
+        Box::pin(async move {
+            let (parts, body) = request.into_parts();
+            let Some(auth) = parts.extensions.get::<RequestAuth>() else {
+                return Ok(SessionRejection::missing_layer().into_response());
+            };
+            if let Some(response) = authorize(auth, &parts, deny).await {
+                return Ok(response);
+            }
+            inner.call(Request::from_parts(parts, body)).await
+        })
+    }
+}
+
 fn with_cookies(mut response: Response, cookies: &[HeaderValue]) -> Response {
     for cookie in cookies {
         response
@@ -217,7 +312,7 @@ fn with_cookies(mut response: Response, cookies: &[HeaderValue]) -> Response {
 async fn authorize(auth: &RequestAuth, parts: &Parts, deny: DenyResponse) -> Option<Response> {
     let mut request = http::Request::new(()).into_parts().0;
     request.method = parts.method.clone();
-    request.uri = parts.uri.clone();
+    request.uri = original_uri(parts).clone();
     request.version = parts.version;
     request.headers = parts.headers.clone();
     let params = AuthorizedParams {

@@ -88,7 +88,7 @@ pub use actions::{AuthContext, Redirected, SessionUpdate};
 pub use extract::{
     MissingSession, RequestAuthView, RequireSession, SessionRejection, SignInRedirect, Unauthorized,
 };
-pub use layer::{AuthLayer, AuthService, DenyResponse};
+pub use layer::{AuthLayer, AuthService, DenyResponse, RequireAuth, RequireAuthService};
 
 use axum::Router;
 use axum::body::Body;
