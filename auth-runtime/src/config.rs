@@ -422,6 +422,18 @@ impl AuthConfig {
             match provider {
                 Provider::OAuth(p) => {
                     only_credentials = false;
+                    let client = p.http_client.is_some()
+                        || self.http_client.is_some()
+                        || crate::http_client::default_client().is_some();
+                    if !client {
+                        return Err(AuthError::new(
+                            ErrorType::InvalidEndpoints,
+                            format!(
+                                "provider `{}` needs an HTTP client: enable auth-runtime's `reqwest` feature or set `http_client`",
+                                p.id
+                            ),
+                        ));
+                    }
                     if !p.has_endpoints() {
                         return Err(AuthError::new(
                             ErrorType::InvalidEndpoints,

@@ -18,6 +18,7 @@
 //! ```
 
 use std::sync::Arc;
+#[cfg(feature = "reqwest")]
 use std::time::Duration;
 
 use crate::callbacks::BoxFuture;
@@ -58,12 +59,14 @@ pub const MAX_RESPONSE_BYTES: usize = 1024 * 1024;
 
 /// The default client: reqwest on rustls, no redirects followed, a connect timeout and a total
 /// timeout per request.
+#[cfg(feature = "reqwest")]
 #[derive(Debug, Clone)]
 pub struct ReqwestHttpClient {
     client: reqwest::Client,
     timeout: Duration,
 }
 
+#[cfg(feature = "reqwest")]
 impl ReqwestHttpClient {
     /// A client with a 10 s total and 5 s connect timeout.
     pub fn new() -> Self {
@@ -83,12 +86,14 @@ impl ReqwestHttpClient {
     }
 }
 
+#[cfg(feature = "reqwest")]
 impl Default for ReqwestHttpClient {
     fn default() -> Self {
         Self::new()
     }
 }
 
+#[cfg(feature = "reqwest")]
 impl HttpClient for ReqwestHttpClient {
     fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, HttpError>> {
         Box::pin(async move {
@@ -141,9 +146,31 @@ impl HttpClient for ReqwestHttpClient {
     }
 }
 
-/// The process-wide default client.
-pub fn default_client() -> Arc<dyn HttpClient> {
-    static CLIENT: std::sync::LazyLock<Arc<dyn HttpClient>> =
-        std::sync::LazyLock::new(|| Arc::new(ReqwestHttpClient::new()));
-    CLIENT.clone()
+/// The process-wide default client: reqwest with the `reqwest` feature, else none (the
+/// configuration check then asks for `AuthConfig::http_client` when a provider needs one).
+pub fn default_client() -> Option<Arc<dyn HttpClient>> {
+    #[cfg(feature = "reqwest")]
+    {
+        static CLIENT: std::sync::LazyLock<Arc<dyn HttpClient>> =
+            std::sync::LazyLock::new(|| Arc::new(ReqwestHttpClient::new()));
+        Some(CLIENT.clone())
+    }
+    #[cfg(not(feature = "reqwest"))]
+    None
+}
+
+/// Answers every request with an error: what a provider request gets when no client exists
+/// (unreachable after the configuration check, kept so that no path can panic).
+pub(crate) struct NoClient;
+
+impl HttpClient for NoClient {
+    fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, HttpError>> {
+        let host = request.uri().host().unwrap_or("").to_owned();
+        Box::pin(async move {
+            Err(HttpError::Transport {
+                host,
+                reason: "no HTTP client: enable auth-runtime's `reqwest` feature or set `AuthConfig::http_client`".into(),
+            })
+        })
+    }
 }

@@ -39,6 +39,7 @@
 //! call [`AuthHandler::handle`] with an `http::Request`. Deliberate differences from Auth.js are
 //! listed in `docs/differences.md`.
 pub mod adapter;
+#[cfg(feature = "axum")]
 pub mod axum;
 pub mod callbacks;
 pub mod config;
@@ -57,12 +58,16 @@ pub use engine::AuthHandler;
 
 /// Everything an application needs: `use auth_runtime::prelude::*;`.
 pub mod prelude {
-    pub use crate::axum::{AuthContext, AuthLayer, RequireSession, SignInRedirect, Unauthorized};
+    #[cfg(feature = "axum")]
+    pub use crate::axum::{
+        AuthContext, AuthLayer, Redirected, RequireAuth, RequireSession, SessionRejection,
+        SignInRedirect, Unauthorized,
+    };
     pub use crate::callbacks::{
         AuthorizedDecision, AuthorizedParams, Callbacks, Events, JwtTrigger, SignInDecision,
     };
     pub use crate::config::{AuthConfig, Pages, SessionStrategy, Theme};
-    pub use crate::engine::AuthHandler;
+    pub use crate::engine::{AuthHandler, Outcome, SignInOptions, SignOutOptions};
     pub use crate::error::{AuthError, ErrorType};
     pub use crate::providers::{
         CredentialField, CredentialsProvider, OAuthProvider, Provider, ProviderKind,
@@ -80,6 +85,7 @@ pub mod __private {
         AdapterGiven, AuthorizeGiven, EnvLookup, Given, Missing, ProviderOptions, StaticOAuth,
         UserMapping, read_field, user_from_profile, write_field,
     };
+    #[cfg(feature = "axum")]
     pub use ::axum::Router;
     pub use serde;
     pub use serde_json;
@@ -87,3 +93,41 @@ pub mod __private {
 
 #[doc(hidden)]
 pub mod registry_support;
+
+/// The framework methods of an `#[auth]` type: `router()` and `layer()` with the `axum` feature.
+#[doc(hidden)]
+#[cfg(feature = "axum")]
+#[macro_export]
+macro_rules! __framework_methods_axum {
+    () => {
+        /// An axum router serving every Auth.js route under the base path.
+        pub fn router<S>(&self) -> $crate::__private::Router<S>
+        where
+            S: ::core::clone::Clone + ::core::marker::Send + ::core::marker::Sync + 'static,
+        {
+            $crate::axum::router(self.handler())
+        }
+
+        /// The axum layer that makes the session available to handlers (and protects the
+        /// paths its `protect*` methods name).
+        pub fn layer(&self) -> $crate::axum::AuthLayer {
+            $crate::axum::AuthLayer::new(self.handler())
+        }
+    };
+}
+
+#[doc(hidden)]
+#[cfg(not(feature = "axum"))]
+#[macro_export]
+macro_rules! __framework_methods_axum {
+    () => {};
+}
+
+/// Every framework method of an `#[auth]` type, for the features enabled.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __framework_methods {
+    () => {
+        $crate::__framework_methods_axum!();
+    };
+}

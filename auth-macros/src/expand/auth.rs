@@ -217,19 +217,9 @@ pub fn expand(target: &Target<'_>, model: &Model) -> TokenStream {
                 self.handler
             }
 
-            /// An axum router serving every Auth.js route under the base path.
-            pub fn router<S>(&self) -> ::auth_runtime::__private::Router<S>
-            where
-                S: ::core::clone::Clone + ::core::marker::Send + ::core::marker::Sync + 'static,
-            {
-                ::auth_runtime::axum::router(&self.handler)
-            }
-
-            /// The axum layer that makes the session available to handlers (and protects the
-            /// paths its `protect*` methods name).
-            pub fn layer(&self) -> ::auth_runtime::axum::AuthLayer {
-                ::auth_runtime::axum::AuthLayer::new(&self.handler)
-            }
+            // `router()`/`layer()` (axum) and `service()` (actix-web), as auth-runtime's
+            // features provide them: the generated code cannot see those features itself.
+            ::auth_runtime::__framework_methods!();
         }
 
         #[doc = #builder_doc]

@@ -127,10 +127,13 @@ fn user_registry(
 /// Prints the expansion to stderr when `AUTH_MACROS_DEBUG=1`.
 pub fn debug_print(output: &TokenStream) {
     if std::env::var("AUTH_MACROS_DEBUG").is_ok_and(|v| v == "1") {
+        #[cfg(feature = "debug-expansion")]
         let text = match syn::parse2::<syn::File>(output.clone()) {
             Ok(file) => prettyplease::unparse(&file),
             Err(_) => output.to_string(),
         };
+        #[cfg(not(feature = "debug-expansion"))]
+        let text = output.to_string();
         eprintln!("{text}");
     }
 }

@@ -34,7 +34,8 @@ pub(crate) fn client_for(ctx: &Ctx<'_>, provider: &OAuthProvider) -> Arc<dyn Htt
         .http_client
         .clone()
         .or_else(|| ctx.config.http_client.clone())
-        .unwrap_or_else(default_client)
+        .or_else(default_client)
+        .unwrap_or_else(|| std::sync::Arc::new(crate::http_client::NoClient))
 }
 
 /// Endpoints in force for a provider: configured, else discovered.
