@@ -38,6 +38,8 @@
 //! Without the macro, build an [`config::AuthConfig`] and an [`AuthHandler`]; any framework can
 //! call [`AuthHandler::handle`] with an `http::Request`. Deliberate differences from Auth.js are
 //! listed in `docs/differences.md`.
+#[cfg(feature = "actix")]
+pub mod actix;
 pub mod adapter;
 #[cfg(feature = "axum")]
 pub mod axum;
@@ -49,6 +51,8 @@ pub mod engine;
 pub mod env;
 pub mod error;
 pub mod http_client;
+#[cfg(any(feature = "axum", feature = "actix"))]
+mod integration;
 pub mod jose;
 pub mod pages;
 pub mod providers;

@@ -13,9 +13,9 @@ use http::request::Parts;
 use serde_json::{Value, json};
 
 use super::extract::{SessionRejection, layer_state};
-use super::internal::RequestAuth;
 use crate::engine::{AuthHandler, Outcome, SignInOptions, SignOutOptions, server};
-use crate::error::{AuthError, ErrorType};
+use crate::error::AuthError;
+use crate::integration::{RequestAuth, error_answer};
 use crate::types::Session;
 
 /// The request's authentication: its session and the server-side actions. An extractor; needs
@@ -139,21 +139,8 @@ impl<T> IntoResponseParts for Outcome<T> {
 /// `500` otherwise.
 impl IntoResponse for AuthError {
     fn into_response(self) -> Response {
-        let status = match self.error_type() {
-            ErrorType::CredentialsSignin => StatusCode::UNAUTHORIZED,
-            ErrorType::AccessDenied | ErrorType::MissingCSRF => StatusCode::FORBIDDEN,
-            ErrorType::InvalidCallbackUrl
-            | ErrorType::InvalidProvider
-            | ErrorType::UnknownAction => StatusCode::BAD_REQUEST,
-            _ => StatusCode::INTERNAL_SERVER_ERROR,
-        };
-        if status == StatusCode::INTERNAL_SERVER_ERROR {
-            tracing::error!(target: "auth", error = %self, "a server-side action failed");
-        }
-        let mut body = json!({ "error": self.client_type() });
-        if let Some(code) = self.code() {
-            body["code"] = Value::String(code.to_owned());
-        }
+        let (status, body) = error_answer(&self);
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         (status, axum::Json(body)).into_response()
     }
 }

@@ -8,47 +8,9 @@ use http::StatusCode;
 use http::request::Parts;
 use serde_json::json;
 
-use super::internal::RequestAuth;
+pub use crate::integration::SessionRejection;
+use crate::integration::{MISSING_MIDDLEWARE, RequestAuth, UNAUTHORIZED};
 use crate::types::Session;
-
-/// Why a handler that needs a session did not get one. As a response: `401` JSON for
-/// [`SessionRejection::Unauthorized`], a redirect for [`SessionRejection::SignIn`], `500` JSON
-/// (and a log line that says what to do) for [`SessionRejection::MissingLayer`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum SessionRejection {
-    /// Signed out, on an API: `401 Unauthorized`.
-    Unauthorized,
-    /// Signed out, on a page: to the sign-in page, which comes back afterwards.
-    SignIn {
-        /// The sign-in page URL with `callbackUrl` set.
-        location: String,
-    },
-    /// [`crate::axum::AuthLayer`] is not installed on the router: a programming error.
-    MissingLayer,
-}
-
-impl SessionRejection {
-    pub(crate) fn missing_layer() -> Self {
-        tracing::error!(
-            target: "auth",
-            "a session extractor ran on a route without AuthLayer: add `.layer(AuthLayer::new(&handler))` to the router"
-        );
-        Self::MissingLayer
-    }
-}
-
-impl std::fmt::Display for SessionRejection {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Unauthorized => f.write_str("signed out"),
-            Self::SignIn { .. } => f.write_str("signed out: sign in first"),
-            Self::MissingLayer => f.write_str("the authentication layer is not installed"),
-        }
-    }
-}
-
-impl std::error::Error for SessionRejection {}
 
 impl IntoResponse for SessionRejection {
     fn into_response(self) -> Response {
@@ -57,9 +19,7 @@ impl IntoResponse for SessionRejection {
             Self::SignIn { location } => Redirect::to(&location).into_response(),
             Self::MissingLayer => (
                 StatusCode::INTERNAL_SERVER_ERROR,
-                axum::Json(
-                    json!({ "message": "Server error: the authentication layer is not installed." }),
-                ),
+                axum::Json(json!({ "message": MISSING_MIDDLEWARE })),
             )
                 .into_response(),
         }
@@ -89,7 +49,7 @@ impl RequestAuthView<'_> {
 
     /// The absolute URL of the request.
     pub fn request_url(&self, parts: &Parts) -> String {
-        self.0.request_url(parts)
+        self.0.request_url(super::original_uri(parts))
     }
 }
 
@@ -112,7 +72,7 @@ impl MissingSession for Unauthorized {
 pub(crate) fn unauthorized_json() -> Response {
     (
         StatusCode::UNAUTHORIZED,
-        axum::Json(json!({ "message": "Unauthorized: sign in to access this resource." })),
+        axum::Json(json!({ "message": UNAUTHORIZED })),
     )
         .into_response()
 }

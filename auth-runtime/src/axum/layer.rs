@@ -1,4 +1,5 @@
-//! [`AuthLayer`]: next-auth's middleware as a tower layer.
+//! [`AuthLayer`]: next-auth's middleware as a tower layer, and [`RequireAuth`], a guard for
+//! `Router::route_layer`.
 
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -12,53 +13,19 @@ use serde_json::json;
 use tower::{Layer, Service};
 
 use super::extract::{SessionRejection, unauthorized_json};
-use super::internal::{RequestAuth, original_uri};
-use crate::callbacks::{AuthorizedDecision, AuthorizedParams, BoxFuture};
+use super::original_uri;
+use crate::callbacks::BoxFuture;
+use crate::cookies::SetCookie;
 use crate::engine::AuthHandler;
-
-/// What a protected route answers when the `authorized` callback denies a signed-out request.
-/// (A signed-in request that is denied gets `403 Forbidden`: sending it to sign in again would
-/// loop.)
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DenyResponse {
-    /// A redirect to the sign-in page with `callbackUrl` set to the request URL (for pages).
-    SignInRedirect,
-    /// `401 Unauthorized` with a JSON message (for APIs).
-    Unauthorized,
-}
-
-type Predicate = Arc<dyn Fn(&Parts) -> bool + Send + Sync>;
-
-#[derive(Clone)]
-enum Matcher {
-    Prefix(String),
-    Predicate(Predicate),
-}
-
-impl Matcher {
-    fn matches(&self, parts: &Parts) -> bool {
-        match self {
-            Self::Prefix(prefix) => path_has_prefix(parts.uri.path(), prefix),
-            Self::Predicate(f) => f(parts),
-        }
-    }
-}
-
-/// Whether `path` is `prefix` or below it, segment-wise: `/admin` covers `/admin` and
-/// `/admin/users`, not `/administrator`.
-fn path_has_prefix(path: &str, prefix: &str) -> bool {
-    let prefix = prefix.trim_end_matches('/');
-    if prefix.is_empty() {
-        return true;
-    }
-    path.strip_prefix(prefix)
-        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-}
+pub use crate::integration::DenyResponse;
+use crate::integration::{
+    AUTHORIZATION_FAILED, Denial, FORBIDDEN, Matcher, RequestAuth, Rules, request_head,
+};
 
 #[derive(Clone)]
 struct Shared {
     handler: AuthHandler,
-    rules: Vec<(Matcher, DenyResponse)>,
+    rules: Rules,
 }
 
 /// The authentication layer: makes the session available to the extractors, protects routes with
@@ -102,13 +69,13 @@ impl AuthLayer {
         Self {
             shared: Arc::new(Shared {
                 handler: handler.clone(),
-                rules: Vec::new(),
+                rules: Rules::default(),
             }),
         }
     }
 
     fn rule(mut self, matcher: Matcher, deny: DenyResponse) -> Self {
-        Arc::make_mut(&mut self.shared).rules.push((matcher, deny));
+        Arc::make_mut(&mut self.shared).rules.push(matcher, deny);
         self
     }
 
@@ -128,7 +95,7 @@ impl AuthLayer {
     where
         F: Fn(&Parts) -> bool + Send + Sync + 'static,
     {
-        self.rule(Matcher::Predicate(Arc::new(predicate)), deny)
+        self.rule(Matcher::predicate(predicate), deny)
     }
 }
 
@@ -177,18 +144,13 @@ where
         Box::pin(async move {
             let (mut parts, body) = request.into_parts();
             let mut auth = RequestAuth::new(&shared.handler, &parts).await;
-            if path_has_prefix(parts.uri.path(), &auth.base_path()) {
+            if auth.is_engine_route(parts.uri.path()) {
                 // The engine's own routes slide the session themselves.
                 parts.extensions.insert(auth);
                 return inner.call(Request::from_parts(parts, body)).await;
             }
             let refresh = auth.load_session(&parts).await;
-            let rule = shared
-                .rules
-                .iter()
-                .find(|(m, _)| m.matches(&parts))
-                .map(|(_, d)| *d);
-            if let Some(deny) = rule
+            if let Some(deny) = shared.rules.find(&parts)
                 && let Some(response) = authorize(&auth, &parts, deny).await
             {
                 return Ok(with_cookies(response, &refresh));
@@ -196,7 +158,8 @@ where
             parts.extensions.insert(auth.clone());
             let mut response = inner.call(Request::from_parts(parts, body)).await?;
             // A response that writes the session cookie itself (sign-out, update) wins.
-            if !auth.writes_session_cookie(response.headers()) {
+            let own = response.headers().get_all(header::SET_COOKIE);
+            if !auth.writes_session_cookie(own.iter().map(HeaderValue::as_bytes)) {
                 response = with_cookies(response, &refresh);
             }
             Ok(response)
@@ -299,101 +262,38 @@ where
     }
 }
 
-fn with_cookies(mut response: Response, cookies: &[HeaderValue]) -> Response {
+fn with_cookies(mut response: Response, cookies: &[SetCookie]) -> Response {
     for cookie in cookies {
-        response
-            .headers_mut()
-            .append(header::SET_COOKIE, cookie.clone());
+        if let Ok(value) = HeaderValue::from_str(&cookie.to_header_value()) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
     }
     response
 }
 
 /// Runs the `authorized` callback; `Some(response)` stops the request.
 async fn authorize(auth: &RequestAuth, parts: &Parts, deny: DenyResponse) -> Option<Response> {
-    let mut request = http::Request::new(()).into_parts().0;
-    request.method = parts.method.clone();
-    request.uri = original_uri(parts).clone();
-    request.version = parts.version;
-    request.headers = parts.headers.clone();
-    let params = AuthorizedParams {
-        request,
-        auth: auth.session.clone(),
-    };
-    match auth.config.callbacks.run_authorized(params).await {
-        Ok(AuthorizedDecision::Allow) => None,
-        Ok(AuthorizedDecision::Redirect(url)) => Some(Redirect::to(&url).into_response()),
-        Ok(AuthorizedDecision::Deny) if auth.session.is_some() => Some(
-            (
-                StatusCode::FORBIDDEN,
-                axum::Json(
-                    json!({ "message": "Forbidden: you do not have access to this resource." }),
-                ),
-            )
-                .into_response(),
-        ),
-        Ok(AuthorizedDecision::Deny) => Some(match deny {
-            DenyResponse::Unauthorized => unauthorized_json(),
-            DenyResponse::SignInRedirect => {
-                Redirect::to(&auth.sign_in_url(&auth.request_url(parts))).into_response()
-            }
-        }),
-        Err(err) => {
-            tracing::error!(target: "auth", error = %err, "the authorized callback failed");
-            Some(
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    axum::Json(json!({ "message": "Server error: authorization failed." })),
-                )
-                    .into_response(),
-            )
-        }
-    }
+    let head = request_head(parts, original_uri(parts));
+    let denial = auth.authorize(head, deny).await?;
+    Some(match denial {
+        Denial::Redirect(url) | Denial::SignIn(url) => Redirect::to(&url).into_response(),
+        Denial::Unauthorized => unauthorized_json(),
+        Denial::Forbidden => (
+            StatusCode::FORBIDDEN,
+            axum::Json(json!({ "message": FORBIDDEN })),
+        )
+            .into_response(),
+        Denial::Failed => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            axum::Json(json!({ "message": AUTHORIZATION_FAILED })),
+        )
+            .into_response(),
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_prefix_covers_itself_and_what_is_below_it_segment_wise() {
-        for (path, prefix, covered) in [
-            ("/admin", "/admin", true),
-            ("/admin/", "/admin", true),
-            ("/admin/users", "/admin", true),
-            ("/admin/users", "/admin/", true),
-            ("/administrator", "/admin", false),
-            ("/admi", "/admin", false),
-            ("/", "/admin", false),
-            ("/public/admin", "/admin", false),
-            ("/anything", "/", true),
-            ("/anything", "", true),
-            ("/", "/", true),
-        ] {
-            assert_eq!(
-                path_has_prefix(path, prefix),
-                covered,
-                "{path} under {prefix}"
-            );
-        }
-    }
-
-    #[test]
-    fn rules_match_by_prefix_or_predicate() {
-        let parts = |method: &str, uri: &str| {
-            http::Request::builder()
-                .method(method)
-                .uri(uri)
-                .body(())
-                .map(|r| r.into_parts().0)
-                .unwrap_or_else(|_| unreachable!("a valid test request"))
-        };
-        let prefix = Matcher::Prefix("/admin".into());
-        assert!(prefix.matches(&parts("GET", "/admin/x?y=1")));
-        assert!(!prefix.matches(&parts("GET", "/adminx")));
-        let delete = Matcher::Predicate(Arc::new(|p: &Parts| p.method == http::Method::DELETE));
-        assert!(delete.matches(&parts("DELETE", "/x")));
-        assert!(!delete.matches(&parts("GET", "/x")));
-    }
 
     /// An inner service that refuses a call it was not made ready for, as tower requires.
     #[derive(Clone, Default)]

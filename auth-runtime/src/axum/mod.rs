@@ -81,7 +81,6 @@
 
 mod actions;
 mod extract;
-mod internal;
 mod layer;
 
 pub use actions::{AuthContext, Redirected, SessionUpdate};
@@ -98,6 +97,15 @@ use axum::routing::any;
 
 use crate::engine::AuthHandler;
 pub use crate::types::Session;
+
+/// The request's URI as the client sent it: inside a nested router axum strips the prefix from
+/// `parts.uri` and keeps the original in an extension.
+pub(crate) fn original_uri(parts: &http::request::Parts) -> &http::Uri {
+    parts
+        .extensions
+        .get::<axum::extract::OriginalUri>()
+        .map_or(&parts.uri, |original| &original.0)
+}
 
 /// Largest request body the routes read (forms and JSON are small).
 pub const BODY_LIMIT: usize = 64 * 1024;

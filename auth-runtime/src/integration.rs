@@ -1,0 +1,388 @@
+//! What every framework integration shares, so that axum and actix-web differ only in how they
+//! plug in: the per-request view (configuration, origin, the session read once), the protection
+//! rules and the `authorized` decision. Everything here speaks the `http` crate's types and calls
+//! the engine in process ([`crate::engine::server`]).
+
+use std::sync::Arc;
+
+use http::request::Parts;
+
+use crate::callbacks::{AuthorizedDecision, AuthorizedParams};
+use crate::config::AuthConfig;
+use crate::cookies::{SetCookie, is_session_chunk};
+use crate::engine::request::{request_cookies, request_origin};
+use crate::engine::{AuthHandler, Prepared, server};
+use crate::error::{AuthError, ErrorType};
+use crate::types::Session;
+
+/// The JSON message of a `401`.
+pub(crate) const UNAUTHORIZED: &str = "Unauthorized: sign in to access this resource.";
+/// The JSON message of a `403`.
+pub(crate) const FORBIDDEN: &str = "Forbidden: you do not have access to this resource.";
+/// The JSON message when the `authorized` callback fails.
+pub(crate) const AUTHORIZATION_FAILED: &str = "Server error: authorization failed.";
+/// The JSON message when a session extractor runs without the middleware.
+pub(crate) const MISSING_MIDDLEWARE: &str =
+    "Server error: the authentication layer is not installed.";
+
+/// What a protected route answers when the `authorized` callback denies a signed-out request.
+/// (A signed-in request that is denied gets `403 Forbidden`: sending it to sign in again would
+/// loop.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DenyResponse {
+    /// A redirect to the sign-in page with `callbackUrl` set to the request URL (for pages).
+    SignInRedirect,
+    /// `401 Unauthorized` with a JSON message (for APIs).
+    Unauthorized,
+}
+
+type Predicate = Arc<dyn Fn(&Parts) -> bool + Send + Sync>;
+
+/// Which requests a protection rule covers.
+#[derive(Clone)]
+pub(crate) enum Matcher {
+    Prefix(String),
+    Predicate(Predicate),
+}
+
+impl Matcher {
+    pub(crate) fn predicate(f: impl Fn(&Parts) -> bool + Send + Sync + 'static) -> Self {
+        Self::Predicate(Arc::new(f))
+    }
+
+    pub(crate) fn matches(&self, parts: &Parts) -> bool {
+        match self {
+            Self::Prefix(prefix) => path_has_prefix(parts.uri.path(), prefix),
+            Self::Predicate(f) => f(parts),
+        }
+    }
+}
+
+/// Protection rules, checked in the order they were added.
+#[derive(Clone, Default)]
+pub(crate) struct Rules(Vec<(Matcher, DenyResponse)>);
+
+impl Rules {
+    pub(crate) fn push(&mut self, matcher: Matcher, deny: DenyResponse) {
+        self.0.push((matcher, deny));
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// How the first rule that covers the request answers a signed-out denial.
+    pub(crate) fn find(&self, parts: &Parts) -> Option<DenyResponse> {
+        self.0
+            .iter()
+            .find(|(m, _)| m.matches(parts))
+            .map(|(_, d)| *d)
+    }
+}
+
+/// Whether `path` is `prefix` or below it, segment-wise: `/admin` covers `/admin` and
+/// `/admin/users`, not `/administrator`.
+pub(crate) fn path_has_prefix(path: &str, prefix: &str) -> bool {
+    let prefix = prefix.trim_end_matches('/');
+    if prefix.is_empty() {
+        return true;
+    }
+    path.strip_prefix(prefix)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
+/// Why a protected request does not reach its handler.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Denial {
+    /// The `authorized` callback sent it elsewhere.
+    Redirect(String),
+    /// Signed in, denied: `403`.
+    Forbidden,
+    /// Signed out, on an API: `401`.
+    Unauthorized,
+    /// Signed out, on a page: to the sign-in page.
+    SignIn(String),
+    /// The callback failed: `500` (logged).
+    Failed,
+}
+
+/// Why a handler that needs a session did not get one. As a response (axum or actix-web): `401`
+/// JSON for [`SessionRejection::Unauthorized`], a redirect for [`SessionRejection::SignIn`],
+/// `500` JSON (and a log line that says what to do) for [`SessionRejection::MissingLayer`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SessionRejection {
+    /// Signed out, on an API: `401 Unauthorized`.
+    Unauthorized,
+    /// Signed out, on a page: to the sign-in page, which comes back afterwards.
+    SignIn {
+        /// The sign-in page URL with `callbackUrl` set.
+        location: String,
+    },
+    /// The middleware (axum's `AuthLayer`, actix-web's `AuthMiddleware`) is not installed: a
+    /// programming error.
+    MissingLayer,
+}
+
+impl SessionRejection {
+    pub(crate) fn missing_layer() -> Self {
+        tracing::error!(
+            target: "auth",
+            "a session extractor ran on a route without the authentication middleware: add `.layer(AuthLayer::new(&handler))` (axum) or `.wrap(AuthMiddleware::new(&handler))` (actix-web)"
+        );
+        Self::MissingLayer
+    }
+}
+
+impl std::fmt::Display for SessionRejection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Unauthorized => f.write_str("signed out"),
+            Self::SignIn { .. } => f.write_str("signed out: sign in first"),
+            Self::MissingLayer => f.write_str("the authentication layer is not installed"),
+        }
+    }
+}
+
+impl std::error::Error for SessionRejection {}
+
+/// The status of an [`AuthError`] answered to a handler that called a server-side action: `401`
+/// for a refused sign-in, `403` for a denied one, `400` for a bad request, `500` otherwise; and
+/// the JSON body, `{"error": <type a client may see>}` (plus `code` for `CredentialsSignin`).
+pub(crate) fn error_answer(err: &AuthError) -> (u16, serde_json::Value) {
+    let status = match err.error_type() {
+        ErrorType::CredentialsSignin => 401,
+        ErrorType::AccessDenied | ErrorType::MissingCSRF => 403,
+        ErrorType::InvalidCallbackUrl | ErrorType::InvalidProvider | ErrorType::UnknownAction => {
+            400
+        }
+        _ => 500,
+    };
+    if status == 500 {
+        tracing::error!(target: "auth", error = %err, "a server-side action failed");
+    }
+    let mut body = serde_json::json!({ "error": err.client_type() });
+    if let Some(code) = err.code() {
+        body["code"] = serde_json::Value::String(code.to_owned());
+    }
+    (status, body)
+}
+
+/// What the middleware resolved for one request; the extractors and actions read it.
+#[derive(Clone)]
+pub(crate) struct RequestAuth {
+    pub(crate) handler: AuthHandler,
+    pub(crate) config: Arc<AuthConfig>,
+    /// The prepared configuration; the reason when a lazy configuration failed its checks.
+    pub(crate) prepared: Result<Arc<Prepared>, Arc<AuthError>>,
+    /// `scheme://host[:port]`, when the request has a usable host.
+    pub(crate) origin: Option<String>,
+    /// The session, read once by the middleware.
+    pub(crate) session: Option<Session>,
+}
+
+impl RequestAuth {
+    /// The view of a request: the configuration for it (built now for a lazy configuration), no
+    /// session read yet.
+    pub(crate) async fn new(handler: &AuthHandler, parts: &Parts) -> Self {
+        let (config, prepared) = match handler.prepare(parts).await {
+            Ok(p) => (p.config.clone(), Ok(p)),
+            Err(invalid) => (invalid.config, Err(Arc::new(invalid.error))),
+        };
+        let origin = request_origin(&config, parts).ok();
+        Self {
+            handler: handler.clone(),
+            config,
+            prepared,
+            origin,
+            session: None,
+        }
+    }
+
+    /// The prepared configuration, or why there is none.
+    pub(crate) fn prepared(&self) -> Result<&Prepared, AuthError> {
+        self.prepared.as_deref().map_err(|e| {
+            let copy = AuthError::new(e.error_type(), e.message());
+            match e.reason() {
+                Some(reason) => copy.with_reason(reason),
+                None => copy,
+            }
+        })
+    }
+
+    /// Whether the request is for one of the engine's own routes (which slide the session
+    /// themselves).
+    pub(crate) fn is_engine_route(&self, path: &str) -> bool {
+        path_has_prefix(path, &self.base_path())
+    }
+
+    /// When the request carries a session cookie, reads the session (the engine's one session
+    /// read) and returns the cookies that slide it. A failure is logged and reads as signed out.
+    pub(crate) async fn load_session(&mut self, parts: &Parts) -> Vec<SetCookie> {
+        if !self.has_session_cookie(parts) {
+            return Vec::new();
+        }
+        let Ok(prepared) = &self.prepared else {
+            return Vec::new();
+        };
+        match server::auth(prepared, parts).await {
+            Ok(outcome) => {
+                self.session = outcome.value;
+                outcome.cookies
+            }
+            Err(err) => {
+                self.config.logger.error(&err);
+                Vec::new()
+            }
+        }
+    }
+
+    /// The session cookie's name for this request.
+    fn session_cookie_name(&self) -> Option<&str> {
+        let prepared = self.prepared.as_ref().ok()?;
+        let origin = self.origin.as_deref().unwrap_or("");
+        Some(&prepared.cookies(origin).session_token.name)
+    }
+
+    fn has_session_cookie(&self, parts: &Parts) -> bool {
+        let Some(name) = self.session_cookie_name() else {
+            return false;
+        };
+        request_cookies(&parts.headers)
+            .iter()
+            .any(|(n, v)| !v.is_empty() && is_session_chunk(name, n))
+    }
+
+    /// Whether one of these `Set-Cookie` values writes the session cookie (or a chunk of it).
+    pub(crate) fn writes_session_cookie<'a>(
+        &self,
+        set_cookies: impl IntoIterator<Item = &'a [u8]>,
+    ) -> bool {
+        let Some(name) = self.session_cookie_name() else {
+            return false;
+        };
+        set_cookies.into_iter().any(|value| {
+            std::str::from_utf8(value)
+                .ok()
+                .and_then(|s| s.split_once('='))
+                .is_some_and(|(n, _)| is_session_chunk(name, n.trim()))
+        })
+    }
+
+    /// The base path in force.
+    pub(crate) fn base_path(&self) -> String {
+        match &self.prepared {
+            Ok(p) => p.base_path.clone(),
+            Err(_) => self.config.resolved_base_path(),
+        }
+    }
+
+    /// `<origin><path and query>`: the URL to come back to after signing in.
+    pub(crate) fn request_url(&self, uri: &http::Uri) -> String {
+        let path = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+        format!("{}{path}", self.origin.as_deref().unwrap_or(""))
+    }
+
+    /// The sign-in page (custom or built-in) with `callbackUrl` set to `callback_url`.
+    pub(crate) fn sign_in_url(&self, callback_url: &str) -> String {
+        server::sign_in_page(
+            &self.config,
+            &self.base_path(),
+            self.origin.as_deref().unwrap_or(""),
+            callback_url,
+        )
+    }
+
+    /// Runs the `authorized` callback for a protected request (`request` carries the URI the
+    /// client sent); `Some` stops the request.
+    pub(crate) async fn authorize(&self, request: Parts, deny: DenyResponse) -> Option<Denial> {
+        let url = self.request_url(&request.uri);
+        let params = AuthorizedParams {
+            request,
+            auth: self.session.clone(),
+        };
+        match self.config.callbacks.run_authorized(params).await {
+            Ok(AuthorizedDecision::Allow) => None,
+            Ok(AuthorizedDecision::Redirect(url)) => Some(Denial::Redirect(url)),
+            Ok(AuthorizedDecision::Deny) if self.session.is_some() => Some(Denial::Forbidden),
+            Ok(AuthorizedDecision::Deny) => Some(match deny {
+                DenyResponse::Unauthorized => Denial::Unauthorized,
+                DenyResponse::SignInRedirect => Denial::SignIn(self.sign_in_url(&url)),
+            }),
+            Err(err) => {
+                tracing::error!(target: "auth", error = %err, "the authorized callback failed");
+                Some(Denial::Failed)
+            }
+        }
+    }
+}
+
+/// A copy of a request head for the `authorized` callback, with `uri` as the client sent it.
+pub(crate) fn request_head(parts: &Parts, uri: &http::Uri) -> Parts {
+    let mut head = http::Request::new(()).into_parts().0;
+    head.method = parts.method.clone();
+    head.uri = uri.clone();
+    head.version = parts.version;
+    head.headers = parts.headers.clone();
+    head
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_prefix_covers_itself_and_what_is_below_it_segment_wise() {
+        for (path, prefix, covered) in [
+            ("/admin", "/admin", true),
+            ("/admin/", "/admin", true),
+            ("/admin/users", "/admin", true),
+            ("/admin/users", "/admin/", true),
+            ("/administrator", "/admin", false),
+            ("/admi", "/admin", false),
+            ("/", "/admin", false),
+            ("/public/admin", "/admin", false),
+            ("/anything", "/", true),
+            ("/anything", "", true),
+            ("/", "/", true),
+        ] {
+            assert_eq!(
+                path_has_prefix(path, prefix),
+                covered,
+                "{path} under {prefix}"
+            );
+        }
+    }
+
+    #[test]
+    fn rules_match_by_prefix_or_predicate_first_rule_first() {
+        let parts = |method: &str, uri: &str| {
+            http::Request::builder()
+                .method(method)
+                .uri(uri)
+                .body(())
+                .map(|r| r.into_parts().0)
+                .unwrap_or_else(|_| unreachable!("a valid test request"))
+        };
+        let prefix = Matcher::Prefix("/admin".into());
+        assert!(prefix.matches(&parts("GET", "/admin/x?y=1")));
+        assert!(!prefix.matches(&parts("GET", "/adminx")));
+        let delete = Matcher::predicate(|p: &Parts| p.method == http::Method::DELETE);
+        assert!(delete.matches(&parts("DELETE", "/x")));
+        assert!(!delete.matches(&parts("GET", "/x")));
+
+        let mut rules = Rules::default();
+        rules.push(Matcher::Prefix("/api".into()), DenyResponse::Unauthorized);
+        rules.push(Matcher::Prefix("/".into()), DenyResponse::SignInRedirect);
+        assert_eq!(rules.len(), 2);
+        assert_eq!(
+            rules.find(&parts("GET", "/api/x")),
+            Some(DenyResponse::Unauthorized)
+        );
+        assert_eq!(
+            rules.find(&parts("GET", "/page")),
+            Some(DenyResponse::SignInRedirect)
+        );
+        assert_eq!(Rules::default().find(&parts("GET", "/page")), None);
+    }
+}
