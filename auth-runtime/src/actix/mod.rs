@@ -235,6 +235,12 @@ impl AuthContext {
         &self.auth.handler
     }
 
+    /// The configuration in force for this request (for a custom page: the providers to offer,
+    /// the base path).
+    pub fn config(&self) -> &crate::config::AuthConfig {
+        &self.auth.config
+    }
+
     /// Starts a sign-in (next-auth's `signIn`). See [`AuthHandler::sign_in`].
     pub async fn sign_in(&self, options: SignInOptions) -> Result<Redirected, AuthError> {
         let prepared = self.auth.prepared()?;

@@ -156,6 +156,12 @@ impl AuthContext {
         &self.auth.handler
     }
 
+    /// The configuration in force for this request (for a custom page: the providers to offer,
+    /// the base path).
+    pub fn config(&self) -> &crate::config::AuthConfig {
+        &self.auth.config
+    }
+
     /// Starts a sign-in (next-auth's `signIn`): to the provider for OAuth/OIDC, straight to the
     /// landing page with a session for credentials, or to the sign-in page without a provider.
     /// See [`AuthHandler::sign_in`].

@@ -107,6 +107,61 @@ async fn api_me(session: Session) -> Json<Session> {
     Json(session)
 }
 
+/// What the engine sends to a custom sign-in page (see docs/custom-pages.md).
+#[derive(serde::Deserialize)]
+struct SignInQuery {
+    #[serde(rename = "callbackUrl")]
+    callback_url: Option<String>,
+    error: Option<String>,
+    code: Option<String>,
+}
+
+/// The demo's own sign-in page, built on `csrf_token()` (next-auth's `getCsrfToken()`): the same
+/// forms as the built-in page, posted to the same engine routes. The engine sends signed-out
+/// visitors here when `DEMO_SIGNIN_PAGE=custom`; it is always reachable at `/login`.
+async fn custom_sign_in(
+    auth: AuthContext,
+    axum::extract::Query(query): axum::extract::Query<SignInQuery>,
+) -> Result<impl axum::response::IntoResponse, AuthError> {
+    let base = auth.handler().base_path().unwrap_or_else(|| "/auth".into());
+    let csrf = auth.csrf_token().await?;
+    let callback_url = escape(query.callback_url.as_deref().unwrap_or("/"));
+    let token = escape(&csrf.value);
+    let error = match query.error.as_deref() {
+        Some("CredentialsSignin") => format!(
+            "<p role=\"alert\" id=\"error\">Wrong username or password ({}).</p>",
+            escape(query.code.as_deref().unwrap_or("credentials"))
+        ),
+        Some(other) => format!(
+            "<p role=\"alert\" id=\"error\">Sign-in failed: {}.</p>",
+            escape(other)
+        ),
+        None => String::new(),
+    };
+    let providers: String = auth
+        .config()
+        .providers
+        .iter()
+        .filter_map(|p| match p {
+            Provider::OAuth(o) => Some(format!(
+                "<form method=\"post\" action=\"{base}/signin/{id}\"><input type=\"hidden\" name=\"csrfToken\" value=\"{token}\">\
+                 <input type=\"hidden\" name=\"callbackUrl\" value=\"{callback_url}\"><button type=\"submit\">Continue with {name}</button></form>",
+                id = escape(&o.id),
+                name = escape(&o.name),
+            )),
+            _ => None,
+        })
+        .collect();
+    let body = format!(
+        "{error}<form method=\"post\" action=\"{base}/callback/credentials\" id=\"custom-sign-in\">\
+         <input type=\"hidden\" name=\"csrfToken\" value=\"{token}\"><input type=\"hidden\" name=\"callbackUrl\" value=\"{callback_url}\">\
+         <p><label>Username <input name=\"username\" autocomplete=\"username\" required></label></p>\
+         <p><label>Password <input name=\"password\" type=\"password\" autocomplete=\"current-password\" required></label></p>\
+         <button type=\"submit\">Sign in</button></form>{providers}"
+    );
+    Ok((csrf, page("Sign in (custom page)", None, &base, &body)))
+}
+
 /// A server-side sign-out (next-auth's `signOut()` in a server action).
 async fn sign_out(auth: AuthContext) -> Result<Redirected, AuthError> {
     auth.sign_out(SignOutOptions::redirect_to("/")).await
@@ -126,6 +181,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         Provider::OAuth(o) => o.client_id.is_some(),
         _ => true,
     });
+    if std::env::var("DEMO_SIGNIN_PAGE").is_ok_and(|v| v == "custom") {
+        config.pages.sign_in = Some("/login".into());
+    }
     if config.generated_secret {
         eprintln!(
             "demo: AUTH_SECRET is not set; using a generated development secret (sessions end at restart)"
@@ -141,6 +199,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .route("/protected", get(protected))
         .route("/api/me", get(api_me))
         .route("/sign-out", post(sign_out))
+        .route("/login", get(custom_sign_in))
         .merge(auth_runtime::axum::router(&auth))
         .layer(AuthLayer::new(&auth).protect("/protected"));
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
