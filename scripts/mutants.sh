@@ -26,12 +26,12 @@ declare -A MODULES=(
   [redirect]=auth-runtime/src/callbacks.rs
   [request]=auth-runtime/src/engine/request.rs
   [init]=auth-runtime/src/engine/init.rs
-  [oauth]=auth-runtime/src/engine/oauth.rs
-  [token]=auth-runtime/src/engine/token.rs
+  [oauth]="auth-runtime/src/engine/oauth/mod.rs auth-runtime/src/engine/oauth/authorize.rs auth-runtime/src/engine/oauth/checks.rs auth-runtime/src/engine/oauth/callback.rs auth-runtime/src/engine/oauth/discovery.rs"
+  [token]=auth-runtime/src/engine/oauth/token.rs
   [oidc]=auth-runtime/src/providers/oidc.rs
   [session]=auth-runtime/src/engine/session.rs
   [config]=auth-runtime/src/config.rs
-  [layer]=auth-runtime/src/axum/layer.rs
+  [layer]="auth-runtime/src/integration.rs auth-runtime/src/axum/layer.rs"
 )
 ORDER=(jose csrf cookies redirect request init oauth token oidc session config layer)
 
@@ -44,9 +44,11 @@ selected=("$@")
 [ ${#selected[@]} -gt 0 ] || selected=("${ORDER[@]}")
 args=()
 for name in "${selected[@]}"; do
-  file=${MODULES[$name]:-}
-  [ -n "$file" ] || { echo "unknown module $name; one of: ${ORDER[*]}" >&2; exit 2; }
-  args+=(--file "$file")
+  files=${MODULES[$name]:-}
+  [ -n "$files" ] || { echo "unknown module $name; one of: ${ORDER[*]}" >&2; exit 2; }
+  for file in $files; do
+    args+=(--file "$file")
+  done
 done
 
 out=target/mutants
@@ -61,18 +63,28 @@ if [ "$status" -ne 0 ] && [ "$status" -ne 2 ] && [ "$status" -ne 3 ]; then
 fi
 
 results="$out/mutants.out"
-count() { # file-of-outcomes source-file
-  [ -f "$1" ] || { echo 0; return; }
-  grep -c "^$2:" "$1" || true
+count() { # file-of-outcomes source-files...
+  local outcomes=$1 total=0 n
+  shift
+  [ -f "$outcomes" ] || { echo 0; return; }
+  for file in "$@"; do
+    n=$(grep -c "^$file:" "$outcomes" || true)
+    total=$((total + n))
+  done
+  echo "$total"
 }
 printf '\n%-10s %7s %7s %9s %8s\n' module caught missed unviable timeout
 missed_total=0
 for name in "${selected[@]}"; do
-  file=${MODULES[$name]}
-  caught=$(count "$results/caught.txt" "$file")
-  missed=$(count "$results/missed.txt" "$file")
-  unviable=$(count "$results/unviable.txt" "$file")
-  timeout=$(count "$results/timeout.txt" "$file")
+  files=${MODULES[$name]}
+  # shellcheck disable=SC2086 # the list is split on purpose
+  caught=$(count "$results/caught.txt" $files)
+  # shellcheck disable=SC2086
+  missed=$(count "$results/missed.txt" $files)
+  # shellcheck disable=SC2086
+  unviable=$(count "$results/unviable.txt" $files)
+  # shellcheck disable=SC2086
+  timeout=$(count "$results/timeout.txt" $files)
   missed_total=$((missed_total + missed))
   printf '%-10s %7s %7s %9s %8s\n' "$name" "$caught" "$missed" "$unviable" "$timeout"
 done

@@ -18,14 +18,13 @@
 mod callback;
 mod init;
 mod login;
-mod oauth;
+pub(crate) mod oauth;
 pub mod request;
 mod response;
 pub(crate) mod server;
 mod session;
 mod signin;
 mod signout;
-mod token;
 
 use std::sync::Arc;
 

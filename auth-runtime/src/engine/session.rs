@@ -139,7 +139,7 @@ async fn rotate_access_token(
         return claims;
     };
     let http = super::oauth::client_for(ctx, &provider);
-    match super::token::refresh(http, &provider, &refresh_token).await {
+    match super::oauth::token::refresh(http, &provider, &refresh_token).await {
         Ok(account) => {
             claims.insert("access_token".into(), account.access_token.into());
             claims.insert("expires_at".into(), account.expires_at.into());
@@ -199,7 +199,7 @@ async fn rotate_account_tokens(
             continue;
         };
         let http = super::oauth::client_for(ctx, provider);
-        match super::token::refresh(http, provider, &refresh_token).await {
+        match super::oauth::token::refresh(http, provider, &refresh_token).await {
             Ok(fresh) => {
                 let mut updated = account.clone();
                 updated.access_token = fresh.access_token;

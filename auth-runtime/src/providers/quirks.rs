@@ -1,30 +1,140 @@
 //! Named provider behaviours that the registry's data cannot say (`quirks = [...]` in
-//! `providers.toml`). Each is a small pure function over the profile or the token response.
+//! `providers.toml`), as hooks the OAuth flow calls at fixed steps. A quirk runs only for the
+//! providers that name it.
 //!
-//! Implemented: `github-emails` and `apple-form-post-user` (in the callback flow),
-//! `entra-tenant-issuer` (ID token validation), `discord-avatar`, `spotify-first-image` and
-//! `twitch-token-conform` (here). `apple-no-userinfo` needs nothing: the profile comes from the ID
-//! token. Not implemented: `entra-graph-photo` (a Graph API call for the avatar), so Entra users
-//! have no image.
+//! | quirk | step | what it does |
+//! |---|---|---|
+//! | `github-emails` | userinfo | no public email: the primary address from `/user/emails` |
+//! | `apple-form-post-user` | callback | the `user` field Apple posts (name on first sign-in) joins the profile |
+//! | `apple-no-userinfo` | — | nothing to do: the profile comes from the ID token |
+//! | `entra-tenant-issuer` | discovery, ID token | `{tenantid}` issuers resolved from the token's `tid` |
+//! | `discord-avatar` | profile | the avatar URL from the id and hash |
+//! | `spotify-first-image` | profile | the first of the profile's images |
+//! | `twitch-token-conform` | token | a `scope` array becomes RFC 6749's string |
+//! | `entra-graph-photo` | — | not implemented: Entra users have no image |
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
+use crate::error::{AuthError, Endpoint};
+use crate::http_client::HttpClient;
+use crate::providers::OAuthProvider;
 use crate::types::User;
 
-/// Fills in profile-derived fields the mapping could not express.
-pub fn apply_profile_quirks(quirks: &[String], profile: &Value, user: &mut User) {
-    for quirk in quirks {
-        match quirk.as_str() {
-            "discord-avatar" => user.image = discord_avatar(profile),
-            "spotify-first-image" => {
-                user.image = profile
-                    .pointer("/images/0/url")
-                    .and_then(Value::as_str)
-                    .map(str::to_owned)
-                    .or(user.image.take());
-            }
-            _ => {}
+/// A named quirk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Quirk {
+    /// `github-emails`
+    GithubEmails,
+    /// `apple-form-post-user`
+    AppleFormPostUser,
+    /// `apple-no-userinfo`
+    AppleNoUserinfo,
+    /// `entra-tenant-issuer`
+    EntraTenantIssuer,
+    /// `entra-graph-photo`
+    EntraGraphPhoto,
+    /// `discord-avatar`
+    DiscordAvatar,
+    /// `spotify-first-image`
+    SpotifyFirstImage,
+    /// `twitch-token-conform`
+    TwitchTokenConform,
+}
+
+impl Quirk {
+    /// Every quirk.
+    pub const ALL: &'static [Quirk] = &[
+        Self::GithubEmails,
+        Self::AppleFormPostUser,
+        Self::AppleNoUserinfo,
+        Self::EntraTenantIssuer,
+        Self::EntraGraphPhoto,
+        Self::DiscordAvatar,
+        Self::SpotifyFirstImage,
+        Self::TwitchTokenConform,
+    ];
+
+    /// The name the registry uses.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::GithubEmails => "github-emails",
+            Self::AppleFormPostUser => "apple-form-post-user",
+            Self::AppleNoUserinfo => "apple-no-userinfo",
+            Self::EntraTenantIssuer => "entra-tenant-issuer",
+            Self::EntraGraphPhoto => "entra-graph-photo",
+            Self::DiscordAvatar => "discord-avatar",
+            Self::SpotifyFirstImage => "spotify-first-image",
+            Self::TwitchTokenConform => "twitch-token-conform",
         }
+    }
+
+    /// The quirk with this name.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|q| q.name() == name)
+    }
+
+    /// Whether `provider` names this quirk.
+    pub fn applies_to(self, provider: &OAuthProvider) -> bool {
+        provider.has_quirk(self.name())
+    }
+}
+
+/// Profile hooks: fills in profile-derived fields the mapping could not express.
+pub fn apply_profile_quirks(provider: &OAuthProvider, profile: &Value, user: &mut User) {
+    if Quirk::DiscordAvatar.applies_to(provider) {
+        user.image = discord_avatar(profile);
+    }
+    if Quirk::SpotifyFirstImage.applies_to(provider) {
+        user.image = profile
+            .pointer("/images/0/url")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .or(user.image.take());
+    }
+}
+
+/// `github-emails`: when the profile has no public email, the primary address of
+/// `<userinfo>/emails` (else the first listed).
+pub(crate) async fn github_primary_email(
+    client: &dyn HttpClient,
+    userinfo_url: &str,
+    access_token: &str,
+    profile: &mut Value,
+) -> Result<(), AuthError> {
+    if profile.get("email").is_some_and(|e| !e.is_null()) {
+        return Ok(());
+    }
+    let emails = crate::providers::oidc::get_json(
+        client,
+        &format!("{userinfo_url}/emails"),
+        Some(access_token),
+        Endpoint::Emails,
+    )
+    .await?;
+    if let Some(list) = emails.as_array() {
+        let chosen = list
+            .iter()
+            .find(|e| e.get("primary").and_then(Value::as_bool) == Some(true))
+            .or_else(|| list.first());
+        if let (Some(email), Some(obj)) = (
+            chosen.and_then(|e| e.get("email")).cloned(),
+            profile.as_object_mut(),
+        ) {
+            obj.insert("email".into(), email);
+        }
+    }
+    Ok(())
+}
+
+/// `apple-form-post-user`: the `user` JSON Apple posts with the callback (the name, on the first
+/// sign-in only) joins the profile.
+pub(crate) fn apple_form_post_user(body: &Map<String, Value>, profile: &mut Value) {
+    if let Some(user) = body.get("user").and_then(Value::as_str)
+        && let Ok(parsed) = serde_json::from_str::<Value>(user)
+        && let Some(obj) = profile.as_object_mut()
+    {
+        obj.insert("user".into(), parsed);
     }
 }
 
@@ -56,7 +166,7 @@ pub fn discord_avatar(profile: &Value) -> Option<String> {
     }
 }
 
-/// Rewrites a non-standard token response body into RFC 6749 shape: a `scope` sent as a JSON
+/// `twitch-token-conform`: rewrites a non-standard token response body into RFC 6749 shape: a `scope` sent as a JSON
 /// array (Twitch) becomes a space-separated string. Other bodies are returned unchanged.
 pub fn conform_token_response(body: &[u8]) -> Option<Vec<u8>> {
     let mut value: Value = serde_json::from_slice(body).ok()?;
@@ -113,15 +223,58 @@ mod tests {
         );
     }
 
+    fn provider(quirks: &[&str]) -> OAuthProvider {
+        let mut p = OAuthProvider::new("p", "P", crate::providers::ProviderKind::OAuth);
+        p.quirks = quirks.iter().map(|q| (*q).to_owned()).collect();
+        p
+    }
+
     #[test]
-    fn spotify_takes_the_first_image() {
+    fn spotify_takes_the_first_image_and_only_for_the_provider_that_names_it() {
+        let profile =
+            json!({"images": [{"url": "https://i.example/1"}, {"url": "https://i.example/2"}]});
         let mut user = User::default();
-        apply_profile_quirks(
-            &["spotify-first-image".into()],
-            &json!({"images": [{"url": "https://i.example/1"}, {"url": "https://i.example/2"}]}),
-            &mut user,
-        );
+        apply_profile_quirks(&provider(&["spotify-first-image"]), &profile, &mut user);
         assert_eq!(user.image.as_deref(), Some("https://i.example/1"));
+        let mut user = User::default();
+        apply_profile_quirks(&provider(&[]), &profile, &mut user);
+        assert_eq!(user.image, None);
+    }
+
+    #[test]
+    fn quirk_names_round_trip_and_the_registry_names_only_known_ones() {
+        for quirk in Quirk::ALL {
+            assert_eq!(Quirk::from_name(quirk.name()), Some(*quirk));
+        }
+        assert_eq!(Quirk::from_name("nope"), None);
+        let registry = include_str!("../../../providers.toml");
+        let mut named = 0;
+        for line in registry.lines().filter(|l| l.starts_with("quirks = [")) {
+            for name in line
+                .trim_start_matches("quirks = [")
+                .trim_end_matches(']')
+                .split(',')
+                .map(|n| n.trim().trim_matches('"'))
+                .filter(|n| !n.is_empty())
+            {
+                assert!(Quirk::from_name(name).is_some(), "unknown quirk {name}");
+                named += 1;
+            }
+        }
+        assert!(named >= 8, "the registry's quirks were read ({named})");
+    }
+
+    #[test]
+    fn apple_posts_the_user_on_the_first_sign_in() {
+        let mut profile = json!({"sub": "a"});
+        let mut body = Map::new();
+        body.insert("user".into(), json!(r#"{"name":{"firstName":"Ada"}}"#));
+        apple_form_post_user(&body, &mut profile);
+        assert_eq!(profile["user"]["name"]["firstName"], "Ada");
+        let mut untouched = json!({"sub": "a"});
+        body.insert("user".into(), json!("not json"));
+        apple_form_post_user(&body, &mut untouched);
+        assert_eq!(untouched, json!({"sub": "a"}));
     }
 
     #[test]

@@ -67,8 +67,12 @@ pub(crate) fn account_from_tokens(
 }
 
 /// The engine's HTTP client as the `oauth2` crate's client: a named type with a boxed, `Send`
-/// future, so the exchange's future is `Send` for every lifetime.
-struct OAuthHttp(Arc<dyn HttpClient>);
+/// future, so the exchange's future is `Send` for every lifetime. `conform` applies the
+/// `twitch-token-conform` quirk to the answer.
+struct OAuthHttp {
+    client: Arc<dyn HttpClient>,
+    conform: bool,
+}
 
 impl<'c> oauth2::AsyncHttpClient<'c> for OAuthHttp {
     type Error = crate::http_client::HttpError;
@@ -76,9 +80,12 @@ impl<'c> oauth2::AsyncHttpClient<'c> for OAuthHttp {
 
     fn call(&'c self, request: oauth2::HttpRequest) -> Self::Future {
         Box::pin(async move {
-            let mut response = self.0.send(request).await?;
-            // Providers such as Twitch send `scope` as an array; oauth2 expects RFC 6749's string.
-            if let Some(fixed) = crate::providers::quirks::conform_token_response(response.body()) {
+            let mut response = self.client.send(request).await?;
+            // Twitch sends `scope` as an array; oauth2 expects RFC 6749's string.
+            if self.conform
+                && let Some(fixed) =
+                    crate::providers::quirks::conform_token_response(response.body())
+            {
                 *response.body_mut() = fixed;
             }
             Ok(response)
@@ -112,6 +119,7 @@ pub(crate) struct ClientSettings {
     client_id: String,
     client_secret: Option<String>,
     method: TokenAuthMethod,
+    conform: bool,
 }
 
 impl ClientSettings {
@@ -123,6 +131,7 @@ impl ClientSettings {
                 .as_ref()
                 .map(|s| s.expose().to_owned()),
             method: provider.token_auth_method,
+            conform: crate::providers::quirks::Quirk::TwitchTokenConform.applies_to(provider),
         }
     }
 }
@@ -183,12 +192,17 @@ pub(crate) async fn exchange_code(
     let redirect = RedirectUrl::new(redirect_uri).map_err(|_| {
         AuthError::new(ErrorType::InvalidEndpoints, "the redirect_uri is not a URL")
     })?;
+    let conform = settings.conform;
     let client = oauth_client(settings, &token_url)?.set_redirect_uri(redirect);
     let mut request = client.exchange_code(AuthorizationCode::new(code));
     if let Some(v) = verifier {
         request = request.set_pkce_verifier(PkceCodeVerifier::new(v));
     }
-    let response = request.request_async(&OAuthHttp(http)).await.map_err(|e| {
+    let http = OAuthHttp {
+        client: http,
+        conform,
+    };
+    let response = request.request_async(&http).await.map_err(|e| {
         let reason = token_failure(&e);
         oauth_error(e, reason)
     })?;
@@ -202,12 +216,16 @@ pub async fn refresh(
     refresh_token: &str,
 ) -> Result<Account, AuthError> {
     let settings = ClientSettings::of(provider);
-    let endpoints = super::oauth::endpoints(http.as_ref(), provider).await?;
+    let endpoints = super::discovery::endpoints(http.as_ref(), provider).await?;
+    let http = OAuthHttp {
+        client: http,
+        conform: settings.conform,
+    };
     let client = oauth_client(settings, &endpoints.token)?;
     let token = RefreshToken::new(refresh_token.to_owned());
     let response = client
         .exchange_refresh_token(&token)
-        .request_async(&OAuthHttp(http))
+        .request_async(&http)
         .await
         .map_err(|e| {
             let reason = token_failure(&e);
