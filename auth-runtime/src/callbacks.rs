@@ -260,6 +260,16 @@ impl Callbacks {
         }
     }
 
+    /// Whether a `jwt` callback is set (the default returns the token unchanged).
+    pub(crate) fn has_jwt(&self) -> bool {
+        self.jwt.is_some()
+    }
+
+    /// Whether a `session` callback is set (the default returns the default session).
+    pub(crate) fn has_session(&self) -> bool {
+        self.session.is_some()
+    }
+
     pub(crate) async fn run_jwt(&self, params: JwtParams) -> Result<Option<Jwt>, BoxError> {
         match &self.jwt {
             Some(f) => f(params).await,

@@ -37,7 +37,8 @@ pub struct SessionOptions {
     pub strategy: Option<SessionStrategy>,
     /// Idle lifetime in seconds (default 30 days).
     pub max_age: u64,
-    /// How often a database session's expiry is written, in seconds (default 1 day; 0 = always).
+    /// How often a session's expiry slides, in seconds (default 1 day; 0 = on every read): a
+    /// database session's row is written, a JWT session's cookie re-issued ([`JwtReissue`]).
     pub update_age: u64,
     /// Makes database session tokens; default a random UUID.
     pub generate_session_token: Option<Arc<dyn Fn() -> String + Send + Sync>>,
@@ -69,6 +70,9 @@ impl Default for SessionOptions {
 pub struct JwtOptions {
     /// Token lifetime in seconds; default `session.max_age`.
     pub max_age: Option<u64>,
+    /// When a session read writes the session cookie again (sliding its expiry). Default
+    /// [`JwtReissue::AfterUpdateAge`]; [`JwtReissue::EveryRead`] is Auth.js's behaviour.
+    pub reissue: JwtReissue,
     /// Replaces the Auth.js JWE for session tokens (next-auth's `jwt.encode` / `jwt.decode`).
     /// A token another Auth.js app must read should keep the default.
     pub codec: Option<Arc<dyn crate::jose::SessionTokenCodec>>,
@@ -78,9 +82,28 @@ impl std::fmt::Debug for JwtOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("JwtOptions")
             .field("max_age", &self.max_age)
+            .field("reissue", &self.reissue)
             .field("codec", &self.codec.as_ref().map(|_| "custom"))
             .finish()
     }
+}
+
+/// When a JWT session read re-encodes the token and sets the session cookie again.
+///
+/// Auth.js re-encrypts the token and re-sets the cookie on every `GET /session` (and every
+/// `auth()`), so the expiry slides on each read. Here, by default, that happens once
+/// `session.update_age` (default 1 day) has passed since the token was issued, as Auth.js already
+/// does for database sessions; a token the `jwt` callback changed, a refreshed access token and
+/// an update are always written. Reads in between cost a decryption instead of a decryption and
+/// an encryption, and send no `Set-Cookie`. A deliberate difference (`docs/differences.md`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum JwtReissue {
+    /// Re-issue when the token is older than `session.update_age`, or changed.
+    #[default]
+    AfterUpdateAge,
+    /// Re-issue on every read, as Auth.js does.
+    EveryRead,
 }
 
 /// URLs of custom pages that replace the built-in ones.
@@ -340,6 +363,12 @@ impl AuthConfig {
     /// Sets the events.
     pub fn events(mut self, events: Events) -> Self {
         self.events = events;
+        self
+    }
+
+    /// Sets when a JWT session read re-issues the cookie ([`JwtReissue`]).
+    pub fn jwt_reissue(mut self, reissue: JwtReissue) -> Self {
+        self.jwt.reissue = reissue;
         self
     }
 

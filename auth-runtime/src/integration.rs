@@ -185,11 +185,13 @@ impl RequestAuth {
     /// The view of a request: the configuration for it (built now for a lazy configuration), no
     /// session read yet.
     pub(crate) async fn new(handler: &AuthHandler, parts: &Parts) -> Self {
-        let (config, prepared) = match handler.prepare(parts).await {
-            Ok(p) => (p.config.clone(), Ok(p)),
-            Err(invalid) => (invalid.config, Err(Arc::new(invalid.error))),
+        let (config, origin, prepared) = match handler.prepare(parts).await {
+            Ok(p) => (p.config.clone(), p.origin(parts).ok(), Ok(p)),
+            Err(invalid) => {
+                let origin = request_origin(&invalid.config, parts).ok();
+                (invalid.config, origin, Err(Arc::new(invalid.error)))
+            }
         };
-        let origin = request_origin(&config, parts).ok();
         Self {
             handler: handler.clone(),
             config,

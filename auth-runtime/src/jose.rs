@@ -106,6 +106,11 @@ struct DerivedKeys {
     key: [u8; 64],
     kid_cbc: String,
     kid_gcm: String,
+    /// HMAC-SHA-512 keyed with the MAC key, cloned per token instead of keyed again.
+    mac: HmacSha512,
+    /// The base64url header this codec writes for `A256CBC-HS512` with this key: a token whose
+    /// header is exactly this needs no JSON parsing to pick its key.
+    header_cbc: String,
 }
 
 impl DerivedKeys {
@@ -118,10 +123,16 @@ impl DerivedKeys {
             .unwrap_or_else(|_| unreachable!("HKDF output length is within bounds"));
         let kid_cbc = thumbprint::<Sha512>(&key);
         let kid_gcm = thumbprint::<Sha256>(&key[..32]);
+        let mac = <HmacSha512 as KeyInit>::new_from_slice(&key[..32])
+            .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
+        let header_cbc = URL_SAFE_NO_PAD
+            .encode(format!(r#"{{"alg":"dir","enc":"{ENC_CBC}","kid":"{kid_cbc}"}}"#).as_bytes());
         Self {
             key,
             kid_cbc,
             kid_gcm,
+            mac,
+            header_cbc,
         }
     }
 
@@ -180,7 +191,16 @@ const KEY_CACHE_LIMIT: usize = 1024;
 #[derive(Clone)]
 pub struct JwtCodec {
     secrets: Vec<Secret>,
+    /// This codec's keys by salt (one entry per cookie name it has seen), so a decode takes no
+    /// process-wide lock and hashes nothing.
+    memo: Arc<RwLock<Vec<(String, KeyRing)>>>,
 }
+
+/// The keys of every secret of a codec for one salt, newest first.
+type KeyRing = Arc<[Arc<DerivedKeys>]>;
+
+/// Bound of a codec's memo; salts are cookie names.
+const MEMO_LIMIT: usize = 16;
 
 impl fmt::Debug for JwtCodec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -206,7 +226,10 @@ impl JwtCodec {
         if secrets.is_empty() || secrets.iter().any(|s| s.expose().is_empty()) {
             return Err(JoseError::MissingSecret);
         }
-        Ok(Self { secrets })
+        Ok(Self {
+            secrets,
+            memo: Arc::default(),
+        })
     }
 
     /// The secrets, newest first.
@@ -235,9 +258,32 @@ impl JwtCodec {
         derived
     }
 
+    /// The keys of every secret for `salt`, newest first.
+    fn ring(&self, salt: &str) -> KeyRing {
+        if let Ok(memo) = self.memo.read()
+            && let Some((_, ring)) = memo.iter().find(|(s, _)| s == salt)
+        {
+            return ring.clone();
+        }
+        let ring: KeyRing = self
+            .secrets
+            .iter()
+            .map(|s| Self::key_for(s, salt))
+            .collect();
+        if let Ok(mut memo) = self.memo.write() {
+            if memo.len() >= MEMO_LIMIT {
+                memo.clear();
+            }
+            memo.push((salt.to_owned(), ring.clone()));
+        }
+        ring
+    }
+
     fn first_key(&self, salt: &str) -> Result<Arc<DerivedKeys>, JoseError> {
-        let first = self.secrets.first().ok_or(JoseError::MissingSecret)?;
-        Ok(Self::key_for(first, salt))
+        self.ring(salt)
+            .first()
+            .cloned()
+            .ok_or(JoseError::MissingSecret)
     }
 
     /// Encrypts `claims` plus `iat` (now), `exp` (now + `max_age`) and a fresh `jti`, replacing
@@ -286,12 +332,14 @@ impl JwtCodec {
         now: i64,
     ) -> Result<Map<String, Value>, JoseError> {
         let plaintext = self.decrypt(token, salt)?;
-        let Value::Object(claims) = serde_json::from_slice::<Value>(&plaintext)
-            .map_err(|_| JoseError::InvalidClaims("payload is not JSON"))?
-        else {
-            return Err(JoseError::InvalidClaims("payload is not a JSON object"));
+        let claims = match serde_json::from_slice::<Map<String, Value>>(&plaintext) {
+            Ok(claims) => claims,
+            Err(e) if e.is_data() => {
+                return Err(JoseError::InvalidClaims("payload is not a JSON object"));
+            }
+            Err(_) => return Err(JoseError::InvalidClaims("payload is not JSON")),
         };
-        validate_claims(&claims, now)?;
+        validate_time_claims(&claims, now)?;
         Ok(claims)
     }
 
@@ -317,6 +365,36 @@ impl JwtCodec {
                 "direct encryption has no encrypted key",
             ));
         }
+        let ring = self.ring(salt);
+        // The header this codec (and Auth.js) writes names the key by its thumbprint: recognised
+        // byte for byte, it needs no parsing. Any other header goes through the full checks.
+        let (enc, key) = match ring.iter().find(|k| k.header_cbc == header_b64) {
+            Some(key) => (Enc::CbcHs512, key.clone()),
+            None => Self::key_from_header(&ring, header_b64)?,
+        };
+        match enc {
+            Enc::CbcHs512 => {
+                let mut iv = [0u8; 16];
+                let mut tag = [0u8; 32];
+                b64_exact(iv_b64, &mut iv, "IV must be 16 bytes")?;
+                b64_exact(tag_b64, &mut tag, "tag must be 32 bytes")?;
+                decrypt_cbc(&key, header_b64.as_bytes(), &iv, b64(ct_b64)?, &tag)
+            }
+            Enc::Gcm => {
+                let iv = b64(iv_b64)?;
+                let ciphertext = b64(ct_b64)?;
+                let tag = b64(tag_b64)?;
+                decrypt_gcm(&key, header_b64.as_bytes(), &iv, &ciphertext, &tag)
+            }
+        }
+    }
+
+    /// Reads a header that is not this codec's own: `alg` must be `dir`, `enc` one of the two
+    /// accepted, no `zip` or `crit`; `kid`, when present, picks the secret.
+    fn key_from_header(
+        ring: &[Arc<DerivedKeys>],
+        header_b64: &str,
+    ) -> Result<(Enc, Arc<DerivedKeys>), JoseError> {
         let header_bytes = b64(header_b64)?;
         let Value::Object(header) = serde_json::from_slice::<Value>(&header_bytes)
             .map_err(|_| JoseError::Malformed("header is not JSON"))?
@@ -341,22 +419,15 @@ impl JwtCodec {
             return Err(JoseError::UnsupportedAlgorithm("crit".into()));
         }
         let key = match header.get("kid") {
-            None => self.first_key(salt)?,
-            Some(Value::String(kid)) => self
-                .secrets
+            None => ring.first().cloned().ok_or(JoseError::MissingSecret)?,
+            Some(Value::String(kid)) => ring
                 .iter()
-                .map(|s| Self::key_for(s, salt))
                 .find(|k| bool::from(k.kid(enc).as_bytes().ct_eq(kid.as_bytes())))
+                .cloned()
                 .ok_or(JoseError::NoMatchingSecret)?,
             Some(_) => return Err(JoseError::Malformed("kid is not a string")),
         };
-        let iv = b64(iv_b64)?;
-        let ciphertext = b64(ct_b64)?;
-        let tag = b64(tag_b64)?;
-        match enc {
-            Enc::CbcHs512 => decrypt_cbc(&key, header_b64.as_bytes(), &iv, &ciphertext, &tag),
-            Enc::Gcm => decrypt_gcm(&key, header_b64.as_bytes(), &iv, &ciphertext, &tag),
-        }
+        Ok((enc, key))
     }
 }
 
@@ -370,6 +441,25 @@ fn b64(segment: &str) -> Result<Vec<u8>, JoseError> {
         .map_err(|_| JoseError::Malformed("segment is not base64url"))
 }
 
+/// Decodes a base64url segment that must hold exactly `out.len()` bytes.
+fn b64_exact(segment: &str, out: &mut [u8], wrong_length: &'static str) -> Result<(), JoseError> {
+    // Decoding into a larger buffer tells a wrong length apart from bad base64.
+    let mut buf = [0u8; 48];
+    let n = URL_SAFE_NO_PAD
+        .decode_slice(segment, &mut buf)
+        .map_err(|e| match e {
+            base64::DecodeSliceError::OutputSliceTooSmall => JoseError::Malformed(wrong_length),
+            base64::DecodeSliceError::DecodeError(_) => {
+                JoseError::Malformed("segment is not base64url")
+            }
+        })?;
+    if n != out.len() {
+        return Err(JoseError::Malformed(wrong_length));
+    }
+    out.copy_from_slice(&buf[..n]);
+    Ok(())
+}
+
 /// Seconds since the Unix epoch.
 pub(crate) fn now_unix() -> i64 {
     std::time::SystemTime::now()
@@ -378,7 +468,8 @@ pub(crate) fn now_unix() -> i64 {
         .unwrap_or(0)
 }
 
-fn validate_claims(claims: &Map<String, Value>, now: i64) -> Result<(), JoseError> {
+/// The checks of `iat`, `nbf` and `exp` (types, and the 15 s tolerance) at `now`.
+pub(crate) fn validate_time_claims(claims: &Map<String, Value>, now: i64) -> Result<(), JoseError> {
     let number = |name: &'static str| -> Result<Option<f64>, JoseError> {
         match claims.get(name) {
             None => Ok(None),
@@ -412,8 +503,13 @@ fn validate_claims(claims: &Map<String, Value>, now: i64) -> Result<(), JoseErro
 type HmacSha512 = Hmac<Sha512>;
 
 fn cbc_tag(mac_key: &[u8], aad: &[u8], iv: &[u8], ciphertext: &[u8]) -> [u8; 32] {
-    let mut mac = <HmacSha512 as KeyInit>::new_from_slice(mac_key)
+    let mac = <HmacSha512 as KeyInit>::new_from_slice(mac_key)
         .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
+    keyed_cbc_tag(mac, aad, iv, ciphertext)
+}
+
+/// The A256CBC-HS512 tag with an already keyed MAC.
+fn keyed_cbc_tag(mut mac: HmacSha512, aad: &[u8], iv: &[u8], ciphertext: &[u8]) -> [u8; 32] {
     mac.update(aad);
     mac.update(iv);
     mac.update(ciphertext);
@@ -432,11 +528,11 @@ fn encrypt_cbc(keys: &DerivedKeys, plaintext: &[u8]) -> String {
     let header_b64 = URL_SAFE_NO_PAD.encode(header.as_bytes());
     let mut iv = [0u8; 16];
     fill_random(&mut iv);
-    let (mac_key, enc_key) = keys.key.split_at(32);
+    let enc_key = &keys.key[32..];
     let ciphertext = cbc::Encryptor::<aes::Aes256>::new_from_slices(enc_key, &iv)
         .unwrap_or_else(|_| unreachable!("key and IV lengths are fixed"))
         .encrypt_padded_vec::<Pkcs7>(plaintext);
-    let tag = cbc_tag(mac_key, header_b64.as_bytes(), &iv, &ciphertext);
+    let tag = keyed_cbc_tag(keys.mac.clone(), header_b64.as_bytes(), &iv, &ciphertext);
     let mut out = String::with_capacity(header_b64.len() + 4 + 22 + ciphertext.len() * 4 / 3 + 48);
     out.push_str(&header_b64);
     out.push_str("..");
@@ -451,25 +547,21 @@ fn encrypt_cbc(keys: &DerivedKeys, plaintext: &[u8]) -> String {
 fn decrypt_cbc(
     keys: &DerivedKeys,
     aad: &[u8],
-    iv: &[u8],
-    ciphertext: &[u8],
-    tag: &[u8],
+    iv: &[u8; 16],
+    mut ciphertext: Vec<u8>,
+    tag: &[u8; 32],
 ) -> Result<Vec<u8>, JoseError> {
-    if iv.len() != 16 {
-        return Err(JoseError::Malformed("IV must be 16 bytes"));
-    }
-    if tag.len() != 32 {
-        return Err(JoseError::Malformed("tag must be 32 bytes"));
-    }
-    let (mac_key, enc_key) = keys.key.split_at(32);
-    let expected = cbc_tag(mac_key, aad, iv, ciphertext);
+    let expected = keyed_cbc_tag(keys.mac.clone(), aad, iv, &ciphertext);
     if !bool::from(expected.ct_eq(tag)) {
         return Err(JoseError::DecryptionFailed);
     }
-    cbc::Decryptor::<aes::Aes256>::new_from_slices(enc_key, iv)
+    let len = cbc::Decryptor::<aes::Aes256>::new_from_slices(&keys.key[32..], iv)
         .map_err(|_| JoseError::Malformed("IV must be 16 bytes"))?
-        .decrypt_padded_vec::<Pkcs7>(ciphertext)
-        .map_err(|_| JoseError::DecryptionFailed)
+        .decrypt_padded::<Pkcs7>(&mut ciphertext)
+        .map_err(|_| JoseError::DecryptionFailed)?
+        .len();
+    ciphertext.truncate(len);
+    Ok(ciphertext)
 }
 
 fn decrypt_gcm(
@@ -836,6 +928,63 @@ mod tests {
             aes_cbc_hmac_sha512_decrypt(&key, &iv, b"AAD", &ciphertext, &tag),
             None
         );
+    }
+
+    /// A CBC token under any header (the header is the AAD, as in a real token).
+    fn cbc_with_header(key: &DerivedKeys, header: &str, payload: &str) -> String {
+        let header_b64 = URL_SAFE_NO_PAD.encode(header);
+        let iv = [3u8; 16];
+        let (ciphertext, tag) =
+            aes_cbc_hmac_sha512_encrypt(&key.key, &iv, header_b64.as_bytes(), payload.as_bytes());
+        format!(
+            "{header_b64}..{}.{}.{}",
+            URL_SAFE_NO_PAD.encode(iv),
+            URL_SAFE_NO_PAD.encode(ciphertext),
+            URL_SAFE_NO_PAD.encode(tag)
+        )
+    }
+
+    #[test]
+    fn own_headers_skip_parsing_and_any_other_valid_header_still_decodes() {
+        let codec = JwtCodec::new(["new", "old"]).unwrap_or_else(|_| unreachable!());
+        let ring = codec.ring("salt");
+        // The canonical header of the older secret picks that secret.
+        let old = &ring[1];
+        let canonical = format!(
+            r#"{{"alg":"dir","enc":"{ENC_CBC}","kid":"{}"}}"#,
+            old.kid_cbc
+        );
+        assert_eq!(URL_SAFE_NO_PAD.encode(&canonical), old.header_cbc);
+        let token = cbc_with_header(old, &canonical, r#"{"sub":"a"}"#);
+        assert_eq!(
+            codec.decode(&token, "salt").map(|c| c["sub"].clone()),
+            Ok("a".into())
+        );
+        // The same header with its members in another order, and one without kid (first secret).
+        let reordered = format!(
+            r#"{{"kid":"{}","enc":"{ENC_CBC}","alg":"dir"}}"#,
+            old.kid_cbc
+        );
+        let token = cbc_with_header(old, &reordered, r#"{"sub":"b"}"#);
+        assert_eq!(
+            codec.decode(&token, "salt").map(|c| c["sub"].clone()),
+            Ok("b".into())
+        );
+        let bare = format!(r#"{{"alg":"dir","enc":"{ENC_CBC}"}}"#);
+        let token = cbc_with_header(&ring[0], &bare, r#"{"sub":"c"}"#);
+        assert_eq!(
+            codec.decode(&token, "salt").map(|c| c["sub"].clone()),
+            Ok("c".into())
+        );
+        // A canonical header does not make a token under another key acceptable.
+        let token = cbc_with_header(&ring[0], &canonical, r#"{"sub":"d"}"#);
+        assert_eq!(
+            codec.decode(&token, "salt"),
+            Err(JoseError::DecryptionFailed)
+        );
+        // The memo holds one ring per salt, the same keys every time.
+        assert!(Arc::ptr_eq(&codec.ring("salt"), &ring));
+        assert!(!Arc::ptr_eq(&codec.ring("other"), &ring));
     }
 
     #[test]

@@ -307,9 +307,16 @@ async fn layer_protects_prefixes_segment_wise() {
     );
 }
 
+/// [`config`] with every session read due to re-issue the cookie (`update_age` 0).
+fn sliding_config() -> AuthConfig {
+    let mut config = config();
+    config.session.update_age = 0;
+    config
+}
+
 #[tokio::test]
 async fn authorized_callback_can_redirect_or_forbid_signed_in_users() {
-    let handler = AuthHandler::new(config()).unwrap();
+    let handler = AuthHandler::new(sliding_config()).unwrap();
     let server = serve(app(&handler)).await;
     let o = &server.origin;
     let c = client();
@@ -342,7 +349,16 @@ async fn authorized_callback_can_redirect_or_forbid_signed_in_users() {
 
 #[tokio::test]
 async fn layer_reissues_the_session_cookie_on_app_responses() {
+    // By default a token younger than update_age is not written again.
     let handler = AuthHandler::new(config()).unwrap();
+    let server = serve(app(&handler)).await;
+    let c = client();
+    sign_in(&c, &server.origin, "demo").await;
+    let res = fetch(&c, format!("{}/", server.origin)).await;
+    assert!(set_cookies(&res).is_empty());
+    assert_eq!(res.text().await.unwrap(), "hello Demo");
+
+    let handler = AuthHandler::new(sliding_config()).unwrap();
     let server = serve(app(&handler)).await;
     let o = &server.origin;
     let c = client();

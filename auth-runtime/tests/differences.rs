@@ -155,3 +155,70 @@ async fn row_29_a_custom_error_page_gets_the_error_url_encoded() {
     let reply = b.get("/auth/error?error=a%20b%26c%0Ad").await;
     assert_eq!(reply.location(), "/oops?error=a+b%26c%0Ad");
 }
+
+#[tokio::test]
+async fn row_30_a_jwt_session_is_re_issued_after_update_age_not_on_every_read() {
+    use auth_runtime::config::JwtReissue;
+    use auth_runtime::jose::JwtCodec;
+    use auth_runtime::providers::{CredentialField, CredentialsProvider};
+
+    let credentials = || {
+        CredentialsProvider::new()
+            .field(CredentialField::new("username", "Username", "text"))
+            .authorize(|_, _| async move { Ok(Some(User::new("1").name("Ada"))) })
+    };
+    let codec = JwtCodec::new([SECRET]).unwrap();
+    let salt = "authjs.session-token";
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    // A token as a sign-in `age` seconds ago wrote it.
+    let token = |age: i64| {
+        let claims = json!({"name": "Ada", "sub": "1"});
+        codec
+            .encode_at(claims.as_object().unwrap(), salt, 2_592_000, now - age)
+            .unwrap()
+    };
+    let read = |config: AuthConfig, token: String| async move {
+        let mut b = Browser::new(config, ORIGIN);
+        b.jar.insert(salt.into(), token);
+        let reply = b.get("/auth/session").await;
+        let expires = reply.json()["expires"].as_str().unwrap().to_owned();
+        let expires =
+            time::OffsetDateTime::parse(&expires, &time::format_description::well_known::Rfc3339)
+                .unwrap()
+                .unix_timestamp();
+        (reply.sets(salt), expires)
+    };
+    let config = || config().provider(credentials());
+    let thirty_days = 2_592_000;
+
+    // An hour old: read, not written; the expiry reported is the cookie's, issued an hour ago.
+    let (written, expires) = read(config(), token(3600)).await;
+    assert!(!written);
+    assert!(
+        (expires - (now - 3600 + thirty_days)).abs() <= 2,
+        "{expires}"
+    );
+    // Older than update_age (1 day): written again, sliding the expiry to now + max_age.
+    let (written, expires) = read(config(), token(86_400 + 60)).await;
+    assert!(written);
+    assert!((expires - (now + thirty_days)).abs() <= 2);
+    // Auth.js's behaviour on request: every read.
+    let (written, _) = read(config().jwt_reissue(JwtReissue::EveryRead), token(3600)).await;
+    assert!(written);
+    // A jwt callback that changes the token always has it written.
+    let changing = config().callbacks(auth_runtime::callbacks::Callbacks::default().jwt(
+        |p| async move {
+            let mut token = p.token;
+            token.insert("seen", true);
+            Ok(Some(token))
+        },
+    ));
+    let (written, _) = read(changing, token(3600)).await;
+    assert!(written);
+    // One that leaves it alone does not.
+    let same = config().callbacks(
+        auth_runtime::callbacks::Callbacks::default().jwt(|p| async move { Ok(Some(p.token)) }),
+    );
+    let (written, _) = read(same, token(3600)).await;
+    assert!(!written);
+}

@@ -185,10 +185,11 @@ async fn credentials_sign_in_session_update_and_sign_out() {
     );
     assert!(s["expires"].as_str().unwrap().ends_with('Z'));
 
-    // The session slides: every read re-sets the cookie.
+    // A token issued less than update_age ago is read without writing it again (Auth.js
+    // re-issues on every read; docs/differences.md row 30).
     let res = c.get(format!("{o}/auth/session")).send().await.unwrap();
     assert!(
-        set_cookies(&res)
+        !set_cookies(&res)
             .iter()
             .any(|c| c.starts_with("authjs.session-token="))
     );

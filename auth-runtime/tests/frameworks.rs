@@ -49,12 +49,15 @@ fn config() -> AuthConfig {
         }
         Ok(Some(token))
     });
-    AuthConfig::new()
+    let mut config = AuthConfig::new()
         .secret(SECRET)
         .trust_host(true)
         .provider(credentials)
         .provider(oauth)
-        .callbacks(callbacks)
+        .callbacks(callbacks);
+    // Every read is due to slide, so every page shows the middleware re-issuing the cookie.
+    config.session.update_age = 0;
+    config
 }
 
 fn sign_in_options(provider: &str) -> SignInOptions {

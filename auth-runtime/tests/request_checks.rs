@@ -608,8 +608,8 @@ fn parse_iso(text: &str) -> OffsetDateTime {
 
 #[tokio::test]
 async fn sessions_report_and_set_an_expiry_max_age_from_now() {
-    // JWT: the session's expiry and the re-issued cookie's.
-    let mut b = signed_in(config()).await;
+    // JWT, re-issued on every read as Auth.js does: the session's expiry and the cookie's.
+    let mut b = signed_in(config().jwt_reissue(auth_runtime::config::JwtReissue::EveryRead)).await;
     let now = OffsetDateTime::now_utc();
     let thirty_days = Duration::days(30);
     let reply = b.get("/auth/session").await;

@@ -194,22 +194,27 @@ struct Pair {
 impl Pair {
     async fn start() -> Self {
         let authjs = AuthServer::start(&[SECRET]);
-        let config = AuthConfig::new().secret(SECRET).trust_host(true).provider(
-            CredentialsProvider::new()
-                .field(CredentialField::new("username", "Username", "text"))
-                .authorize(|creds, _| async move {
-                    let username = creds
-                        .get("username")
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                        .to_owned();
-                    Ok((!username.is_empty()).then(|| {
-                        User::new("1")
-                            .name(username.clone())
-                            .email(format!("{username}@example.com"))
-                    }))
-                }),
-        );
+        // Re-issued on every read, as Auth.js does (the default waits for update_age).
+        let config = AuthConfig::new()
+            .secret(SECRET)
+            .trust_host(true)
+            .jwt_reissue(auth_runtime::config::JwtReissue::EveryRead)
+            .provider(
+                CredentialsProvider::new()
+                    .field(CredentialField::new("username", "Username", "text"))
+                    .authorize(|creds, _| async move {
+                        let username = creds
+                            .get("username")
+                            .and_then(Value::as_str)
+                            .unwrap_or("")
+                            .to_owned();
+                        Ok((!username.is_empty()).then(|| {
+                            User::new("1")
+                                .name(username.clone())
+                                .email(format!("{username}@example.com"))
+                        }))
+                    }),
+            );
         let handler = AuthHandler::new(config).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let rust_origin = format!("http://{}", listener.local_addr().unwrap());

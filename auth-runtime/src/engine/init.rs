@@ -23,6 +23,8 @@ pub struct Ctx<'a> {
     pub cookies: &'a Cookies,
     /// The token codec.
     pub codec: &'a JwtCodec,
+    /// Session tokens already decoded (this configuration's).
+    pub(crate) tokens: &'a super::session::DecodedTokens,
     /// The secrets as strings (CSRF hash input).
     pub secrets: &'a [String],
     /// The base path.
@@ -91,6 +93,7 @@ impl<'a> Ctx<'a> {
             req,
             cookies,
             codec: &prepared.codec,
+            tokens: &prepared.tokens,
             secrets,
             csrf: None,
             csrf_verified: true,

@@ -56,6 +56,9 @@ pub(crate) struct Prepared {
     pub(crate) base_path: String,
     plain: Cookies,
     secure: Cookies,
+    origins: request::OriginCache,
+    /// Session tokens already decoded.
+    pub(crate) tokens: session::DecodedTokens,
 }
 
 impl Prepared {
@@ -73,8 +76,15 @@ impl Prepared {
             base_path: config.resolved_base_path(),
             plain: Cookies::resolve(&config.cookies, false),
             secure: Cookies::resolve(&config.cookies, true),
+            origins: request::OriginCache::default(),
+            tokens: session::DecodedTokens::default(),
             config,
         })
+    }
+
+    /// The site origin of a request ([`request::request_origin`]), parsed once per host.
+    pub(crate) fn origin(&self, parts: &http::request::Parts) -> Result<String, AuthError> {
+        self.origins.origin(&self.config, parts)
     }
 
     /// Cookie names and options for a site: `__Secure-`/`__Host-` names on `https` origins,
@@ -174,7 +184,7 @@ impl AuthHandler {
     pub async fn handle(&self, request: http::Request<Bytes>) -> http::Response<Bytes> {
         let (parts, body) = request.into_parts();
         let prepared = self.prepare(&parts).await;
-        route(prepared, &parts, &body).await
+        route(prepared, parts, &body).await
     }
 }
 
@@ -207,42 +217,23 @@ fn config_error_response(
 /// configuration is unusable).
 async fn route(
     prepared: Result<Arc<Prepared>, Invalid>,
-    parts: &http::request::Parts,
+    parts: http::request::Parts,
     body: &[u8],
 ) -> http::Response<Bytes> {
-    let config = match &prepared {
-        Ok(p) => p.config.clone(),
-        Err(invalid) => invalid.config.clone(),
-    };
-    let base_path = config.resolved_base_path();
-    let (action, provider_id) =
-        match request::parse_route(&parts.method, parts.uri.path(), &base_path) {
-            Ok(route) => route,
-            Err(bad) => {
-                tracing::debug!(target: "auth", reason = bad.0, "bad request");
-                return Out::json(
-                    StatusCode::BAD_REQUEST,
-                    Value::String("Bad request.".into()),
-                )
-                .into_response(false);
-            }
-        };
-    let is_page = parts.method == http::Method::GET
-        && matches!(
-            action,
-            Action::SignIn | Action::SignOut | Action::Error | Action::VerifyRequest
-        )
-        && provider_id.is_none();
     let prepared = match prepared {
         Ok(p) => p,
-        Err(invalid) => {
-            let origin = request::request_origin(&config, parts).ok();
-            return config_error_response(is_page, &config, origin.as_deref(), &invalid.error);
-        }
+        Err(invalid) => return unusable(&invalid, &parts),
     };
-    let origin = match request::request_origin(&config, parts) {
+    let config = &*prepared.config;
+    let (action, provider_id) =
+        match request::parse_route(&parts.method, parts.uri.path(), &prepared.base_path) {
+            Ok(route) => route,
+            Err(bad) => return bad_request(&bad),
+        };
+    let is_page = is_page(&parts, action, provider_id.as_deref());
+    let origin = match prepared.origin(&parts) {
         Ok(o) => o,
-        Err(err) => return config_error_response(is_page, &config, None, &err),
+        Err(err) => return config_error_response(is_page, config, None, &err),
     };
     if config.debug {
         config.logger.warn("debug-enabled");
@@ -252,7 +243,7 @@ async fn route(
     let is_session_post = req.is_post && action == Action::Session;
     let mut ctx = match Ctx::new(&prepared, req, Init::ROUTE).await {
         Ok(ctx) => ctx,
-        Err(err) => return config_error_response(is_page, &config, Some(&origin), &err),
+        Err(err) => return config_error_response(is_page, config, Some(&origin), &err),
     };
     match dispatch(&mut ctx).await {
         Ok(out) => out
@@ -267,6 +258,40 @@ async fn route(
             Out::redirect(url).into_response(return_redirect)
         }
     }
+}
+
+/// A request to a lazy configuration that failed its checks: `400` for what is not an Auth.js
+/// route, else the configuration error.
+fn unusable(invalid: &Invalid, parts: &http::request::Parts) -> http::Response<Bytes> {
+    let config = &*invalid.config;
+    let base_path = config.resolved_base_path();
+    match request::parse_route(&parts.method, parts.uri.path(), &base_path) {
+        Ok((action, provider_id)) => {
+            let is_page = is_page(parts, action, provider_id.as_deref());
+            let origin = request::request_origin(config, parts).ok();
+            config_error_response(is_page, config, origin.as_deref(), &invalid.error)
+        }
+        Err(bad) => bad_request(&bad),
+    }
+}
+
+fn bad_request(bad: &request::BadRequest) -> http::Response<Bytes> {
+    tracing::debug!(target: "auth", reason = bad.0, "bad request");
+    Out::json(
+        StatusCode::BAD_REQUEST,
+        Value::String("Bad request.".into()),
+    )
+    .into_response(false)
+}
+
+/// Whether a request is for one of the built-in pages (errors answer it with HTML).
+fn is_page(parts: &http::request::Parts, action: Action, provider_id: Option<&str>) -> bool {
+    parts.method == http::Method::GET
+        && matches!(
+            action,
+            Action::SignIn | Action::SignOut | Action::Error | Action::VerifyRequest
+        )
+        && provider_id.is_none()
 }
 
 /// The page an error sends the browser to, without the origin: the sign-in page for sign-in

@@ -1,6 +1,9 @@
 //! Turning an `http::Request` into the engine's view of it: action, provider, query, body,
 //! cookies and origin (spec §0 item 2).
 
+use std::borrow::Cow;
+use std::sync::RwLock;
+
 use http::{HeaderMap, Method};
 use serde_json::{Map, Value};
 
@@ -196,31 +199,61 @@ pub fn request_origin(
     config: &AuthConfig,
     parts: &http::request::Parts,
 ) -> Result<String, AuthError> {
+    match origin_source(config, parts)? {
+        OriginSource::Configured(url) => configured_origin(url),
+        OriginSource::Headers { proto, host } => header_origin(proto, &host),
+    }
+}
+
+/// Where a request's origin comes from, before any parsing.
+enum OriginSource<'a> {
+    Configured(&'a str),
+    Headers { proto: &'a str, host: Cow<'a, str> },
+}
+
+fn origin_source<'a>(
+    config: &'a AuthConfig,
+    parts: &'a http::request::Parts,
+) -> Result<OriginSource<'a>, AuthError> {
     if let Some(url) = &config.url {
-        let parsed = url::Url::parse(url).map_err(|_| {
-            AuthError::new(ErrorType::InvalidCallbackUrl, "AUTH_URL is not a valid URL")
-                .with_reason(Reason::ConfiguredUrlInvalid)
-        })?;
-        return Ok(parsed.origin().ascii_serialization());
+        return Ok(OriginSource::Configured(url));
     }
     let header = |name: &str| {
         parts
             .headers
             .get(name)
             .and_then(|v| v.to_str().ok())
-            .map(|v| v.split(',').next().unwrap_or("").trim().to_owned())
+            .map(|v| v.split(',').next().unwrap_or("").trim())
             .filter(|v| !v.is_empty())
     };
-    let host = header("x-forwarded-host")
-        .or_else(|| header("host"))
-        .or_else(|| parts.uri.authority().map(|a| a.to_string()))
-        .ok_or_else(|| {
-            AuthError::new(ErrorType::UntrustedHost, "the request has no Host header")
-                .with_reason(Reason::HostMissing)
-        })?;
+    let host = match header("x-forwarded-host").or_else(|| header("host")) {
+        Some(host) => Cow::Borrowed(host),
+        None => Cow::Owned(
+            parts
+                .uri
+                .authority()
+                .map(|a| a.to_string())
+                .ok_or_else(|| {
+                    AuthError::new(ErrorType::UntrustedHost, "the request has no Host header")
+                        .with_reason(Reason::HostMissing)
+                })?,
+        ),
+    };
     let proto = header("x-forwarded-proto")
-        .or_else(|| parts.uri.scheme_str().map(str::to_owned))
-        .unwrap_or_else(|| "http".to_owned());
+        .or_else(|| parts.uri.scheme_str())
+        .unwrap_or("http");
+    Ok(OriginSource::Headers { proto, host })
+}
+
+fn configured_origin(url: &str) -> Result<String, AuthError> {
+    let parsed = url::Url::parse(url).map_err(|_| {
+        AuthError::new(ErrorType::InvalidCallbackUrl, "AUTH_URL is not a valid URL")
+            .with_reason(Reason::ConfiguredUrlInvalid)
+    })?;
+    Ok(parsed.origin().ascii_serialization())
+}
+
+fn header_origin(proto: &str, host: &str) -> Result<String, AuthError> {
     if proto != "http" && proto != "https" {
         return Err(
             AuthError::new(ErrorType::UntrustedHost, "unsupported forwarded protocol")
@@ -240,9 +273,57 @@ pub fn request_origin(
     Ok(parsed.origin().ascii_serialization())
 }
 
+/// The last origin worked out, by what it was worked out from: most deployments see one host,
+/// so the URL parse runs once instead of on every request. Only successes are kept; any other
+/// input is parsed (and checked) as it comes.
+#[derive(Debug, Default)]
+pub(crate) struct OriginCache(RwLock<Option<CachedOrigin>>);
+
+#[derive(Debug)]
+struct CachedOrigin {
+    /// `None` for the configured URL.
+    proto: Option<String>,
+    host: String,
+    origin: String,
+}
+
+impl OriginCache {
+    /// [`request_origin`], remembered.
+    pub(crate) fn origin(
+        &self,
+        config: &AuthConfig,
+        parts: &http::request::Parts,
+    ) -> Result<String, AuthError> {
+        let source = origin_source(config, parts)?;
+        let (proto, host) = match &source {
+            OriginSource::Configured(url) => (None, *url),
+            OriginSource::Headers { proto, host } => (Some(*proto), host.as_ref()),
+        };
+        if let Ok(guard) = self.0.read()
+            && let Some(hit) = guard.as_ref()
+            && hit.proto.as_deref() == proto
+            && hit.host == host
+        {
+            return Ok(hit.origin.clone());
+        }
+        let origin = match proto {
+            None => configured_origin(host)?,
+            Some(proto) => header_origin(proto, host)?,
+        };
+        if let Ok(mut guard) = self.0.write() {
+            *guard = Some(CachedOrigin {
+                proto: proto.map(str::to_owned),
+                host: host.to_owned(),
+                origin: origin.clone(),
+            });
+        }
+        Ok(origin)
+    }
+}
+
 /// Builds the engine's request from parts and body.
 pub fn build(
-    parts: &http::request::Parts,
+    parts: http::request::Parts,
     body: &[u8],
     action: Action,
     provider_id: Option<String>,
@@ -262,14 +343,14 @@ pub fn build(
             Map::new()
         },
         cookies: request_cookies(&parts.headers),
-        headers: parts.headers.clone(),
-        origin,
         path: parts.uri.path().to_owned(),
+        headers: parts.headers,
+        origin,
     }
 }
 
 /// The engine's request for a trusted in-process call (a session read or a server-side action):
-/// the app request's headers and cookies, none of its query, and `body` as the action's input.
+/// the app request's cookies, none of its query or headers, and `body` as the action's input.
 pub(crate) fn internal(
     parts: &http::request::Parts,
     is_post: bool,
@@ -291,7 +372,7 @@ pub(crate) fn internal(
         raw_query: String::new(),
         body,
         cookies: request_cookies(&parts.headers),
-        headers: parts.headers.clone(),
+        headers: HeaderMap::new(),
         origin,
         path,
     }

@@ -212,9 +212,9 @@ async fn context<'a>(
     provider: Option<String>,
     body: Map<String, Value>,
 ) -> Result<Ctx<'a>, AuthError> {
-    let origin = request::request_origin(&prepared.config, parts)?;
+    let origin = prepared.origin(parts)?;
     let is_post = init != Init::SESSION_READ;
-    let req = request::internal(
+    let mut req = request::internal(
         parts,
         is_post,
         action,
@@ -223,6 +223,11 @@ async fn context<'a>(
         origin,
         &prepared.base_path,
     );
+    if is_post {
+        // Actions hand the request's headers to callbacks (a credentials `authorize`); a session
+        // read has no use for them.
+        req.headers = parts.headers.clone();
+    }
     Ctx::new(prepared, req, init).await
 }
 
@@ -318,7 +323,7 @@ pub(crate) async fn sign_in(
             .cloned()
     });
     let Some(provider) = provider else {
-        let origin = request::request_origin(&prepared.config, parts)?;
+        let origin = prepared.origin(parts)?;
         return Ok(Outcome::new(
             sign_in_page(&prepared.config, &prepared.base_path, &origin, &target),
             Vec::new(),

@@ -1,12 +1,15 @@
 //! `GET|POST /session` (spec §1, §4, §5): read the session, slide its expiry, and apply updates.
 
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
 use http::StatusCode;
-use serde_json::Value;
+use serde_json::{Map, Value};
 use time::{Duration, OffsetDateTime};
 
 use super::{Ctx, Out, user_error};
 use crate::callbacks::{Events, JwtParams, JwtTrigger, SessionMessage, SessionParams};
-use crate::config::SessionStrategy;
+use crate::config::{JwtReissue, SessionStrategy};
 use crate::cookies::{SessionStore, SetCookie};
 use crate::error::{AuthError, ErrorType};
 use crate::types::{Jwt, Session, SessionUser};
@@ -98,6 +101,22 @@ pub(crate) async fn resolve(
         SessionStrategy::Jwt => jwt_session(ctx, &store, update).await,
         SessionStrategy::Database => database_session(ctx, &store, update).await,
     }
+}
+
+/// Whether the token belongs to a provider with built-in refresh-token rotation and its access
+/// token has expired (the check of [`rotate_access_token`], without cloning the token).
+fn rotation_due(ctx: &Ctx<'_>, claims: &Map<String, Value>) -> bool {
+    let Some(provider_id) = claims.get("provider").and_then(Value::as_str) else {
+        return false;
+    };
+    let rotating = ctx.config.providers.iter().any(|p| {
+        matches!(p, crate::providers::Provider::OAuth(o) if o.id == provider_id && o.refresh_access_token)
+    });
+    rotating
+        && claims
+            .get("expires_at")
+            .and_then(Value::as_i64)
+            .is_some_and(|at| at <= crate::jose::now_unix())
 }
 
 /// Built-in refresh-token rotation: when the token belongs to a provider with
@@ -242,25 +261,32 @@ async fn run_jwt(
         .map_err(|e| user_error(e, ErrorType::JWTSessionError))
 }
 
+/// Auth.js's default session of a JWT: `{user: {name, email, image}, expires}`, plus the token's
+/// `error` (a failed refresh).
+fn default_jwt_session(claims: &Map<String, Value>, expires: OffsetDateTime) -> Session {
+    let text = |key: &str| claims.get(key).and_then(Value::as_str).map(str::to_owned);
+    Session {
+        user: SessionUser {
+            name: text("name"),
+            email: text("email"),
+            image: text("picture"),
+            extra: Default::default(),
+        },
+        expires: iso_string(expires),
+        extra: claims
+            .get("error")
+            .map(|e| [("error".to_owned(), e.clone())].into_iter().collect())
+            .unwrap_or_default(),
+    }
+}
+
 async fn run_session_callback(
     ctx: &Ctx<'_>,
     token: Jwt,
     expires: OffsetDateTime,
     trigger: Option<JwtTrigger>,
 ) -> Result<Session, AuthError> {
-    let default = Session {
-        user: SessionUser {
-            name: token.name().map(str::to_owned),
-            email: token.email().map(str::to_owned),
-            image: token.picture().map(str::to_owned),
-            extra: Default::default(),
-        },
-        expires: iso_string(expires),
-        extra: token
-            .get("error")
-            .map(|e| [("error".to_owned(), e.clone())].into_iter().collect())
-            .unwrap_or_default(),
-    };
+    let default = default_jwt_session(&token.0, expires);
     ctx.config
         .callbacks
         .run_session(SessionParams {
@@ -274,6 +300,80 @@ async fn run_session_callback(
         .map_err(|e| user_error(e, ErrorType::JWTSessionError))
 }
 
+/// Decoded session tokens, by token: a browser sends the same cookie until it is re-issued, so
+/// the decryption runs once per token instead of once per request. Only tokens that decoded and
+/// validated are kept (an invalid one is decoded, and refused, every time); their time claims are
+/// checked again on every hit. Bounded; used with the built-in codec only.
+#[derive(Default)]
+pub(crate) struct DecodedTokens(RwLock<HashMap<TokenKey, Arc<Map<String, Value>>>>);
+
+/// Most tokens held at once; the cache starts over when full.
+const DECODED_TOKENS_LIMIT: usize = 1024;
+
+/// A token as a cache key, compared in constant time.
+#[derive(Clone, Eq)]
+struct TokenKey(Arc<str>);
+
+impl PartialEq for TokenKey {
+    fn eq(&self, other: &Self) -> bool {
+        use subtle::ConstantTimeEq;
+        self.0.len() == other.0.len() && bool::from(self.0.as_bytes().ct_eq(other.0.as_bytes()))
+    }
+}
+
+impl std::hash::Hash for TokenKey {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.hash(state);
+    }
+}
+
+impl std::borrow::Borrow<str> for TokenKey {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl DecodedTokens {
+    /// The claims of `token`, decoded now or earlier; an error for a token that does not decode
+    /// or whose `exp`/`nbf` no longer hold.
+    fn decode(
+        &self,
+        ctx: &Ctx<'_>,
+        token: &str,
+    ) -> Result<Arc<Map<String, Value>>, crate::jose::JoseError> {
+        if ctx.config.jwt.codec.is_some() {
+            // A custom codec may decide differently on every call (revocation lists, ...).
+            return ctx.decode_session(token).map(Arc::new);
+        }
+        let hit = self.0.read().ok().and_then(|map| map.get(token).cloned());
+        if let Some(claims) = hit {
+            crate::jose::validate_time_claims(&claims, crate::jose::now_unix())?;
+            return Ok(claims);
+        }
+        let claims = Arc::new(ctx.decode_session(token)?);
+        if let Ok(mut map) = self.0.write() {
+            if map.len() >= DECODED_TOKENS_LIMIT {
+                map.clear();
+            }
+            map.insert(TokenKey(Arc::from(token)), claims.clone());
+        }
+        Ok(claims)
+    }
+}
+
+/// Whether a token issued at `iat` must be written again: always with [`JwtReissue::EveryRead`],
+/// else once `update_age` has passed (a token without `iat` is always due).
+fn reissue_due(ctx: &Ctx<'_>, claims: &Map<String, Value>, now: i64) -> bool {
+    if ctx.config.jwt.reissue == JwtReissue::EveryRead {
+        return true;
+    }
+    let update_age = i64::try_from(ctx.config.session.update_age).unwrap_or(i64::MAX);
+    match claims.get("iat").and_then(Value::as_i64) {
+        Some(iat) => now.saturating_sub(iat) >= update_age,
+        None => true,
+    }
+}
+
 async fn jwt_session(
     ctx: &mut Ctx<'_>,
     store: &SessionStore,
@@ -282,7 +382,7 @@ async fn jwt_session(
     let Some(raw) = store.value() else {
         return Ok(None);
     };
-    let claims = match ctx.decode_session(raw) {
+    let decoded = match ctx.tokens.decode(ctx, raw) {
         Ok(claims) => claims,
         Err(err) => {
             ctx.config
@@ -293,29 +393,57 @@ async fn jwt_session(
         }
     };
     let is_update = update.is_some();
-    let claims = rotate_access_token(ctx, claims).await;
-    let update = update.map(|data| data.unwrap_or(Value::Null));
-    let Some(token) = run_jwt(ctx, Jwt(claims), update).await? else {
-        ctx.set_cookies.extend(store.clean());
-        return Ok(None);
-    };
-    let now = OffsetDateTime::now_utc();
-    let expires = now + seconds(ctx.config.session.max_age);
-    let trigger = is_update.then_some(JwtTrigger::Update);
-    let session = run_session_callback(ctx, token.clone(), expires, trigger).await?;
-    let encoded = ctx.encode_session(&token.0)?;
-    ctx.set_cookies.extend(store.write(&encoded, Some(expires)));
-    if let Some(handler) = ctx.config.events.session.clone() {
-        Events::emit(
-            Some(handler),
-            "session",
-            SessionMessage {
-                session: session.clone(),
-                token: Some(token),
-            },
-        )
-        .await;
+    // The token as the callbacks leave it: borrowed from the cache while nothing changes it.
+    let mut token: Option<Jwt> = None;
+    if rotation_due(ctx, &decoded) {
+        token = Some(Jwt(rotate_access_token(ctx, (*decoded).clone()).await));
     }
+    if ctx.config.callbacks.has_jwt() || is_update {
+        let input = token.take().unwrap_or_else(|| Jwt((*decoded).clone()));
+        let data = update.map(|data| data.unwrap_or(Value::Null));
+        let Some(out) = run_jwt(ctx, input, data).await? else {
+            ctx.set_cookies.extend(store.clean());
+            return Ok(None);
+        };
+        token = Some(out);
+    }
+    let changed = token.as_ref().is_some_and(|t| t.0 != *decoded);
+    let now = OffsetDateTime::now_utc();
+    let claims = token.as_ref().map_or(&*decoded, |t| &t.0);
+    let expires = if changed || is_update || reissue_due(ctx, claims, now.unix_timestamp()) {
+        let expires = now + seconds(ctx.config.session.max_age);
+        let encoded = ctx.encode_session(claims)?;
+        ctx.set_cookies.extend(store.write(&encoded, Some(expires)));
+        expires
+    } else {
+        // Not re-issued: the cookie in force expires `max_age` after the token was issued.
+        let iat = claims
+            .get("iat")
+            .and_then(Value::as_i64)
+            .unwrap_or_default();
+        OffsetDateTime::from_unix_timestamp(iat).unwrap_or(now)
+            + seconds(ctx.config.session.max_age)
+    };
+    let trigger = is_update.then_some(JwtTrigger::Update);
+    let wants_token = ctx.config.callbacks.has_session() || ctx.config.events.session.is_some();
+    let session = if wants_token {
+        let token = token.unwrap_or_else(|| Jwt((*decoded).clone()));
+        let session = run_session_callback(ctx, token.clone(), expires, trigger).await?;
+        if let Some(handler) = ctx.config.events.session.clone() {
+            Events::emit(
+                Some(handler),
+                "session",
+                SessionMessage {
+                    session: session.clone(),
+                    token: Some(token),
+                },
+            )
+            .await;
+        }
+        session
+    } else {
+        default_jwt_session(claims, expires)
+    };
     Ok(Some(session))
 }
 
