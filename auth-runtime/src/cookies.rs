@@ -11,6 +11,8 @@
 //! ```
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
+use std::borrow::Cow;
+
 use time::OffsetDateTime;
 
 /// Characters of a session cookie value per chunk: 4096 minus an estimated 160 for the rest of the
@@ -416,25 +418,30 @@ pub fn join_session_chunks(name: &str, cookies: &[(String, String)]) -> Option<S
 /// The session cookie of one request: its chunks as they came, and the `Set-Cookie`s that
 /// replace them.
 #[derive(Debug, Clone)]
-pub struct SessionStore {
-    spec: CookieSpec,
-    seen: Vec<String>,
-    value: Option<String>,
+pub struct SessionStore<'a> {
+    spec: &'a CookieSpec,
+    seen: Vec<&'a str>,
+    value: Option<Cow<'a, str>>,
 }
 
-impl SessionStore {
+impl<'a> SessionStore<'a> {
     /// Reads the session cookie `spec.name` (chunked or not) from the request cookies.
-    pub fn new(spec: &CookieSpec, cookies: &[(String, String)]) -> Self {
-        let seen = cookies
+    pub fn new(spec: &'a CookieSpec, cookies: &'a [(String, String)]) -> Self {
+        let seen: Vec<&str> = cookies
             .iter()
             .filter(|(n, v)| !v.is_empty() && chunk_index(&spec.name, n).is_some())
-            .map(|(n, _)| n.clone())
+            .map(|(n, _)| n.as_str())
             .collect();
-        Self {
-            spec: spec.clone(),
-            seen,
-            value: join_session_chunks(&spec.name, cookies),
-        }
+        // One unchunked cookie, the common case, is borrowed as it is.
+        let value = match seen.as_slice() {
+            [] => None,
+            [only] if *only == spec.name => cookies
+                .iter()
+                .find(|(n, v)| n == only && !v.is_empty())
+                .map(|(_, v)| Cow::Borrowed(v.as_str())),
+            _ => join_session_chunks(&spec.name, cookies).map(Cow::Owned),
+        };
+        Self { spec, seen, value }
     }
 
     /// The reassembled value, if the request had one.
@@ -449,7 +456,7 @@ impl SessionStore {
         let mut out: Vec<SetCookie> = self
             .seen
             .iter()
-            .filter(|seen| !chunks.iter().any(|(n, _)| n == *seen))
+            .filter(|seen| !chunks.iter().any(|(n, _)| n == **seen))
             .map(|seen| SetCookie::delete(seen, &self.spec.options))
             .collect();
         out.extend(chunks.into_iter().map(|(name, value)| SetCookie {
@@ -584,13 +591,11 @@ mod tests {
     #[test]
     fn writing_unchunked_value_deletes_stale_chunks() {
         let spec = Cookies::defaults(false).session_token;
-        let store = SessionStore::new(
-            &spec,
-            &pairs(&[
-                ("authjs.session-token.0", "aaa"),
-                ("authjs.session-token.1", "bbb"),
-            ]),
-        );
+        let cookies = pairs(&[
+            ("authjs.session-token.0", "aaa"),
+            ("authjs.session-token.1", "bbb"),
+        ]);
+        let store = SessionStore::new(&spec, &cookies);
         assert_eq!(store.value(), Some("aaabbb"));
         let out = store.write("new", None);
         let names: Vec<_> = out
@@ -612,7 +617,8 @@ mod tests {
     #[test]
     fn writing_chunked_value_replaces_plain_cookie() {
         let spec = Cookies::defaults(false).session_token;
-        let store = SessionStore::new(&spec, &pairs(&[("authjs.session-token", "old")]));
+        let cookies = pairs(&[("authjs.session-token", "old")]);
+        let store = SessionStore::new(&spec, &cookies);
         let out = store.write(&"v".repeat(5000), None);
         let names: Vec<_> = out.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(
@@ -657,13 +663,11 @@ mod tests {
             join_session_chunks("s", &cookies).as_deref(),
             Some("plainzero")
         );
-        let store = SessionStore::new(
-            &CookieSpec {
-                name: "s".into(),
-                options: CookieOptions::defaults(false),
-            },
-            &cookies,
-        );
+        let spec = CookieSpec {
+            name: "s".into(),
+            options: CookieOptions::defaults(false),
+        };
+        let store = SessionStore::new(&spec, &cookies);
         let cleaned: Vec<String> = store.clean().into_iter().map(|c| c.name).collect();
         assert_eq!(cleaned, ["s", "s.0"]);
     }

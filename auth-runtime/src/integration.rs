@@ -10,7 +10,7 @@ use http::request::Parts;
 use crate::callbacks::{AuthorizedDecision, AuthorizedParams};
 use crate::config::AuthConfig;
 use crate::cookies::{SetCookie, is_session_chunk};
-use crate::engine::request::{request_cookies, request_origin};
+use crate::engine::request::request_origin;
 use crate::engine::{AuthHandler, Prepared, server};
 use crate::error::{AuthError, ErrorType};
 use crate::types::Session;
@@ -215,7 +215,10 @@ impl RequestAuth {
     /// Whether the request is for one of the engine's own routes (which slide the session
     /// themselves).
     pub(crate) fn is_engine_route(&self, path: &str) -> bool {
-        path_has_prefix(path, &self.base_path())
+        match &self.prepared {
+            Ok(p) => path_has_prefix(path, &p.base_path),
+            Err(_) => path_has_prefix(path, &self.config.resolved_base_path()),
+        }
     }
 
     /// When the request carries a session cookie, reads the session (the engine's one session
@@ -224,10 +227,10 @@ impl RequestAuth {
         if !self.has_session_cookie(parts) {
             return Vec::new();
         }
-        let Ok(prepared) = &self.prepared else {
+        let (Ok(prepared), Some(origin)) = (&self.prepared, &self.origin) else {
             return Vec::new();
         };
-        match server::auth(prepared, parts).await {
+        match server::auth_at(prepared, parts, origin.clone()).await {
             Ok(outcome) => {
                 self.session = outcome.value;
                 outcome.cookies
@@ -250,25 +253,20 @@ impl RequestAuth {
         let Some(name) = self.session_cookie_name() else {
             return false;
         };
-        request_cookies(&parts.headers)
-            .iter()
-            .any(|(n, v)| !v.is_empty() && is_session_chunk(name, n))
+        has_cookie(&parts.headers, |n| is_session_chunk(name, n))
     }
 
-    /// Whether one of these `Set-Cookie` values writes the session cookie (or a chunk of it).
-    pub(crate) fn writes_session_cookie<'a>(
-        &self,
-        set_cookies: impl IntoIterator<Item = &'a [u8]>,
-    ) -> bool {
-        let Some(name) = self.session_cookie_name() else {
-            return false;
-        };
-        set_cookies.into_iter().any(|value| {
-            std::str::from_utf8(value)
-                .ok()
-                .and_then(|s| s.split_once('='))
-                .is_some_and(|(n, _)| is_session_chunk(name, n.trim()))
-        })
+    /// What the middleware needs after the handler ran, without keeping the request's view:
+    /// the session cookie's name, to leave alone a response that writes it.
+    pub(crate) fn response_check(&self) -> ResponseCheck {
+        let secure = self
+            .origin
+            .as_deref()
+            .is_some_and(|o| o.starts_with("https://"));
+        ResponseCheck {
+            prepared: self.prepared.as_ref().ok().cloned(),
+            https: secure,
+        }
     }
 
     /// The base path in force.
@@ -317,6 +315,46 @@ impl RequestAuth {
             }
         }
     }
+}
+
+/// See [`RequestAuth::response_check`].
+pub(crate) struct ResponseCheck {
+    prepared: Option<Arc<Prepared>>,
+    https: bool,
+}
+
+impl ResponseCheck {
+    /// Whether one of these `Set-Cookie` values writes the session cookie (or a chunk of it).
+    pub(crate) fn writes_session_cookie<'a>(
+        &self,
+        set_cookies: impl IntoIterator<Item = &'a [u8]>,
+    ) -> bool {
+        let Some(prepared) = &self.prepared else {
+            return false;
+        };
+        let origin = if self.https { "https://" } else { "http://" };
+        let name = &prepared.cookies(origin).session_token.name;
+        set_cookies.into_iter().any(|value| {
+            std::str::from_utf8(value)
+                .ok()
+                .and_then(|s| s.split_once('='))
+                .is_some_and(|(n, _)| is_session_chunk(name, n.trim()))
+        })
+    }
+}
+
+/// Whether the request has a non-empty cookie whose name `wanted` accepts; allocates nothing.
+fn has_cookie(headers: &http::HeaderMap, wanted: impl Fn(&str) -> bool) -> bool {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|line| line.split(';'))
+        .filter_map(|pair| pair.split_once('='))
+        .any(|(name, value)| {
+            let value = value.trim_matches([' ', '\t']);
+            !value.is_empty() && value != "\"\"" && wanted(name.trim_matches([' ', '\t']))
+        })
 }
 
 /// A copy of a request head for the `authorized` callback, with `uri` as the client sent it.

@@ -161,12 +161,15 @@ where
                 append_cookies(response.headers_mut(), &refresh);
                 return Ok(request.into_response(response).map_into_right_body());
             }
-            request.extensions_mut().insert(auth.clone());
+            let check = (!refresh.is_empty()).then(|| auth.response_check());
+            request.extensions_mut().insert(auth);
             let mut response = service.call(request).await?;
             // A response that writes the session cookie itself (sign-out, update) wins.
-            let own = response.headers().get_all(header::SET_COOKIE);
-            if !auth.writes_session_cookie(own.map(|v| v.as_bytes())) {
-                append_cookies(response.headers_mut(), &refresh);
+            if let Some(check) = check {
+                let own = response.headers().get_all(header::SET_COOKIE);
+                if !check.writes_session_cookie(own.map(|v| v.as_bytes())) {
+                    append_cookies(response.headers_mut(), &refresh);
+                }
             }
             Ok(response.map_into_left_body())
         })

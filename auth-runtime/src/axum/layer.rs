@@ -155,12 +155,15 @@ where
             {
                 return Ok(with_cookies(response, &refresh));
             }
-            parts.extensions.insert(auth.clone());
+            let check = (!refresh.is_empty()).then(|| auth.response_check());
+            parts.extensions.insert(auth);
             let mut response = inner.call(Request::from_parts(parts, body)).await?;
             // A response that writes the session cookie itself (sign-out, update) wins.
-            let own = response.headers().get_all(header::SET_COOKIE);
-            if !auth.writes_session_cookie(own.iter().map(HeaderValue::as_bytes)) {
-                response = with_cookies(response, &refresh);
+            if let Some(check) = check {
+                let own = response.headers().get_all(header::SET_COOKIE);
+                if !check.writes_session_cookie(own.iter().map(HeaderValue::as_bytes)) {
+                    response = with_cookies(response, &refresh);
+                }
             }
             Ok(response)
         })

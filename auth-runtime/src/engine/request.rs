@@ -360,7 +360,9 @@ pub(crate) fn internal(
     origin: String,
     base_path: &str,
 ) -> AuthRequest {
+    // A session read names no path (nothing reads it); an action names its route.
     let path = match &provider_id {
+        _ if !is_post => String::new(),
         Some(id) => format!("{base_path}/{}/{id}", action.as_str()),
         None => format!("{base_path}/{}", action.as_str()),
     };

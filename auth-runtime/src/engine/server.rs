@@ -257,15 +257,17 @@ pub(crate) async fn auth(
     prepared: &Prepared,
     parts: &Parts,
 ) -> Result<Outcome<Option<Session>>, AuthError> {
-    let mut ctx = context(
-        prepared,
-        parts,
-        Init::SESSION_READ,
-        Action::Session,
-        None,
-        Map::new(),
-    )
-    .await?;
+    auth_at(prepared, parts, prepared.origin(parts)?).await
+}
+
+/// [`auth`] for a request whose origin is known already.
+pub(crate) async fn auth_at(
+    prepared: &Prepared,
+    parts: &Parts,
+    origin: String,
+) -> Result<Outcome<Option<Session>>, AuthError> {
+    let req = request::internal(parts, false, Action::Session, None, Map::new(), origin, "");
+    let mut ctx = Ctx::new(prepared, req, Init::SESSION_READ).await?;
     let session = session::resolve(&mut ctx, None).await?;
     Ok(Outcome::new(session, ctx.set_cookies))
 }

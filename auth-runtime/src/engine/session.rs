@@ -96,11 +96,17 @@ pub(crate) async fn resolve(
     ctx: &mut Ctx<'_>,
     update: Option<Option<Value>>,
 ) -> Result<Option<Session>, AuthError> {
-    let store = SessionStore::new(&ctx.cookies.session_token, &ctx.req.cookies);
-    match ctx.strategy_for(store.value()) {
+    // The store borrows the cookies while the read writes to `ctx`: lent out, then put back.
+    let cookies = std::mem::take(&mut ctx.req.cookies);
+    let cookie_spec = ctx.cookies;
+    let store = SessionStore::new(&cookie_spec.session_token, &cookies);
+    let result = match ctx.strategy_for(store.value()) {
         SessionStrategy::Jwt => jwt_session(ctx, &store, update).await,
         SessionStrategy::Database => database_session(ctx, &store, update).await,
-    }
+    };
+    drop(store);
+    ctx.req.cookies = cookies;
+    result
 }
 
 /// Whether the token belongs to a provider with built-in refresh-token rotation and its access
@@ -304,33 +310,26 @@ async fn run_session_callback(
 /// the decryption runs once per token instead of once per request. Only tokens that decoded and
 /// validated are kept (an invalid one is decoded, and refused, every time); their time claims are
 /// checked again on every hit. Bounded; used with the built-in codec only.
+///
+/// Entries are found by the token's last 32 bytes (its authentication tag, unique per token)
+/// and then compared whole, in constant time.
 #[derive(Default)]
-pub(crate) struct DecodedTokens(RwLock<HashMap<TokenKey, Arc<Map<String, Value>>>>);
+pub(crate) struct DecodedTokens(RwLock<HashMap<[u8; 32], Decoded>>);
+
+struct Decoded {
+    token: Box<str>,
+    claims: Arc<Map<String, Value>>,
+}
 
 /// Most tokens held at once; the cache starts over when full.
 const DECODED_TOKENS_LIMIT: usize = 1024;
 
-/// A token as a cache key, compared in constant time.
-#[derive(Clone, Eq)]
-struct TokenKey(Arc<str>);
-
-impl PartialEq for TokenKey {
-    fn eq(&self, other: &Self) -> bool {
-        use subtle::ConstantTimeEq;
-        self.0.len() == other.0.len() && bool::from(self.0.as_bytes().ct_eq(other.0.as_bytes()))
-    }
-}
-
-impl std::hash::Hash for TokenKey {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.0.hash(state);
-    }
-}
-
-impl std::borrow::Borrow<str> for TokenKey {
-    fn borrow(&self) -> &str {
-        &self.0
-    }
+fn token_key(token: &str) -> [u8; 32] {
+    let bytes = token.as_bytes();
+    let tail = &bytes[bytes.len().saturating_sub(32)..];
+    let mut key = [0u8; 32];
+    key[..tail.len()].copy_from_slice(tail);
+    key
 }
 
 impl DecodedTokens {
@@ -341,11 +340,20 @@ impl DecodedTokens {
         ctx: &Ctx<'_>,
         token: &str,
     ) -> Result<Arc<Map<String, Value>>, crate::jose::JoseError> {
+        use subtle::ConstantTimeEq;
         if ctx.config.jwt.codec.is_some() {
             // A custom codec may decide differently on every call (revocation lists, ...).
             return ctx.decode_session(token).map(Arc::new);
         }
-        let hit = self.0.read().ok().and_then(|map| map.get(token).cloned());
+        let key = token_key(token);
+        let hit = self.0.read().ok().and_then(|map| {
+            map.get(&key)
+                .filter(|d| {
+                    d.token.len() == token.len()
+                        && bool::from(d.token.as_bytes().ct_eq(token.as_bytes()))
+                })
+                .map(|d| d.claims.clone())
+        });
         if let Some(claims) = hit {
             crate::jose::validate_time_claims(&claims, crate::jose::now_unix())?;
             return Ok(claims);
@@ -355,7 +363,13 @@ impl DecodedTokens {
             if map.len() >= DECODED_TOKENS_LIMIT {
                 map.clear();
             }
-            map.insert(TokenKey(Arc::from(token)), claims.clone());
+            map.insert(
+                key,
+                Decoded {
+                    token: token.into(),
+                    claims: claims.clone(),
+                },
+            );
         }
         Ok(claims)
     }
@@ -376,7 +390,7 @@ fn reissue_due(ctx: &Ctx<'_>, claims: &Map<String, Value>, now: i64) -> bool {
 
 async fn jwt_session(
     ctx: &mut Ctx<'_>,
-    store: &SessionStore,
+    store: &SessionStore<'_>,
     update: Option<Option<Value>>,
 ) -> Result<Option<Session>, AuthError> {
     let Some(raw) = store.value() else {
@@ -449,7 +463,7 @@ async fn jwt_session(
 
 async fn database_session(
     ctx: &mut Ctx<'_>,
-    store: &SessionStore,
+    store: &SessionStore<'_>,
     update: Option<Option<Value>>,
 ) -> Result<Option<Session>, AuthError> {
     let Some(session_token) = store.value().map(str::to_owned) else {
@@ -523,6 +537,90 @@ async fn database_session(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    async fn with_ctx<T>(f: impl AsyncFnOnce(&mut Ctx<'_>) -> T) -> T {
+        let config = crate::config::AuthConfig::new()
+            .secret("s")
+            .trust_host(true);
+        let prepared = crate::engine::Prepared::new(std::sync::Arc::new(config))
+            .unwrap_or_else(|_| unreachable!("a valid configuration"));
+        let parts = http::Request::get("http://app.test/")
+            .body(())
+            .unwrap_or_else(|_| unreachable!())
+            .into_parts()
+            .0;
+        let req = crate::engine::request::internal(
+            &parts,
+            false,
+            crate::engine::request::Action::Session,
+            None,
+            Map::new(),
+            "http://app.test".into(),
+            "",
+        );
+        let mut ctx = Ctx::new(&prepared, req, crate::engine::Init::SESSION_READ)
+            .await
+            .unwrap_or_else(|_| unreachable!());
+        f(&mut ctx).await
+    }
+
+    #[tokio::test]
+    async fn decoded_tokens_are_kept_per_token_and_their_expiry_checked_on_every_hit() {
+        with_ctx(async |ctx| {
+            let mut claims = Map::new();
+            claims.insert("sub".into(), "a".into());
+            let token = ctx.encode_session(&claims).unwrap_or_default();
+            let first = ctx.tokens.decode(ctx, &token).unwrap_or_default();
+            let again = ctx.tokens.decode(ctx, &token).unwrap_or_default();
+            assert!(Arc::ptr_eq(&first, &again), "the second read is a hit");
+            // Same tail, other token: not the cached one, and refused.
+            let forged = format!("x{}", &token[1..]);
+            assert!(ctx.tokens.decode(ctx, &forged).is_err());
+            // A cached token past its exp is refused on the hit.
+            let stale = ctx
+                .codec
+                .encode_at(&claims, &ctx.cookies.session_token.name, 60, 0)
+                .unwrap_or_default();
+            let key = token_key(&stale);
+            if let Ok(mut map) = ctx.tokens.0.write() {
+                map.insert(
+                    key,
+                    Decoded {
+                        token: stale.as_str().into(),
+                        claims: Arc::new(claims.clone()),
+                    },
+                );
+                if let Some(entry) = map.get_mut(&key) {
+                    let mut expired = claims.clone();
+                    expired.insert("exp".into(), 60.into());
+                    entry.claims = Arc::new(expired);
+                }
+            }
+            assert_eq!(
+                ctx.tokens.decode(ctx, &stale).err(),
+                Some(crate::jose::JoseError::Expired)
+            );
+            // Bounded: a full cache starts over.
+            if let Ok(mut map) = ctx.tokens.0.write() {
+                for i in 0..DECODED_TOKENS_LIMIT {
+                    let mut k = [0u8; 32];
+                    k[..8].copy_from_slice(&(i as u64).to_le_bytes());
+                    map.insert(
+                        k,
+                        Decoded {
+                            token: "t".into(),
+                            claims: Arc::new(Map::new()),
+                        },
+                    );
+                }
+            }
+            let fresh = ctx.encode_session(&claims).unwrap_or_default();
+            assert!(ctx.tokens.decode(ctx, &fresh).is_ok());
+            let len = ctx.tokens.0.read().map(|m| m.len()).unwrap_or_default();
+            assert_eq!(len, 1);
+        })
+        .await;
+    }
 
     #[test]
     fn lifetimes_in_seconds_saturate_instead_of_overflowing() {
