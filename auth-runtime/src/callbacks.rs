@@ -292,6 +292,10 @@ impl Callbacks {
 /// Characters a URL cannot hold (spaces, line breaks) are percent-encoded or dropped, as a
 /// browser would, so the result is always usable in a `Location` header.
 pub fn default_redirect(url: &str, base_url: &str) -> Result<String, AuthError> {
+    if url == base_url {
+        // The site itself (what a request without any callback URL asks for): nothing to parse.
+        return Ok(url.to_owned());
+    }
     let joined;
     let candidate = if url.starts_with('/') {
         // String concatenation, as Auth.js: `//evil.example` stays a path on this origin.

@@ -253,21 +253,29 @@ impl SetCookie {
     /// Serialises in Auth.js's attribute order: `Max-Age`, `Domain`, `Path`, `Expires`,
     /// `HttpOnly`, `Secure`, `Partitioned`, `SameSite`.
     pub fn to_header_value(&self) -> String {
-        let mut out = format!("{}={}", self.name, encode_uri_component(&self.value));
+        use std::fmt::Write as _;
         let o = &self.options;
+        let mut out = String::with_capacity(self.name.len() + self.value.len() + 96);
+        out.push_str(&self.name);
+        out.push('=');
+        // `write!` into a String cannot fail.
+        let _ = write!(out, "{}", utf8_percent_encode(&self.value, URI_COMPONENT));
         if let Some(max_age) = o.max_age {
-            out.push_str(&format!("; Max-Age={max_age}"));
+            let _ = write!(out, "; Max-Age={max_age}");
         }
         if let Some(domain) = &o.domain {
-            out.push_str(&format!("; Domain={domain}"));
+            out.push_str("; Domain=");
+            out.push_str(domain);
         }
         if !o.path.is_empty() {
-            out.push_str(&format!("; Path={}", o.path));
+            out.push_str("; Path=");
+            out.push_str(&o.path);
         }
         if let Some(expires) = self.expires
             && o.max_age != Some(0)
         {
-            out.push_str(&format!("; Expires={}", http_date(expires)));
+            out.push_str("; Expires=");
+            out.push_str(&http_date(expires));
         }
         if o.http_only {
             out.push_str("; HttpOnly");

@@ -23,15 +23,31 @@ use crate::jose::fill_random;
 pub fn csrf_hash(token: &str, secrets: &[String]) -> String {
     let mut hasher = Sha256::new();
     hasher.update(token.as_bytes());
-    hasher.update(secrets.join(",").as_bytes());
-    hex::encode(hasher.finalize())
+    for (i, secret) in secrets.iter().enumerate() {
+        if i > 0 {
+            hasher.update(b",");
+        }
+        hasher.update(secret.as_bytes());
+    }
+    lower_hex(&hasher.finalize())
 }
 
 /// 32 random bytes as 64 lowercase hex characters (Auth.js's `randomString(32)`).
 pub fn random_hex_32() -> String {
     let mut bytes = [0u8; 32];
     fill_random(&mut bytes);
-    hex::encode(bytes)
+    lower_hex(&bytes)
+}
+
+/// Lowercase hex, two characters per byte.
+fn lower_hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+    }
+    out
 }
 
 /// A CSRF token known to be ours: generated here, or read from a cookie whose hash verified.

@@ -11,6 +11,8 @@ use crate::cookies::SetCookie;
 pub enum Body {
     /// JSON.
     Json(Value),
+    /// JSON, serialised already.
+    JsonBytes(Vec<u8>),
     /// HTML.
     Html(String),
     /// Nothing.
@@ -38,6 +40,18 @@ impl Out {
         Self {
             status,
             body: Body::Json(value),
+            redirect: None,
+            cookies: Vec::new(),
+            no_cache: false,
+        }
+    }
+
+    /// A JSON response of a serialisable value, serialised straight to bytes.
+    pub fn json_of<T: serde::Serialize>(status: StatusCode, value: &T) -> Self {
+        let bytes = serde_json::to_vec(value).unwrap_or_else(|_| b"null".to_vec());
+        Self {
+            status,
+            body: Body::JsonBytes(bytes),
             redirect: None,
             cookies: Vec::new(),
             no_cache: false,
@@ -121,7 +135,7 @@ impl Out {
                 }
             }
             match &body {
-                Body::Json(_) => {
+                Body::Json(_) | Body::JsonBytes(_) => {
                     headers.insert(
                         header::CONTENT_TYPE,
                         HeaderValue::from_static("application/json"),
@@ -140,6 +154,7 @@ impl Out {
             Body::Json(v) => {
                 Bytes::from(serde_json::to_vec(&v).unwrap_or_else(|_| b"null".to_vec()))
             }
+            Body::JsonBytes(b) => Bytes::from(b),
             Body::Html(h) => Bytes::from(h),
             Body::Empty => Bytes::new(),
         };
