@@ -124,6 +124,10 @@ impl std::fmt::Debug for AuthHandler {
     }
 }
 
+/// next-auth's client asks for a redirect as JSON `{url}` with this header.
+const X_AUTH_RETURN_REDIRECT: http::HeaderName =
+    http::HeaderName::from_static("x-auth-return-redirect");
+
 const CONFIG_ERROR_MESSAGE: &str = "There was a problem with the server configuration. Check the server logs for more information.";
 
 impl AuthHandler {
@@ -239,7 +243,7 @@ async fn route(
         config.logger.warn("debug-enabled");
     }
     let req = request::build(parts, body, action, provider_id, origin.clone());
-    let return_redirect = req.headers.contains_key("x-auth-return-redirect");
+    let return_redirect = req.headers.contains_key(X_AUTH_RETURN_REDIRECT);
     let is_session_post = req.is_post && action == Action::Session;
     let mut ctx = match Ctx::new(&prepared, req, Init::ROUTE).await {
         Ok(ctx) => ctx,

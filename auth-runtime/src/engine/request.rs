@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::sync::RwLock;
 
-use http::{HeaderMap, Method};
+use http::{HeaderMap, HeaderName, Method};
 use serde_json::{Map, Value};
 
 use crate::config::AuthConfig;
@@ -205,6 +205,9 @@ pub fn request_origin(
     }
 }
 
+const X_FORWARDED_HOST: HeaderName = HeaderName::from_static("x-forwarded-host");
+const X_FORWARDED_PROTO: HeaderName = HeaderName::from_static("x-forwarded-proto");
+
 /// Where a request's origin comes from, before any parsing.
 enum OriginSource<'a> {
     Configured(&'a str),
@@ -218,7 +221,7 @@ fn origin_source<'a>(
     if let Some(url) = &config.url {
         return Ok(OriginSource::Configured(url));
     }
-    let header = |name: &str| {
+    let header = |name: &HeaderName| {
         parts
             .headers
             .get(name)
@@ -226,7 +229,7 @@ fn origin_source<'a>(
             .map(|v| v.split(',').next().unwrap_or("").trim())
             .filter(|v| !v.is_empty())
     };
-    let host = match header("x-forwarded-host").or_else(|| header("host")) {
+    let host = match header(&X_FORWARDED_HOST).or_else(|| header(&http::header::HOST)) {
         Some(host) => Cow::Borrowed(host),
         None => Cow::Owned(
             parts
@@ -239,7 +242,7 @@ fn origin_source<'a>(
                 })?,
         ),
     };
-    let proto = header("x-forwarded-proto")
+    let proto = header(&X_FORWARDED_PROTO)
         .or_else(|| parts.uri.scheme_str())
         .unwrap_or("http");
     Ok(OriginSource::Headers { proto, host })
