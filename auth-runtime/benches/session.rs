@@ -10,9 +10,9 @@ use std::hint::black_box;
 use auth_runtime::config::JwtReissue;
 use auth_runtime::jose::{JwtCodec, aes_cbc_hmac_sha512_decrypt, aes_cbc_hmac_sha512_encrypt};
 use auth_runtime::types::Session;
-use tower::ServiceExt as _;
 use criterion::{Criterion, criterion_group, criterion_main};
 use serde_json::{Map, Value, json};
+use tower::ServiceExt as _;
 
 const SALT: &str = "authjs.session-token";
 
@@ -115,9 +115,7 @@ fn bench(c: &mut Criterion) {
     // A protected JSON route behind the axum layer and the Session extractor, in process (no
     // sockets), against the same route returning the same JSON without authentication.
     let handler = auth_runtime::AuthHandler::new(config()).expect("handler");
-    let body = runtime
-        .block_on(handler.handle(get_session()))
-        .into_body();
+    let body = runtime.block_on(handler.handle(get_session())).into_body();
     let fixed: &'static [u8] = Vec::leak(body.to_vec());
     let protected = axum::Router::new()
         .route(

@@ -470,34 +470,56 @@ pub(crate) fn now_unix() -> i64 {
 
 /// The checks of `iat`, `nbf` and `exp` (types, and the 15 s tolerance) at `now`.
 pub(crate) fn validate_time_claims(claims: &Map<String, Value>, now: i64) -> Result<(), JoseError> {
-    let number = |name: &'static str| -> Result<Option<f64>, JoseError> {
-        match claims.get(name) {
-            None => Ok(None),
-            Some(Value::Number(n)) => n
-                .as_f64()
-                .map(Some)
-                .ok_or(JoseError::InvalidClaims("numeric claim out of range")),
-            Some(_) => Err(JoseError::InvalidClaims(match name {
-                "exp" => "exp is not a number",
-                "nbf" => "nbf is not a number",
-                _ => "iat is not a number",
-            })),
+    TimeClaims::read(claims)?.check(now)
+}
+
+/// A token's `nbf` and `exp`, read once (their types checked), to check at any time.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct TimeClaims {
+    nbf: Option<f64>,
+    exp: Option<f64>,
+}
+
+impl TimeClaims {
+    /// Reads the time claims; an error when one is not a number.
+    pub(crate) fn read(claims: &Map<String, Value>) -> Result<Self, JoseError> {
+        let number = |name: &'static str| -> Result<Option<f64>, JoseError> {
+            match claims.get(name) {
+                None => Ok(None),
+                Some(Value::Number(n)) => n
+                    .as_f64()
+                    .map(Some)
+                    .ok_or(JoseError::InvalidClaims("numeric claim out of range")),
+                Some(_) => Err(JoseError::InvalidClaims(match name {
+                    "exp" => "exp is not a number",
+                    "nbf" => "nbf is not a number",
+                    _ => "iat is not a number",
+                })),
+            }
+        };
+        number("iat")?;
+        Ok(Self {
+            nbf: number("nbf")?,
+            exp: number("exp")?,
+        })
+    }
+
+    /// `nbf` and `exp` at `now`, with the 15 s tolerance.
+    pub(crate) fn check(self, now: i64) -> Result<(), JoseError> {
+        let now = now as f64;
+        let tolerance = CLOCK_TOLERANCE as f64;
+        if let Some(nbf) = self.nbf
+            && nbf > now + tolerance
+        {
+            return Err(JoseError::NotYetValid);
         }
-    };
-    let now = now as f64;
-    let tolerance = CLOCK_TOLERANCE as f64;
-    number("iat")?;
-    if let Some(nbf) = number("nbf")?
-        && nbf > now + tolerance
-    {
-        return Err(JoseError::NotYetValid);
+        if let Some(exp) = self.exp
+            && exp <= now - tolerance
+        {
+            return Err(JoseError::Expired);
+        }
+        Ok(())
     }
-    if let Some(exp) = number("exp")?
-        && exp <= now - tolerance
-    {
-        return Err(JoseError::Expired);
-    }
-    Ok(())
 }
 
 type HmacSha512 = Hmac<Sha512>;

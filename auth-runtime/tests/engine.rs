@@ -154,19 +154,22 @@ async fn providers_lists_absolute_urls() {
 async fn credentials_sign_in_session_update_and_sign_out() {
     // Re-issued on every read, as Auth.js does (the default waits for update_age: differences
     // row 30).
-    let config = base_config().jwt_reissue(JwtReissue::EveryRead).callbacks(Callbacks::default().jwt(|p| async move {
-        let mut token = p.token;
-        if p.trigger == Some(JwtTrigger::Update)
-            && let Some(name) = p
-                .session
-                .as_ref()
-                .and_then(|s| s.get("name"))
-                .and_then(Value::as_str)
-        {
-            token.insert("name", name.to_owned());
-        }
-        Ok(Some(token))
-    }));
+    let config =
+        base_config()
+            .jwt_reissue(JwtReissue::EveryRead)
+            .callbacks(Callbacks::default().jwt(|p| async move {
+                let mut token = p.token;
+                if p.trigger == Some(JwtTrigger::Update)
+                    && let Some(name) = p
+                        .session
+                        .as_ref()
+                        .and_then(|s| s.get("name"))
+                        .and_then(Value::as_str)
+                {
+                    token.insert("name", name.to_owned());
+                }
+                Ok(Some(token))
+            }));
     let server = serve(AuthHandler::new(config).unwrap()).await;
     let o = &server.origin;
     let c = client();

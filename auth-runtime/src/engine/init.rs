@@ -83,6 +83,21 @@ impl<'a> Ctx<'a> {
         req: AuthRequest,
         init: Init,
     ) -> Result<Self, AuthError> {
+        let mut ctx = Self::begin(prepared, req, init)?;
+        if init.callback_url {
+            ctx.resolve_callback_url().await?;
+        }
+        Ok(ctx)
+    }
+
+    /// The synchronous part of init: everything but the callback URL, which runs the `redirect`
+    /// callback. A session read ([`Init::SESSION_READ`]) needs nothing more, and keeps its
+    /// future small by not awaiting at all here.
+    pub(crate) fn begin(
+        prepared: &'a Prepared,
+        req: AuthRequest,
+        init: Init,
+    ) -> Result<Self, AuthError> {
         let config = &*prepared.config;
         let cookies = prepared.cookies(&req.origin);
         let secrets = prepared.secrets.as_slice();
@@ -117,9 +132,6 @@ impl<'a> Ctx<'a> {
                     .body_str("csrfToken")
                     .is_some_and(|t| token.matches(t));
             ctx.csrf = Some(token);
-        }
-        if init.callback_url {
-            ctx.resolve_callback_url().await?;
         }
         Ok(ctx)
     }

@@ -267,7 +267,7 @@ pub(crate) async fn auth_at(
     origin: String,
 ) -> Result<Outcome<Option<Session>>, AuthError> {
     let req = request::internal(parts, false, Action::Session, None, Map::new(), origin, "");
-    let mut ctx = Ctx::new(prepared, req, Init::SESSION_READ).await?;
+    let mut ctx = Ctx::begin(prepared, req, Init::SESSION_READ)?;
     let session = session::resolve(&mut ctx, None).await?;
     Ok(Outcome::new(session, ctx.set_cookies))
 }

@@ -100,7 +100,8 @@ pub(crate) async fn resolve(
     let store = SessionStore::new(&cookie_spec.session_token, &cookies);
     let result = match ctx.strategy_for(store.value()) {
         SessionStrategy::Jwt => jwt_session(ctx, &store, update).await,
-        SessionStrategy::Database => database_session(ctx, &store, update).await,
+        // Boxed: the database path's future is large and off the JWT fast path.
+        SessionStrategy::Database => Box::pin(database_session(ctx, &store, update)).await,
     };
     drop(store);
     ctx.req.cookies = cookies;
@@ -317,6 +318,7 @@ pub(crate) struct DecodedTokens(RwLock<HashMap<[u8; 32], Decoded>>);
 struct Decoded {
     token: Box<str>,
     claims: Arc<Map<String, Value>>,
+    times: crate::jose::TimeClaims,
 }
 
 /// Most tokens held at once; the cache starts over when full.
@@ -352,11 +354,12 @@ fn same_token(a: &str, b: &str) -> bool {
 
 impl DecodedTokens {
     /// The claims of `token`, decoded now or earlier; an error for a token that does not decode
-    /// or whose `exp`/`nbf` no longer hold.
+    /// or whose `exp`/`nbf` do not hold at `now`.
     fn decode(
         &self,
         ctx: &Ctx<'_>,
         token: &str,
+        now: i64,
     ) -> Result<Arc<Map<String, Value>>, crate::jose::JoseError> {
         if ctx.config.jwt.codec.is_some() {
             // A custom codec may decide differently on every call (revocation lists, ...).
@@ -366,13 +369,15 @@ impl DecodedTokens {
         let hit = self.0.read().ok().and_then(|map| {
             map.get(&key)
                 .filter(|d| same_token(&d.token, token))
-                .map(|d| d.claims.clone())
+                .map(|d| (d.claims.clone(), d.times))
         });
-        if let Some(claims) = hit {
-            crate::jose::validate_time_claims(&claims, crate::jose::now_unix())?;
+        if let Some((claims, times)) = hit {
+            times.check(now)?;
             return Ok(claims);
         }
-        let claims = Arc::new(ctx.decode_session(token)?);
+        let claims = ctx.decode_session(token)?;
+        let times = crate::jose::TimeClaims::read(&claims)?;
+        let claims = Arc::new(claims);
         if let Ok(mut map) = self.0.write() {
             if map.len() >= DECODED_TOKENS_LIMIT {
                 map.clear();
@@ -382,6 +387,7 @@ impl DecodedTokens {
                 Decoded {
                     token: token.into(),
                     claims: claims.clone(),
+                    times,
                 },
             );
         }
@@ -410,7 +416,8 @@ async fn jwt_session(
     let Some(raw) = store.value() else {
         return Ok(None);
     };
-    let decoded = match ctx.tokens.decode(ctx, raw) {
+    let now = OffsetDateTime::now_utc();
+    let decoded = match ctx.tokens.decode(ctx, raw, now.unix_timestamp()) {
         Ok(claims) => claims,
         Err(err) => {
             ctx.config
@@ -424,19 +431,22 @@ async fn jwt_session(
     // The token as the callbacks leave it: borrowed from the cache while nothing changes it.
     let mut token: Option<Jwt> = None;
     if rotation_due(ctx, &decoded) {
-        token = Some(Jwt(rotate_access_token(ctx, (*decoded).clone()).await));
+        // The slow steps are boxed so the common read's future stays small (it is moved into
+        // the middleware's box on every request).
+        token = Some(Jwt(
+            Box::pin(rotate_access_token(ctx, (*decoded).clone())).await
+        ));
     }
     if ctx.config.callbacks.has_jwt() || is_update {
         let input = token.take().unwrap_or_else(|| Jwt((*decoded).clone()));
         let data = update.map(|data| data.unwrap_or(Value::Null));
-        let Some(out) = run_jwt(ctx, input, data).await? else {
+        let Some(out) = Box::pin(run_jwt(ctx, input, data)).await? else {
             ctx.set_cookies.extend(store.clean());
             return Ok(None);
         };
         token = Some(out);
     }
     let changed = token.as_ref().is_some_and(|t| t.0 != *decoded);
-    let now = OffsetDateTime::now_utc();
     let claims = token.as_ref().map_or(&*decoded, |t| &t.0);
     let expires = if changed || is_update || reissue_due(ctx, claims, now.unix_timestamp()) {
         let expires = now + seconds(ctx.config.session.max_age);
@@ -456,16 +466,16 @@ async fn jwt_session(
     let wants_token = ctx.config.callbacks.has_session() || ctx.config.events.session.is_some();
     let session = if wants_token {
         let token = token.unwrap_or_else(|| Jwt((*decoded).clone()));
-        let session = run_session_callback(ctx, token.clone(), expires, trigger).await?;
+        let session = Box::pin(run_session_callback(ctx, token.clone(), expires, trigger)).await?;
         if let Some(handler) = ctx.config.events.session.clone() {
-            Events::emit(
+            Box::pin(Events::emit(
                 Some(handler),
                 "session",
                 SessionMessage {
                     session: session.clone(),
                     token: Some(token),
                 },
-            )
+            ))
             .await;
         }
         session
@@ -599,36 +609,24 @@ mod tests {
             let mut claims = Map::new();
             claims.insert("sub".into(), "a".into());
             let token = ctx.encode_session(&claims).unwrap_or_default();
-            let first = ctx.tokens.decode(ctx, &token).unwrap_or_default();
-            let again = ctx.tokens.decode(ctx, &token).unwrap_or_default();
+            let now = crate::jose::now_unix();
+            let first = ctx.tokens.decode(ctx, &token, now).unwrap_or_default();
+            let again = ctx.tokens.decode(ctx, &token, now).unwrap_or_default();
             assert!(Arc::ptr_eq(&first, &again), "the second read is a hit");
             // Same tail, other token: not the cached one, and refused.
             let forged = format!("x{}", &token[1..]);
-            assert!(ctx.tokens.decode(ctx, &forged).is_err());
-            // A cached token past its exp is refused on the hit.
-            let stale = ctx
+            assert!(ctx.tokens.decode(ctx, &forged, now).is_err());
+            // A cached token is refused on a hit once its exp has passed.
+            let short = ctx
                 .codec
-                .encode_at(&claims, &ctx.cookies.session_token.name, 60, 0)
+                .encode_at(&claims, &ctx.cookies.session_token.name, 60, now)
                 .unwrap_or_default();
-            let key = token_key(&stale);
-            if let Ok(mut map) = ctx.tokens.0.write() {
-                map.insert(
-                    key,
-                    Decoded {
-                        token: stale.as_str().into(),
-                        claims: Arc::new(claims.clone()),
-                    },
-                );
-                if let Some(entry) = map.get_mut(&key) {
-                    let mut expired = claims.clone();
-                    expired.insert("exp".into(), 60.into());
-                    entry.claims = Arc::new(expired);
-                }
-            }
+            assert!(ctx.tokens.decode(ctx, &short, now).is_ok());
             assert_eq!(
-                ctx.tokens.decode(ctx, &stale).err(),
+                ctx.tokens.decode(ctx, &short, now + 60 + 15).err(),
                 Some(crate::jose::JoseError::Expired)
             );
+            assert!(ctx.tokens.decode(ctx, &short, now + 60 + 14).is_ok());
             // Bounded: a full cache starts over.
             if let Ok(mut map) = ctx.tokens.0.write() {
                 for i in 0..DECODED_TOKENS_LIMIT {
@@ -639,12 +637,14 @@ mod tests {
                         Decoded {
                             token: "t".into(),
                             claims: Arc::new(Map::new()),
+                            times: crate::jose::TimeClaims::read(&Map::new())
+                                .unwrap_or_else(|_| unreachable!()),
                         },
                     );
                 }
             }
             let fresh = ctx.encode_session(&claims).unwrap_or_default();
-            assert!(ctx.tokens.decode(ctx, &fresh).is_ok());
+            assert!(ctx.tokens.decode(ctx, &fresh, now).is_ok());
             let len = ctx.tokens.0.read().map(|m| m.len()).unwrap_or_default();
             assert_eq!(len, 1);
         })
