@@ -8,6 +8,8 @@
 #   bash scripts/mutants.sh                 # every security-critical module (about 1.5 h here)
 #   bash scripts/mutants.sh oidc csrf       # some of them
 #   bash scripts/mutants.sh --iterate       # only the mutants the last run missed
+#   git diff BASE -- auth-runtime/src > target/change.diff
+#   bash scripts/mutants.sh --in-diff target/change.diff   # only mutants on changed lines
 #
 # Not part of the test command (too slow for CI). Prints caught / missed / unviable / timeout per
 # module; exits 1 when a mutant was missed. Outcomes land in target/mutants/.
@@ -36,10 +38,17 @@ declare -A MODULES=(
 ORDER=(jose csrf cookies redirect request init oauth token oidc session config layer)
 
 extra=()
-if [ "${1:-}" = "--iterate" ]; then
-  extra+=(--iterate)
-  shift
-fi
+case "${1:-}" in
+  --iterate)
+    extra+=(--iterate)
+    shift
+    ;;
+  --in-diff)
+    [ -f "${2:-}" ] || { echo "--in-diff needs a diff file" >&2; exit 2; }
+    extra+=(--in-diff "$2")
+    shift 2
+    ;;
+esac
 selected=("$@")
 [ ${#selected[@]} -gt 0 ] || selected=("${ORDER[@]}")
 args=()
