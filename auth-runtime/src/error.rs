@@ -205,6 +205,9 @@ pub enum Reason {
     CsrfCookieInvalid,
     /// The `csrfToken` of a POST is missing or is not the cookie's token.
     CsrfTokenMismatch,
+    /// A server-side action was asked for by a request from another site (`Origin` or
+    /// `Sec-Fetch-Site`).
+    CrossSiteRequest,
     /// A check cookie is missing from the callback.
     CheckCookieMissing(OAuthCheck),
     /// A check cookie could not be decrypted (forged, expired, another secret).

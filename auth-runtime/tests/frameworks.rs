@@ -460,6 +460,63 @@ async fn a_custom_form_posts_with_the_token_the_app_got<F: Framework>() {
     );
 }
 
+async fn actions_refuse_requests_from_other_sites<F: Framework>() {
+    let app = start::<F>().await;
+    let (o, c) = (&app.origin, client());
+    sign_in_as_demo(&c, o).await;
+    // A form on another site posting to the app's sign-out route: refused, still signed in.
+    for (header, value) in [
+        ("origin", "https://evil.example"),
+        ("sec-fetch-site", "cross-site"),
+        ("sec-fetch-site", "same-site"),
+    ] {
+        let res = c
+            .post(format!("{o}/logout"))
+            .header(header, value)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 403, "{header}: {value}");
+        assert_eq!(
+            res.json::<Value>().await.unwrap(),
+            json!({"error": "MissingCSRF"})
+        );
+        let res = c
+            .post(format!("{o}/rename"))
+            .header(header, value)
+            .json(&json!({"name": "Mallory"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 403, "{header}: {value}");
+        assert_eq!(
+            get(&c, format!("{o}/")).await.text().await.unwrap(),
+            "hello Demo"
+        );
+    }
+    // Sign-in too (login CSRF into the attacker's account).
+    let res = client()
+        .post(format!("{o}/login/demo"))
+        .header("origin", "https://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    // The site's own form, and a client that is not a browser, are served.
+    let res = c
+        .post(format!("{o}/logout"))
+        .header("origin", o.as_str())
+        .header("sec-fetch-site", "same-origin")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 302);
+    assert_eq!(
+        get(&c, format!("{o}/")).await.text().await.unwrap(),
+        "hello stranger"
+    );
+}
+
 macro_rules! suite {
     ($($test:ident),* $(,)?) => {
         mod axum_app {
@@ -482,4 +539,5 @@ suite!(
     a_signed_in_session_reaches_extractors_and_slides,
     server_side_actions_need_no_csrf_token,
     a_custom_form_posts_with_the_token_the_app_got,
+    actions_refuse_requests_from_other_sites,
 );

@@ -1,9 +1,9 @@
 //! Server-side actions for handlers: next-auth's `signIn`, `signOut`, `unstable_update` and
 //! `getCsrfToken`, through the engine's in-process API ([`crate::engine::server`]).
 //!
-//! The actions are trusted calls (no CSRF token is involved): the handler calling them is the one
-//! that must be protected against cross-site requests (accept them on POST routes only, or check
-//! the `Origin`).
+//! No CSRF token is involved. As for Next.js server actions, a `POST` (or other unsafe method)
+//! that a browser marks as cross-site (`Sec-Fetch-Site`, else `Origin`) is refused with `403`
+//! (`MissingCSRF`); call the actions from `POST` routes.
 
 use axum::extract::FromRequestParts;
 use axum::response::{IntoResponse, IntoResponseParts, Response, ResponseParts};

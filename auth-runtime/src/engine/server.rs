@@ -4,9 +4,14 @@
 //! app's own handlers) goes through these; none of them forges a request or a CSRF token, and
 //! none re-parses a response.
 //!
-//! These calls are trusted, like next-auth's server actions (`skipCSRFCheck`): call them from
-//! handlers that are themselves protected against cross-site requests (POST routes, or an
-//! `Origin` check), never straight from a link.
+//! These calls forge no CSRF token, like next-auth's server actions (`skipCSRFCheck`). What
+//! protects them instead is what protects Next.js server actions: `sign_in`, `sign_out` and
+//! `update_session` refuse a request with an unsafe method (anything but `GET`, `HEAD`,
+//! `OPTIONS`) that a browser marks as coming from another site: `Sec-Fetch-Site` other than
+//! `same-origin` or `none`, or else an `Origin` that is not the site's. A request with neither
+//! header comes from a client that is not a browser, or from a browser that would have sent
+//! them on a cross-site request, and is served. Call actions from `POST` routes; a `GET` route
+//! that signs out can be triggered by any page that links to it.
 
 use http::HeaderValue;
 use http::header::{self, HeaderMap};
@@ -203,6 +208,30 @@ impl AuthHandler {
     }
 }
 
+/// Refuses a server-side action that a browser asked for from another site (see the module
+/// documentation).
+fn check_same_site(parts: &Parts, origin: &str) -> Result<(), AuthError> {
+    use http::Method;
+    if matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
+        return Ok(());
+    }
+    let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
+    let same_site = match (header("sec-fetch-site"), header("origin")) {
+        (Some(site), _) => site == "same-origin" || site == "none",
+        (None, Some(from)) => from == origin,
+        (None, None) => true,
+    };
+    if same_site {
+        Ok(())
+    } else {
+        Err(AuthError::new(
+            ErrorType::MissingCSRF,
+            "a request from another site asked for a server-side action",
+        )
+        .with_reason(crate::error::Reason::CrossSiteRequest))
+    }
+}
+
 /// The engine's view of an in-process call.
 async fn context<'a>(
     prepared: &'a Prepared,
@@ -214,6 +243,9 @@ async fn context<'a>(
 ) -> Result<Ctx<'a>, AuthError> {
     let origin = prepared.origin(parts)?;
     let is_post = init != Init::SESSION_READ;
+    if init == Init::TRUSTED {
+        check_same_site(parts, &origin)?;
+    }
     let mut req = request::internal(
         parts,
         is_post,
@@ -277,6 +309,7 @@ pub(crate) async fn update_session(
     parts: &Parts,
     data: Value,
 ) -> Result<Outcome<Option<Session>>, AuthError> {
+    check_same_site(parts, &prepared.origin(parts)?)?;
     let mut ctx = context(
         prepared,
         parts,
@@ -326,6 +359,7 @@ pub(crate) async fn sign_in(
     });
     let Some(provider) = provider else {
         let origin = prepared.origin(parts)?;
+        check_same_site(parts, &origin)?;
         return Ok(Outcome::new(
             sign_in_page(&prepared.config, &prepared.base_path, &origin, &target),
             Vec::new(),
@@ -394,4 +428,73 @@ pub(crate) async fn csrf_token(
     let mut ctx = context(prepared, parts, init, Action::Csrf, None, Map::new()).await?;
     let token = ctx.csrf_token().to_owned();
     Ok(Outcome::new(token, std::mem::take(&mut ctx.set_cookies)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parts(method: &str, headers: &[(&str, &str)]) -> Parts {
+        let mut builder = http::Request::builder()
+            .method(method)
+            .uri("http://app.test/x");
+        for (k, v) in headers {
+            builder = builder.header(*k, *v);
+        }
+        builder
+            .body(())
+            .map(|r| r.into_parts().0)
+            .unwrap_or_else(|_| unreachable!("a valid test request"))
+    }
+
+    #[test]
+    fn only_unsafe_requests_a_browser_marks_as_cross_site_are_refused() {
+        let site = "http://app.test";
+        let refused = |method: &str, headers: &[(&str, &str)]| {
+            check_same_site(&parts(method, headers), site)
+                .err()
+                .and_then(|e| e.reason())
+        };
+        for method in ["GET", "HEAD", "OPTIONS"] {
+            assert_eq!(refused(method, &[("sec-fetch-site", "cross-site")]), None);
+        }
+        for method in ["POST", "PUT", "PATCH", "DELETE"] {
+            assert_eq!(
+                refused(method, &[("sec-fetch-site", "cross-site")]),
+                Some(crate::error::Reason::CrossSiteRequest),
+                "{method}"
+            );
+        }
+        for site_header in ["same-origin", "none"] {
+            // Sec-Fetch-Site decides when present, whatever Origin says.
+            assert_eq!(
+                refused(
+                    "POST",
+                    &[
+                        ("sec-fetch-site", site_header),
+                        ("origin", "https://evil.example")
+                    ]
+                ),
+                None
+            );
+        }
+        assert_eq!(
+            refused("POST", &[("sec-fetch-site", "same-site")]),
+            Some(crate::error::Reason::CrossSiteRequest)
+        );
+        assert_eq!(refused("POST", &[("origin", site)]), None);
+        for other in [
+            "https://app.test",
+            "http://app.test:8080",
+            "null",
+            "http://evil.example",
+        ] {
+            assert_eq!(
+                refused("POST", &[("origin", other)]),
+                Some(crate::error::Reason::CrossSiteRequest),
+                "{other}"
+            );
+        }
+        assert_eq!(refused("POST", &[]), None, "not a browser");
+    }
 }
