@@ -35,9 +35,12 @@
 //! }
 //! ```
 //!
-//! Without the macro, build an [`config::AuthConfig`] and an [`AuthHandler`]; any framework can
-//! call [`AuthHandler::handle`] with an `http::Request`. Deliberate differences from Auth.js are
-//! listed in `docs/differences.md`.
+//! Without the macro, build an [`config::AuthConfig`] and an [`AuthHandler`]. The integrations
+//! (`axum`, default; `actix`) serve the routes and give handlers the session; any other framework
+//! hands the requests under the base path to [`AuthHandler::handle`]. Server code calls the engine
+//! in process, as next-auth's helpers do: [`AuthHandler::auth`], [`AuthHandler::sign_in`],
+//! [`AuthHandler::sign_out`], [`AuthHandler::update_session`], [`AuthHandler::csrf_token`].
+//! Deliberate differences from Auth.js are listed in `docs/differences.md`.
 #[cfg(feature = "actix")]
 pub mod actix;
 pub mod adapter;
