@@ -1007,6 +1007,10 @@ mod tests {
         // The memo holds one ring per salt, the same keys every time.
         assert!(Arc::ptr_eq(&codec.ring("salt"), &ring));
         assert!(!Arc::ptr_eq(&codec.ring("other"), &ring));
+        assert!(
+            Arc::ptr_eq(&codec.ring("salt"), &ring),
+            "a second salt does not push out the first"
+        );
     }
 
     #[test]
