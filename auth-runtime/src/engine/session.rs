@@ -12,6 +12,7 @@ use crate::callbacks::{Events, JwtParams, JwtTrigger, SessionMessage, SessionPar
 use crate::config::{JwtReissue, SessionStrategy};
 use crate::cookies::{SessionStore, SetCookie};
 use crate::error::{AuthError, ErrorType};
+use crate::providers::OAuthProvider;
 use crate::types::{Jwt, Session, SessionUser};
 
 /// ISO 8601 with milliseconds and `Z`, as JavaScript's `toISOString`.
@@ -108,52 +109,34 @@ pub(crate) async fn resolve(
     result
 }
 
-/// Whether the token belongs to a provider with built-in refresh-token rotation and its access
-/// token has expired (the check of [`rotate_access_token`], without cloning the token).
-fn rotation_due(ctx: &Ctx<'_>, claims: &Map<String, Value>) -> bool {
-    let Some(provider_id) = claims.get("provider").and_then(Value::as_str) else {
-        return false;
-    };
-    let rotating = ctx.config.providers.iter().any(|p| {
-        matches!(p, crate::providers::Provider::OAuth(o) if o.id == provider_id && o.refresh_access_token)
-    });
-    rotating
-        && claims
-            .get("expires_at")
-            .and_then(Value::as_i64)
-            .is_some_and(|at| at <= crate::jose::now_unix())
-}
-
-/// Built-in refresh-token rotation: when the token belongs to a provider with
-/// `refresh_access_token` on and its access token has expired, exchange the refresh token and
-/// store the new set; when that fails, mark the token with `error: "RefreshTokenError"`.
-async fn rotate_access_token(
-    ctx: &Ctx<'_>,
-    mut claims: serde_json::Map<String, Value>,
-) -> serde_json::Map<String, Value> {
-    let Some(provider_id) = claims
-        .get("provider")
-        .and_then(Value::as_str)
-        .map(str::to_owned)
-    else {
-        return claims;
-    };
-    let provider = ctx.config.providers.iter().find_map(|p| match p {
-        crate::providers::Provider::OAuth(o) if o.id == provider_id && o.refresh_access_token => {
-            Some(o.clone())
-        }
-        _ => None,
-    });
-    let Some(provider) = provider else {
-        return claims;
-    };
+/// The provider whose access token in these claims must be refreshed: the token names a provider
+/// with built-in rotation (`refresh_access_token`) and its `expires_at` has passed. Looked up
+/// without cloning the token, so a read whose token is fine costs nothing more.
+fn rotation_due(ctx: &Ctx<'_>, claims: &Map<String, Value>) -> Option<OAuthProvider> {
+    let provider_id = claims.get("provider").and_then(Value::as_str)?;
     let expired = claims
         .get("expires_at")
         .and_then(Value::as_i64)
         .is_some_and(|at| at <= crate::jose::now_unix());
     if !expired {
-        return claims;
+        return None;
     }
+    ctx.config.providers.iter().find_map(|p| match p {
+        crate::providers::Provider::OAuth(o) if o.id == provider_id && o.refresh_access_token => {
+            Some(o.clone())
+        }
+        _ => None,
+    })
+}
+
+/// Built-in refresh-token rotation, once [`rotation_due`] named the provider: exchange the
+/// refresh token and store the new set; when that fails, mark the token with
+/// `error: "RefreshTokenError"`.
+async fn rotate_access_token(
+    ctx: &Ctx<'_>,
+    provider: &OAuthProvider,
+    mut claims: serde_json::Map<String, Value>,
+) -> serde_json::Map<String, Value> {
     let Some(refresh_token) = claims
         .get("refresh_token")
         .and_then(Value::as_str)
@@ -162,8 +145,8 @@ async fn rotate_access_token(
         claims.insert("error".into(), "RefreshTokenError".into());
         return claims;
     };
-    let http = super::oauth::client_for(ctx, &provider);
-    match super::oauth::token::refresh(http, &provider, &refresh_token).await {
+    let http = super::oauth::client_for(ctx, provider);
+    match super::oauth::token::refresh(http, provider, &refresh_token).await {
         Ok(account) => {
             claims.insert("access_token".into(), account.access_token.into());
             claims.insert("expires_at".into(), account.expires_at.into());
@@ -430,12 +413,15 @@ async fn jwt_session(
     let is_update = update.is_some();
     // The token as the callbacks leave it: borrowed from the cache while nothing changes it.
     let mut token: Option<Jwt> = None;
-    if rotation_due(ctx, &decoded) {
+    if let Some(provider) = rotation_due(ctx, &decoded) {
         // The slow steps are boxed so the common read's future stays small (it is moved into
         // the middleware's box on every request).
-        token = Some(Jwt(
-            Box::pin(rotate_access_token(ctx, (*decoded).clone())).await
-        ));
+        token = Some(Jwt(Box::pin(rotate_access_token(
+            ctx,
+            &provider,
+            (*decoded).clone(),
+        ))
+        .await));
     }
     if ctx.config.callbacks.has_jwt() || is_update {
         let input = token.take().unwrap_or_else(|| Jwt((*decoded).clone()));
@@ -613,6 +599,11 @@ mod tests {
             let first = ctx.tokens.decode(ctx, &token, now).unwrap_or_default();
             let again = ctx.tokens.decode(ctx, &token, now).unwrap_or_default();
             assert!(Arc::ptr_eq(&first, &again), "the second read is a hit");
+            // Two tokens are kept side by side: reading another does not push the first out.
+            let other = ctx.encode_session(&claims).unwrap_or_default();
+            assert!(ctx.tokens.decode(ctx, &other, now).is_ok());
+            let third = ctx.tokens.decode(ctx, &token, now).unwrap_or_default();
+            assert!(Arc::ptr_eq(&first, &third), "still a hit");
             // Same tail, other token: not the cached one, and refused.
             let forged = format!("x{}", &token[1..]);
             assert!(ctx.tokens.decode(ctx, &forged, now).is_err());
