@@ -372,6 +372,66 @@ mod tests {
     use super::*;
 
     #[test]
+    fn action_errors_answer_with_their_status_and_a_client_safe_type() {
+        use crate::error::{AuthError, ErrorType};
+        for (error, status, body) in [
+            (
+                AuthError::credentials_signin("bad-password"),
+                401,
+                serde_json::json!({"error": "CredentialsSignin", "code": "bad-password"}),
+            ),
+            (
+                AuthError::new(ErrorType::AccessDenied, "no"),
+                403,
+                serde_json::json!({"error": "AccessDenied"}),
+            ),
+            (
+                AuthError::new(ErrorType::MissingCSRF, "no"),
+                403,
+                serde_json::json!({"error": "MissingCSRF"}),
+            ),
+            (
+                AuthError::new(ErrorType::InvalidCallbackUrl, "no"),
+                400,
+                serde_json::json!({"error": "Configuration"}),
+            ),
+            (
+                AuthError::new(ErrorType::InvalidProvider, "no"),
+                400,
+                serde_json::json!({"error": "Configuration"}),
+            ),
+            (
+                AuthError::new(ErrorType::UnknownAction, "no"),
+                400,
+                serde_json::json!({"error": "Configuration"}),
+            ),
+            (
+                AuthError::new(ErrorType::AdapterError, "db down"),
+                500,
+                serde_json::json!({"error": "Configuration"}),
+            ),
+        ] {
+            assert_eq!(error_answer(&error), (status, body), "{error}");
+        }
+    }
+
+    #[test]
+    fn rejections_say_what_happened() {
+        assert_eq!(SessionRejection::Unauthorized.to_string(), "signed out");
+        assert_eq!(
+            SessionRejection::SignIn {
+                location: "/x".into()
+            }
+            .to_string(),
+            "signed out: sign in first"
+        );
+        assert_eq!(
+            SessionRejection::MissingLayer.to_string(),
+            "the authentication layer is not installed"
+        );
+    }
+
+    #[test]
     fn a_prefix_covers_itself_and_what_is_below_it_segment_wise() {
         for (path, prefix, covered) in [
             ("/admin", "/admin", true),

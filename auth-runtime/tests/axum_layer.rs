@@ -641,3 +641,50 @@ async fn route_layer_guards_protect_nested_routes() {
         500
     );
 }
+
+/// The layer leaves the engine's own routes to the engine: `GET /auth/session` reads the session
+/// once (one `session` event), not once in the layer and again in the route.
+#[tokio::test]
+async fn the_engines_routes_are_read_once() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let reads = std::sync::Arc::new(AtomicUsize::new(0));
+    let counter = reads.clone();
+    let events = auth_runtime::callbacks::Events::default().session(move |_| {
+        counter.fetch_add(1, Ordering::SeqCst);
+        async { Ok(()) }
+    });
+    let handler = AuthHandler::new(config().events(events)).unwrap();
+    let server = serve(app(&handler)).await;
+    let (o, c) = (&server.origin, client());
+    sign_in(&c, o, "demo").await;
+    let before = reads.load(Ordering::SeqCst);
+    let session: Value = fetch(&c, format!("{o}/auth/session"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(session["user"]["name"], "Demo");
+    assert_eq!(reads.load(Ordering::SeqCst) - before, 1);
+    // An app route: the layer's read, once.
+    fetch(&c, format!("{o}/")).await;
+    assert_eq!(reads.load(Ordering::SeqCst) - before, 2);
+}
+
+/// A lazy configuration that fails its checks answers with the error page on the request's own
+/// origin.
+#[tokio::test]
+async fn a_broken_lazy_configuration_sends_pages_to_the_error_page_of_this_site() {
+    let handler = AuthHandler::lazy(|_| async {
+        let mut config = config();
+        config.secret.clear();
+        config.pages.error = Some("/oops".into());
+        config
+    });
+    let server = serve(app(&handler)).await;
+    let o = &server.origin;
+    let res = fetch(&client(), format!("{o}/auth/signin")).await;
+    assert_eq!(res.status(), 302);
+    assert_eq!(location(&res), format!("{o}/oops?error=Configuration"));
+    let res = fetch(&client(), format!("{o}/auth/session")).await;
+    assert_eq!(res.status(), 500);
+}

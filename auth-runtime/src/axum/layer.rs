@@ -348,6 +348,45 @@ mod tests {
         assert_eq!(response.status(), StatusCode::OK);
     }
 
+    #[tokio::test]
+    async fn the_guard_makes_its_inner_service_ready_too() {
+        use tower::ServiceExt as _;
+        // AuthLayer outside, RequireAuth inside: the guard must pass readiness through.
+        let guarded = RequireAuth::api().layer(NeedsReady::default());
+        let service = AuthLayer::new(&handler()).layer(guarded);
+        let request = http::Request::get("http://localhost/page")
+            .header("host", "localhost")
+            .body(axum::body::Body::empty())
+            .unwrap_or_else(|_| unreachable!());
+        let response = service
+            .oneshot(request)
+            .await
+            .unwrap_or_else(|e| match e {});
+        // Signed out: the guard answers 401 without calling the inner service at all.
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+        // Signed in through an allowing callback, the inner service is called, ready.
+        let allow = AuthHandler::new(
+            crate::config::AuthConfig::new()
+                .secret("s")
+                .trust_host(true)
+                .callbacks(
+                    crate::callbacks::Callbacks::default()
+                        .authorized(|_| async { Ok(crate::callbacks::AuthorizedDecision::Allow) }),
+                ),
+        )
+        .unwrap_or_else(|_| unreachable!("a valid configuration"));
+        let service = AuthLayer::new(&allow).layer(RequireAuth::api().layer(NeedsReady::default()));
+        let request = http::Request::get("http://localhost/page")
+            .header("host", "localhost")
+            .body(axum::body::Body::empty())
+            .unwrap_or_else(|_| unreachable!());
+        let response = service
+            .oneshot(request)
+            .await
+            .unwrap_or_else(|e| match e {});
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+
     #[test]
     fn debug_output_says_what_the_layer_holds() {
         let layer = AuthLayer::new(&handler()).protect("/a").protect_api("/b");

@@ -460,6 +460,53 @@ mod tests {
     }
 
     #[test]
+    fn the_origin_cache_answers_each_host_with_its_own_origin() {
+        let config = AuthConfig::new().secret("s").trust_host(true);
+        let cache = OriginCache::default();
+        let parts = |host: &str, proto: Option<&str>| {
+            let mut b = http::Request::get("/").header("host", host);
+            if let Some(proto) = proto {
+                b = b.header("x-forwarded-proto", proto);
+            }
+            b.body(())
+                .map(|r| r.into_parts().0)
+                .unwrap_or_else(|_| unreachable!("a valid test request"))
+        };
+        // Alternating hosts and schemes: every answer is the request's own, cached or not.
+        for _ in 0..2 {
+            for (host, proto, origin) in [
+                ("a.test", None, "http://a.test"),
+                ("b.test", None, "http://b.test"),
+                ("b.test", Some("https"), "https://b.test"),
+                ("B.TEST:443", Some("https"), "https://b.test"),
+            ] {
+                let got = cache.origin(&config, &parts(host, proto)).ok();
+                assert_eq!(got.as_deref(), Some(origin), "{host} {proto:?}");
+                assert_eq!(
+                    request_origin(&config, &parts(host, proto)).ok().as_deref(),
+                    Some(origin)
+                );
+            }
+        }
+        // A refused host is refused every time, and never cached.
+        assert!(cache.origin(&config, &parts("evil.test/x", None)).is_err());
+        assert!(cache.origin(&config, &parts("evil.test/x", None)).is_err());
+        // The configured URL wins over any header.
+        let mut configured = AuthConfig::new().secret("s");
+        configured.url = Some("https://app.example/auth".into());
+        let cache = OriginCache::default();
+        for host in ["a.test", "b.test"] {
+            assert_eq!(
+                cache
+                    .origin(&configured, &parts(host, None))
+                    .ok()
+                    .as_deref(),
+                Some("https://app.example")
+            );
+        }
+    }
+
+    #[test]
     fn routes_parse_like_authjs() {
         let get = Method::GET;
         assert_eq!(

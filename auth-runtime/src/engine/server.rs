@@ -447,6 +447,40 @@ mod tests {
             .unwrap_or_else(|_| unreachable!("a valid test request"))
     }
 
+    #[tokio::test]
+    async fn a_server_side_credentials_sign_in_hands_authorize_the_callback_route() {
+        use std::sync::{Arc, Mutex};
+        let seen = Arc::new(Mutex::new(None));
+        let record = seen.clone();
+        let provider = crate::providers::CredentialsProvider::new().authorize(move |_, req| {
+            if let Ok(mut slot) = record.lock() {
+                *slot = Some((req.url.clone(), req.headers.contains_key("x-app")));
+            }
+            async { Ok(Some(crate::types::User::new("1"))) }
+        });
+        let handler = AuthHandler::new(
+            crate::config::AuthConfig::new()
+                .secret("s")
+                .trust_host(true)
+                .provider(provider),
+        )
+        .unwrap_or_else(|_| unreachable!("a valid configuration"));
+        let request = parts("POST", &[("host", "app.test"), ("x-app", "1")]);
+        let outcome = handler
+            .sign_in(
+                &request,
+                SignInOptions::provider("credentials").redirect_to("/home"),
+            )
+            .await
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(outcome.value, "http://app.test/home");
+        let seen = seen.lock().map(|s| s.clone()).unwrap_or_default();
+        assert_eq!(
+            seen,
+            Some(("http://app.test/auth/callback/credentials".to_owned(), true))
+        );
+    }
+
     #[test]
     fn only_unsafe_requests_a_browser_marks_as_cross_site_are_refused() {
         let site = "http://app.test";
