@@ -814,41 +814,7 @@ mod tests {
         assert!(text.contains("update_age: 86400"), "{text}");
     }
 
-    /// A `tracing` subscriber that keeps the target and fields of every event.
-    #[derive(Default, Clone)]
-    struct Events(Arc<std::sync::Mutex<Vec<String>>>);
-
-    struct Fields(String);
-
-    impl tracing::field::Visit for Fields {
-        fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
-            self.0.push_str(&format!(" {}={value:?}", field.name()));
-        }
-    }
-
-    impl tracing::Subscriber for Events {
-        fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
-            true
-        }
-        fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
-            tracing::span::Id::from_u64(1)
-        }
-        fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
-        fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
-        fn event(&self, event: &tracing::Event<'_>) {
-            let mut fields = Fields(format!(
-                "{} {}",
-                event.metadata().level(),
-                event.metadata().target()
-            ));
-            event.record(&mut fields);
-            if let Ok(mut all) = self.0.lock() {
-                all.push(fields.0);
-            }
-        }
-        fn enter(&self, _: &tracing::span::Id) {}
-        fn exit(&self, _: &tracing::span::Id) {}
-    }
+    use crate::test_support::Events;
 
     #[test]
     fn the_default_logger_writes_to_tracing_under_the_auth_target() {

@@ -411,7 +411,12 @@ mod tests {
                 serde_json::json!({"error": "Configuration"}),
             ),
         ] {
-            assert_eq!(error_answer(&error), (status, body), "{error}");
+            let events = crate::test_support::Events::default();
+            let answer = tracing::subscriber::with_default(events.clone(), || error_answer(&error));
+            assert_eq!(answer, (status, body), "{error}");
+            // Only what the server must look into is logged.
+            let logged = events.0.lock().map(|v| v.len()).unwrap_or_default();
+            assert_eq!(logged, usize::from(status == 500), "{error}");
         }
     }
 

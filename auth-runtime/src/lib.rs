@@ -59,6 +59,8 @@ mod integration;
 pub mod jose;
 pub mod pages;
 pub mod providers;
+#[cfg(test)]
+mod test_support;
 pub mod types;
 
 pub use engine::AuthHandler;
