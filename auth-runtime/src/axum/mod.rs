@@ -16,9 +16,8 @@
 //! router without the layer answers 500 and logs why.
 //!
 //! ```
-//! use auth_runtime::axum::{AuthContext, AuthLayer, RequireSession, SignInRedirect};
+//! use auth_runtime::axum::{AuthContext, AuthLayer, Redirected, RequireSession, SignInRedirect};
 //! use auth_runtime::prelude::*;
-//! use axum::response::Response;
 //! use axum::routing::{get, post};
 //!
 //! async fn home(session: Option<Session>) -> String {
@@ -32,12 +31,12 @@
 //!     axum::Json(session) // 401 JSON when signed out
 //! }
 //!
-//! async fn dashboard(RequireSession(session, ..): RequireSession<SignInRedirect>) -> String {
+//! async fn dashboard(RequireSession { session, .. }: RequireSession<SignInRedirect>) -> String {
 //!     format!("Welcome back, {}", session.user.email.unwrap_or_default())
 //! }
 //!
-//! async fn logout(auth: AuthContext) -> Response {
-//!     auth.sign_out(Some("/")).await
+//! async fn logout(auth: AuthContext) -> Result<Redirected, AuthError> {
+//!     auth.sign_out(SignOutOptions::redirect_to("/")).await
 //! }
 //!
 //! let handler = AuthHandler::new(AuthConfig::new().secret("s").trust_host(true)).unwrap();
