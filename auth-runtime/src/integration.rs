@@ -11,7 +11,7 @@ use crate::callbacks::{AuthorizedDecision, AuthorizedParams};
 use crate::config::AuthConfig;
 use crate::cookies::{SetCookie, is_session_chunk};
 use crate::engine::request::request_origin;
-use crate::engine::{AuthHandler, Prepared, server};
+use crate::engine::{AuthHandler, Outcome, Prepared, SignInOptions, SignOutOptions, server};
 use crate::error::{AuthError, ErrorType};
 use crate::types::Session;
 
@@ -291,6 +291,39 @@ impl RequestAuth {
             self.origin.as_deref().unwrap_or(""),
             callback_url,
         )
+    }
+
+    /// The server-side sign-in of this request ([`crate::AuthHandler::sign_in`]), for the
+    /// frameworks' `AuthContext`.
+    pub(crate) async fn sign_in(
+        &self,
+        parts: &Parts,
+        options: SignInOptions,
+    ) -> Result<Outcome<String>, AuthError> {
+        server::sign_in(self.prepared()?, parts, options).await
+    }
+
+    /// The server-side sign-out ([`crate::AuthHandler::sign_out`]).
+    pub(crate) async fn sign_out(
+        &self,
+        parts: &Parts,
+        options: SignOutOptions,
+    ) -> Result<Outcome<String>, AuthError> {
+        server::sign_out(self.prepared()?, parts, options).await
+    }
+
+    /// The session update ([`crate::AuthHandler::update_session`]).
+    pub(crate) async fn update_session(
+        &self,
+        parts: &Parts,
+        data: serde_json::Value,
+    ) -> Result<Outcome<Option<Session>>, AuthError> {
+        server::update_session(self.prepared()?, parts, data).await
+    }
+
+    /// The visitor's CSRF token ([`crate::AuthHandler::csrf_token`]).
+    pub(crate) async fn csrf_token(&self, parts: &Parts) -> Result<Outcome<String>, AuthError> {
+        server::csrf_token(self.prepared()?, parts).await
     }
 
     /// Runs the `authorized` callback for a protected request (`request` carries the URI the

@@ -57,7 +57,7 @@ use serde_json::{Value, json};
 
 pub use middleware::{AuthMiddleware, AuthMiddlewareService};
 
-use crate::engine::{AuthHandler, Outcome, SignInOptions, SignOutOptions, server};
+use crate::engine::{AuthHandler, Outcome, SignInOptions, SignOutOptions};
 use crate::error::AuthError;
 pub use crate::integration::{DenyResponse, SessionRejection};
 use crate::integration::{MISSING_MIDDLEWARE, RequestAuth, UNAUTHORIZED, error_answer};
@@ -243,24 +243,24 @@ impl AuthContext {
 
     /// Starts a sign-in (next-auth's `signIn`). See [`AuthHandler::sign_in`].
     pub async fn sign_in(&self, options: SignInOptions) -> Result<Redirected, AuthError> {
-        let prepared = self.auth.prepared()?;
-        server::sign_in(prepared, &self.parts, options)
+        self.auth
+            .sign_in(&self.parts, options)
             .await
             .map(Redirected)
     }
 
     /// Signs the user out (next-auth's `signOut`). See [`AuthHandler::sign_out`].
     pub async fn sign_out(&self, options: SignOutOptions) -> Result<Redirected, AuthError> {
-        let prepared = self.auth.prepared()?;
-        server::sign_out(prepared, &self.parts, options)
+        self.auth
+            .sign_out(&self.parts, options)
             .await
             .map(Redirected)
     }
 
     /// Updates the session (next-auth's `unstable_update`). See [`AuthHandler::update_session`].
     pub async fn update_session(&self, data: Value) -> Result<SessionUpdate, AuthError> {
-        let prepared = self.auth.prepared()?;
-        server::update_session(prepared, &self.parts, data)
+        self.auth
+            .update_session(&self.parts, data)
             .await
             .map(SessionUpdate)
     }
@@ -268,8 +268,7 @@ impl AuthContext {
     /// A CSRF token for this visitor and the cookie to set with it (next-auth's
     /// `getCsrfToken()`). See [`AuthHandler::csrf_token`].
     pub async fn csrf_token(&self) -> Result<Outcome<String>, AuthError> {
-        let prepared = self.auth.prepared()?;
-        server::csrf_token(prepared, &self.parts).await
+        self.auth.csrf_token(&self.parts).await
     }
 }
 

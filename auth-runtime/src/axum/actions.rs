@@ -13,7 +13,7 @@ use http::request::Parts;
 use serde_json::{Value, json};
 
 use super::extract::{SessionRejection, layer_state};
-use crate::engine::{AuthHandler, Outcome, SignInOptions, SignOutOptions, server};
+use crate::engine::{AuthHandler, Outcome, SignInOptions, SignOutOptions};
 use crate::error::AuthError;
 use crate::integration::{RequestAuth, error_answer};
 use crate::types::Session;
@@ -166,24 +166,24 @@ impl AuthContext {
     /// landing page with a session for credentials, or to the sign-in page without a provider.
     /// See [`AuthHandler::sign_in`].
     pub async fn sign_in(&self, options: SignInOptions) -> Result<Redirected, AuthError> {
-        let prepared = self.auth.prepared()?;
-        server::sign_in(prepared, &self.parts, options)
+        self.auth
+            .sign_in(&self.parts, options)
             .await
             .map(Redirected)
     }
 
     /// Signs the user out (next-auth's `signOut`). See [`AuthHandler::sign_out`].
     pub async fn sign_out(&self, options: SignOutOptions) -> Result<Redirected, AuthError> {
-        let prepared = self.auth.prepared()?;
-        server::sign_out(prepared, &self.parts, options)
+        self.auth
+            .sign_out(&self.parts, options)
             .await
             .map(Redirected)
     }
 
     /// Updates the session (next-auth's `unstable_update`). See [`AuthHandler::update_session`].
     pub async fn update_session(&self, data: Value) -> Result<SessionUpdate, AuthError> {
-        let prepared = self.auth.prepared()?;
-        server::update_session(prepared, &self.parts, data)
+        self.auth
+            .update_session(&self.parts, data)
             .await
             .map(SessionUpdate)
     }
@@ -192,7 +192,6 @@ impl AuthContext {
     /// `getCsrfToken()`), for an app's own sign-in or sign-out form. See
     /// [`AuthHandler::csrf_token`].
     pub async fn csrf_token(&self) -> Result<Outcome<String>, AuthError> {
-        let prepared = self.auth.prepared()?;
-        server::csrf_token(prepared, &self.parts).await
+        self.auth.csrf_token(&self.parts).await
     }
 }
