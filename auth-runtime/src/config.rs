@@ -372,7 +372,15 @@ impl AuthConfig {
         self
     }
 
-    /// Sets `trust_host`.
+    /// Sets the public URL of the app (`AUTH_URL`): its origin makes every absolute URL, whatever
+    /// the request's headers say.
+    pub fn url(mut self, url: impl Into<String>) -> Self {
+        self.url = Some(url.into());
+        self
+    }
+
+    /// Sets `trust_host`: whether the `Host` and `X-Forwarded-*` headers decide the origin when
+    /// no URL is configured. Unset: trusted in a debug build, untrusted in a release build.
     pub fn trust_host(mut self, trust: bool) -> Self {
         self.trust_host = Some(trust);
         self
@@ -415,11 +423,19 @@ impl AuthConfig {
         }
     }
 
+    /// Whether the `Host` and `X-Forwarded-*` headers may decide the origin. An unset
+    /// `trust_host` is what an empty environment says ([`env::trust_host_from_env`]): trusted in a
+    /// development build, untrusted in a `production_build` (a release build), as Auth.js trusts
+    /// the host only when `NODE_ENV` is not `production`.
+    pub(crate) fn host_is_trusted(&self, production_build: bool) -> bool {
+        self.trust_host.unwrap_or(!production_build)
+    }
+
     /// Auth.js's `assertConfig` for what does not depend on the request: untrusted host,
     /// missing secret, provider endpoints, credentials rules and adapter requirements. The first
     /// failure is returned.
     pub fn assert_valid(&self) -> Result<(), AuthError> {
-        if self.trust_host == Some(false) && self.url.is_none() {
+        if !self.host_is_trusted(!cfg!(debug_assertions)) && self.url.is_none() {
             return Err(AuthError::new(
                 ErrorType::UntrustedHost,
                 "Host must be trusted: set AUTH_URL or AUTH_TRUST_HOST=true, or trust_host(true)",
@@ -543,6 +559,25 @@ mod tests {
             prod.assert_valid().unwrap_err().error_type(),
             ErrorType::MissingSecret
         );
+    }
+
+    #[test]
+    fn an_unset_trust_host_is_untrusted_in_a_production_build() {
+        let unset = AuthConfig::new().secret("s");
+        assert!(!unset.host_is_trusted(true));
+        assert!(unset.host_is_trusted(false));
+        assert!(!unset.clone().trust_host(false).host_is_trusted(false));
+        assert!(unset.clone().trust_host(true).host_is_trusted(true));
+        // The build this test runs in decides; a configured URL makes the host irrelevant.
+        assert_eq!(
+            unset.assert_valid().map_err(|e| e.reason()),
+            if cfg!(debug_assertions) {
+                Ok(())
+            } else {
+                Err(Some(crate::error::Reason::HostNotTrusted))
+            }
+        );
+        unset.url("https://app.example").assert_valid().unwrap();
     }
 
     #[test]

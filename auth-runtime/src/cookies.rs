@@ -331,37 +331,63 @@ pub fn http_date(at: OffsetDateTime) -> String {
     )
 }
 
+/// The most `name=value` pairs read from one request's `Cookie` headers; later pairs are
+/// ignored. Browsers keep at most 180 cookies per domain, so only a forged header goes past it.
+pub const MAX_COOKIE_PAIRS: usize = 256;
+
+/// The most chunks a session cookie is read from (`name.0` to `name.31`, 126 KB of token, far
+/// beyond what any server accepts in headers); a higher chunk number is not a session chunk, so
+/// junk chunk cookies can neither grow the token nor multiply the `Set-Cookie`s that delete them.
+pub const MAX_SESSION_CHUNKS: u32 = 32;
+
 /// Parses `Cookie` header values the way Auth.js's vendored parser does: pairs split on `;`,
 /// names and values trimmed of spaces and tabs, the first occurrence of a name wins, and a value
 /// is percent-decoded only when it holds a `%` (an invalid encoding is kept as it came).
-/// Pairs without `=` are skipped. Never fails.
+/// Pairs without `=` are skipped. Never fails; linear in the size of the headers, and at most
+/// [`MAX_COOKIE_PAIRS`] pairs are read.
 pub fn parse_cookie_header<'a>(
     headers: impl IntoIterator<Item = &'a str>,
 ) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
-    for header in headers {
-        for pair in header.split(';') {
-            let Some((name, value)) = pair.split_once('=') else {
-                continue;
-            };
-            let name = name.trim_matches([' ', '\t']);
-            if name.is_empty() || out.iter().any(|(n, _)| n == name) {
-                continue;
-            }
-            let mut value = value.trim_matches([' ', '\t']);
-            if value.len() >= 2 && value.starts_with('"') && value.ends_with('"') {
-                value = &value[1..value.len() - 1];
-            }
-            let value = if value.contains('%') {
-                percent_decode_str(value)
-                    .decode_utf8()
-                    .map(|v| v.into_owned())
-                    .unwrap_or_else(|_| value.to_owned())
-            } else {
-                value.to_owned()
-            };
-            out.push((name.to_owned(), value));
+    // A request has a handful of cookies: those are compared in place; past a few, a set keeps
+    // the pass linear.
+    let mut seen: Vec<&'a str> = Vec::new();
+    let mut names: std::collections::HashSet<&'a str> = std::collections::HashSet::new();
+    let mut pairs = headers
+        .into_iter()
+        .flat_map(|header| header.split(';'))
+        .filter_map(|pair| pair.split_once('='))
+        .take(MAX_COOKIE_PAIRS);
+    for (name, value) in &mut pairs {
+        let name = name.trim_matches([' ', '\t']);
+        if name.is_empty() {
+            continue;
         }
+        let repeated = if seen.len() < 8 {
+            seen.contains(&name)
+        } else {
+            if names.is_empty() {
+                names.extend(seen.iter().copied());
+            }
+            !names.insert(name)
+        };
+        if repeated {
+            continue;
+        }
+        seen.push(name);
+        let mut value = value.trim_matches([' ', '\t']);
+        if value.len() >= 2 && value.starts_with('"') && value.ends_with('"') {
+            value = &value[1..value.len() - 1];
+        }
+        let value = if value.contains('%') {
+            percent_decode_str(value)
+                .decode_utf8()
+                .map(|v| v.into_owned())
+                .unwrap_or_else(|_| value.to_owned())
+        } else {
+            value.to_owned()
+        };
+        out.push((name.to_owned(), value));
     }
     out
 }
@@ -397,10 +423,18 @@ fn chunk_index(name: &str, cookie_name: &str) -> Option<Option<u32>> {
         return Some(None);
     }
     let digits = rest.strip_prefix('.')?;
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+    // Canonical decimal only ("01" would be a second name for chunk 1), below the cap.
+    if digits.is_empty()
+        || !digits.bytes().all(|b| b.is_ascii_digit())
+        || (digits.len() > 1 && digits.starts_with('0'))
+    {
         return None;
     }
-    digits.parse().ok().map(Some)
+    digits
+        .parse()
+        .ok()
+        .filter(|i| *i < MAX_SESSION_CHUNKS)
+        .map(Some)
 }
 
 /// Whether `cookie_name` is the session cookie `name` or one of its chunks (`name.<n>`).
@@ -653,6 +687,47 @@ mod tests {
                 ("e", "q")
             ])
         );
+    }
+
+    #[test]
+    fn the_parser_reads_at_most_256_pairs_and_skips_repeated_names_in_one_pass() {
+        let header: String = (0..100_000).map(|i| format!("c{}=v; ", i % 5000)).collect();
+        let parsed = parse_cookie_header([header.as_str(), "late=1"]);
+        assert_eq!(parsed.len(), MAX_COOKIE_PAIRS);
+        assert_eq!(parsed[0], ("c0".to_owned(), "v".to_owned()));
+        assert_eq!(parsed[255].0, "c255");
+        // Repeats count towards the cap: a session cookie behind them is not read.
+        let repeated = "a=1; ".repeat(300) + "b=2";
+        assert_eq!(
+            parse_cookie_header([repeated.as_str()]),
+            pairs(&[("a", "1")])
+        );
+        // Pairs without `=` do not count.
+        let bare = "x; ".repeat(1000) + "b=2";
+        assert_eq!(parse_cookie_header([bare.as_str()]), pairs(&[("b", "2")]));
+    }
+
+    #[test]
+    fn junk_chunk_numbers_neither_join_the_token_nor_multiply_deletions() {
+        let spec = CookieSpec {
+            name: "s".into(),
+            options: CookieOptions::defaults(false),
+        };
+        let mut cookies = pairs(&[("s.0", "a"), ("s.01", "dup"), ("s.1", "b")]);
+        cookies.extend((2..200).map(|i| (format!("s.{i}"), "j".to_owned())));
+        cookies.push(("s.4294967296".into(), "overflow".into()));
+        let store = SessionStore::new(&spec, &cookies);
+        let expected = format!("ab{}", "j".repeat(MAX_SESSION_CHUNKS as usize - 2));
+        assert_eq!(store.value(), Some(expected.as_str()));
+        assert_eq!(store.clean().len(), MAX_SESSION_CHUNKS as usize);
+        assert_eq!(
+            store.write("new", None).len(),
+            MAX_SESSION_CHUNKS as usize + 1
+        );
+        assert!(is_session_chunk("s", "s.31"));
+        assert!(!is_session_chunk("s", "s.32"));
+        assert!(!is_session_chunk("s", "s.00"));
+        assert!(is_session_chunk("s", "s.0"));
     }
 
     #[test]

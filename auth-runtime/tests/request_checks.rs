@@ -749,3 +749,31 @@ async fn a_custom_verify_request_page_gets_the_query_as_it_came() {
         "/check-email"
     );
 }
+
+#[tokio::test]
+async fn a_cookie_header_of_junk_chunks_gets_a_bounded_answer() {
+    let handler = auth_runtime::engine::AuthHandler::new(config()).unwrap();
+    // 50,000 junk session chunks and repeated names: what used to cost seconds of CPU.
+    let junk: String = (0..50_000)
+        .map(|i| format!("authjs.session-token.{i}=x; a{}=1; ", i % 7))
+        .collect();
+    for path in ["/auth/session", "/auth/nowhere"] {
+        let request = http::Request::get(path)
+            .header("host", "app.test")
+            .header("cookie", junk.as_str())
+            .body(bytes::Bytes::new())
+            .unwrap();
+        let response = handler.handle(request).await;
+        let set_cookies = response
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter(|v| v.as_bytes().starts_with(b"authjs.session-token"))
+            .count();
+        assert!(
+            set_cookies <= auth_runtime::cookies::MAX_SESSION_CHUNKS as usize,
+            "{path}: {set_cookies} Set-Cookie headers"
+        );
+        assert_ne!(response.status(), 500, "{path}");
+    }
+}
