@@ -217,6 +217,9 @@ pub struct AuthConfig {
     pub experimental: Experimental,
     /// Redirect proxy for OAuth callbacks (preview deployments).
     pub redirect_proxy_url: Option<String>,
+    /// On the redirect proxy: the origins it forwards callbacks to (`https://app.example`, or
+    /// `https://*.preview.example` for subdomains); `AUTH_REDIRECT_PROXY_TARGETS`. Empty: none.
+    pub redirect_proxy_targets: Vec<String>,
     /// Turns CSRF checks off; only for framework glue that checks requests itself.
     pub skip_csrf_check: bool,
     /// Database adapter.
@@ -269,6 +272,7 @@ impl AuthConfig {
             logger: Arc::new(TracingLogger),
             experimental: Experimental::default(),
             redirect_proxy_url: None,
+            redirect_proxy_targets: Vec::new(),
             skip_csrf_check: false,
             adapter: None,
             http_client: None,
@@ -319,6 +323,9 @@ impl AuthConfig {
         }
         if self.redirect_proxy_url.is_none() {
             self.redirect_proxy_url = env::redirect_proxy_url_from_env(env);
+        }
+        if self.redirect_proxy_targets.is_empty() {
+            self.redirect_proxy_targets = env::redirect_proxy_targets_from_env(env);
         }
         for provider in &mut self.providers {
             if let Provider::OAuth(p) = provider {
@@ -376,6 +383,13 @@ impl AuthConfig {
     /// the request's headers say.
     pub fn url(mut self, url: impl Into<String>) -> Self {
         self.url = Some(url.into());
+        self
+    }
+
+    /// On a redirect proxy: allows forwarding callbacks to `origin`, an origin
+    /// (`https://app.example`) or a subdomain pattern (`https://*.preview.example`).
+    pub fn redirect_proxy_target(mut self, origin: impl Into<String>) -> Self {
+        self.redirect_proxy_targets.push(origin.into());
         self
     }
 
@@ -442,6 +456,7 @@ impl AuthConfig {
             )
             .with_reason(crate::error::Reason::HostNotTrusted));
         }
+        crate::engine::oauth::check_proxy_targets(&self.redirect_proxy_targets)?;
         if self.secret.is_empty() {
             return Err(AuthError::new(
                 ErrorType::MissingSecret,
@@ -775,6 +790,9 @@ mod tests {
             "AUTH_URL" => Some("https://app.example/api/auth/".to_owned()),
             "AUTH_TRUST_HOST" => Some("false".to_owned()),
             "AUTH_REDIRECT_PROXY_URL" => Some("https://proxy.example/api/auth".to_owned()),
+            "AUTH_REDIRECT_PROXY_TARGETS" => {
+                Some(" https://a.example,https://*.b.example  https://c.example".to_owned())
+            }
             _ => None,
         };
         let mut config = AuthConfig::new();
@@ -792,6 +810,14 @@ mod tests {
         assert_eq!(
             config.redirect_proxy_url.as_deref(),
             Some("https://proxy.example/api/auth")
+        );
+        assert_eq!(
+            config.redirect_proxy_targets,
+            [
+                "https://a.example",
+                "https://*.b.example",
+                "https://c.example"
+            ]
         );
 
         let mut config = AuthConfig::new()

@@ -63,6 +63,16 @@ pub fn redirect_proxy_url_from_env(env: &dyn Fn(&str) -> Option<String>) -> Opti
     non_empty(env("AUTH_REDIRECT_PROXY_URL"))
 }
 
+/// `AUTH_REDIRECT_PROXY_TARGETS`: origins separated by commas or spaces.
+pub fn redirect_proxy_targets_from_env(env: &dyn Fn(&str) -> Option<String>) -> Vec<String> {
+    env("AUTH_REDIRECT_PROXY_TARGETS")
+        .unwrap_or_default()
+        .split([',', ' '])
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
 /// Parses a boolean setting: `true`/`1`/`yes`/`on` are true, `false`/`0`/`no`/`off`/empty are
 /// false (case-insensitive); anything else is `None`.
 pub fn parse_bool(value: &str) -> Option<bool> {

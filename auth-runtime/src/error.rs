@@ -201,6 +201,14 @@ pub enum Reason {
     CallbackUrlCookieInvalid,
     /// A redirect target is not a valid URL.
     RedirectUrlInvalid,
+    /// A configured redirect proxy target is not an origin pattern.
+    ProxyTargetInvalid,
+    /// The redirect proxy was asked to forward a callback to an origin its configuration does
+    /// not allow.
+    ProxyTargetNotAllowed,
+    /// A deployment behind a redirect proxy has no configured URL (`AUTH_URL`), so it has no
+    /// origin it may seal in `state`.
+    ProxyOriginNotConfigured,
     /// A POST without a valid CSRF cookie: missing, or its hash does not verify.
     CsrfCookieInvalid,
     /// The `csrfToken` of a POST is missing or is not the cookie's token.

@@ -750,18 +750,90 @@ async fn form_post_answers_are_read_from_the_body_and_others_from_the_query() {
 }
 
 /// Two deployments of one app: `proxy` is registered at the provider and forwards callbacks to
-/// `preview`, which started the sign-in.
+/// `preview` (an allowed target), which started the sign-in.
 fn proxied_pair(idp: &MockIdp, state_check: bool) -> (Browser, Browser) {
+    proxied_pair_with(
+        idp,
+        state_check,
+        "http://*.test",
+        Some("http://preview.test"),
+    )
+}
+
+fn proxied_pair_with(
+    idp: &MockIdp,
+    state_check: bool,
+    target: &str,
+    preview_url: Option<&str>,
+) -> (Browser, Browser) {
     let provider = || {
         let mut p = idp.provider("mock");
         p.redirect_proxy_url = Some("http://proxy.test/auth".into());
         p.checks.state = state_check;
         p
     };
+    let mut preview = config([provider()]);
+    preview.url = preview_url.map(str::to_owned);
     (
-        Browser::new(config([provider()]), "http://proxy.test"),
-        Browser::new(config([provider()]), "http://preview.test"),
+        Browser::new(
+            config([provider()]).redirect_proxy_target(target),
+            "http://proxy.test",
+        ),
+        Browser::new(preview, "http://preview.test"),
     )
+}
+
+#[tokio::test]
+async fn a_deployment_behind_the_proxy_seals_only_its_configured_origin() {
+    // The attack: the preview trusts its host and has no AUTH_URL; a sign-in started with a
+    // spoofed X-Forwarded-Host would seal the attacker's origin, and the proxy would forward the
+    // victim's code there. Such a sign-in is refused before anything is sealed.
+    let idp = MockIdp::new();
+    let (_, mut preview) = proxied_pair_with(&idp, true, "http://*.test", None);
+    preview
+        .headers
+        .push(("x-forwarded-host".into(), "attacker.test".into()));
+    let reply = preview.start_sign_in("mock").await;
+    assert_eq!(
+        reply.location(),
+        "http://attacker.test/auth/error?error=Configuration"
+    );
+    assert_eq!(preview.log.reasons(), [Reason::ProxyOriginNotConfigured]);
+    assert!(!preview.jar.contains_key("authjs.state"));
+}
+
+#[tokio::test]
+async fn the_proxy_forwards_only_to_the_origins_it_allows() {
+    // A deployment whose configured origin the proxy does not list (or a state sealed by any
+    // other holder of the secret) gets nothing forwarded: the code stays at the proxy.
+    for target in [
+        "http://other.test",
+        "https://*.test",
+        "http://*.preview.test",
+    ] {
+        let idp = MockIdp::new();
+        let (mut proxy, mut preview) =
+            proxied_pair_with(&idp, true, target, Some("http://preview.test"));
+        let start = preview.start_sign_in("mock").await;
+        let at_proxy = idp.authorize(&start.location());
+        let hop = proxy.get(&at_proxy).await;
+        assert_eq!(
+            hop.location(),
+            "http://proxy.test/auth/error?error=Configuration",
+            "{target}"
+        );
+        assert_eq!(
+            proxy.log.reasons(),
+            [Reason::ProxyTargetNotAllowed],
+            "{target}"
+        );
+    }
+    // A bad pattern is a configuration error when the handler is built.
+    let err = auth_runtime::engine::AuthHandler::new(
+        config([]).redirect_proxy_target("http://proxy.test/auth"),
+    )
+    .unwrap_err();
+    assert_eq!(err.reason(), Some(Reason::ProxyTargetInvalid));
 }
 
 #[tokio::test]

@@ -22,7 +22,7 @@ pub async fn callback(ctx: &mut Ctx<'_>, provider_id: &str) -> Result<Out, AuthE
             credentials(ctx, p).await
         }
         Provider::OAuth(p) => {
-            if let Some(hop) = super::oauth::proxy_hop(ctx, p) {
+            if let Some(hop) = super::oauth::proxy_hop(ctx, p)? {
                 return Ok(hop);
             }
             let result =

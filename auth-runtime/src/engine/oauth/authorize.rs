@@ -105,6 +105,15 @@ pub async fn sign_in(ctx: &mut Ctx<'_>, provider: &OAuthProvider) -> Result<Out,
                 .unwrap_or_else(|| "openid profile email".into()),
         );
     }
+    if proxied && ctx.config.url.is_none() {
+        // The origin sealed in `state` receives the authorization code: it must be the one this
+        // deployment was configured with, never one the request's headers named.
+        return Err(AuthError::new(
+            ErrorType::InvalidCallbackUrl,
+            "a deployment behind a redirect proxy needs its URL configured: set AUTH_URL",
+        )
+        .with_reason(Reason::ProxyOriginNotConfigured));
+    }
     let proxied_origin = proxied.then_some(own_callback.as_str());
     let started = checks::start(ctx, provider, proxied_origin)?;
     for (k, v) in started.params {

@@ -6,6 +6,7 @@ use serde_json::{Map, Value};
 
 use super::super::{Ctx, Out};
 use super::authorize::{origin_of, proxy_url, redirect_uris};
+use super::proxy;
 use super::{checks, discovery, token};
 use crate::error::{AuthError, Endpoint, ErrorType, Reason};
 use crate::providers::oidc::{self, IdTokenExpectations};
@@ -33,27 +34,35 @@ pub(super) fn callback_params(ctx: &Ctx<'_>, provider: &OAuthProvider) -> Map<St
 }
 
 /// When this deployment is the redirect proxy and the state names another origin, the redirect
-/// that forwards the callback there.
-pub fn proxy_hop(ctx: &Ctx<'_>, provider: &OAuthProvider) -> Option<Out> {
-    let proxy = proxy_url(ctx, provider)?;
+/// that forwards the callback there, if the configuration allows that origin
+/// ([`super::proxy`]); `Ok(None)` when the callback is this deployment's own.
+pub fn proxy_hop(ctx: &Ctx<'_>, provider: &OAuthProvider) -> Result<Option<Out>, AuthError> {
+    let Some(proxy) = proxy_url(ctx, provider) else {
+        return Ok(None);
+    };
     if origin_of(proxy).as_deref() != Some(ctx.req.origin.as_str()) {
-        return None;
+        return Ok(None);
     }
     let params = callback_params(ctx, provider);
-    let state = params.get("state")?.as_str()?;
-    let decoded = ctx.codec.decode(state, checks::STATE_SALT).ok()?;
-    let target = decoded.get("origin")?.as_str()?;
-    if origin_of(target)? == ctx.req.origin {
-        return None;
+    let Some(state) = params.get("state").and_then(Value::as_str) else {
+        return Ok(None);
+    };
+    let Ok(decoded) = ctx.codec.decode(state, checks::STATE_SALT) else {
+        return Ok(None);
+    };
+    let Some(target) = decoded.get("origin").and_then(Value::as_str) else {
+        return Ok(None);
+    };
+    if origin_of(target).as_deref() == Some(ctx.req.origin.as_str()) {
+        return Ok(None);
     }
-    let query = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(
-            params
-                .iter()
-                .filter_map(|(k, v)| v.as_str().map(|v| (k.as_str(), v))),
-        )
-        .finish();
-    Some(Out::redirect(format!("{target}?{query}")))
+    let mut url = proxy::allowed_target(&ctx.config.redirect_proxy_targets, target, &provider.id)?;
+    url.query_pairs_mut().extend_pairs(
+        params
+            .iter()
+            .filter_map(|(k, v)| v.as_str().map(|v| (k.as_str(), v))),
+    );
+    Ok(Some(Out::redirect(url.to_string())))
 }
 
 /// Runs the callback up to the profile.
