@@ -3,6 +3,7 @@
 //! rules and the `authorized` decision. Everything here speaks the `http` crate's types and calls
 //! the engine in process ([`crate::engine::server`]).
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use http::request::Parts;
@@ -41,18 +42,24 @@ type Predicate = Arc<dyn Fn(&Parts) -> bool + Send + Sync>;
 /// Which requests a protection rule covers.
 #[derive(Clone)]
 pub(crate) enum Matcher {
+    /// A path prefix, kept in [`canonical_path`] form.
     Prefix(String),
     Predicate(Predicate),
 }
 
 impl Matcher {
+    /// A rule for `prefix` and everything below it, compared in canonical form.
+    pub(crate) fn prefix(prefix: &str) -> Self {
+        Self::Prefix(canonical_path(prefix).into_owned())
+    }
+
     pub(crate) fn predicate(f: impl Fn(&Parts) -> bool + Send + Sync + 'static) -> Self {
         Self::Predicate(Arc::new(f))
     }
 
-    pub(crate) fn matches(&self, parts: &Parts) -> bool {
+    fn matches(&self, parts: &Parts, paths: &[Cow<'_, str>]) -> bool {
         match self {
-            Self::Prefix(prefix) => path_has_prefix(parts.uri.path(), prefix),
+            Self::Prefix(prefix) => paths.iter().any(|path| path_has_prefix(path, prefix)),
             Self::Predicate(f) => f(parts),
         }
     }
@@ -71,13 +78,68 @@ impl Rules {
         self.0.len()
     }
 
-    /// How the first rule that covers the request answers a signed-out denial.
-    pub(crate) fn find(&self, parts: &Parts) -> Option<DenyResponse> {
+    /// How the first rule that covers the request answers a signed-out denial. A prefix rule
+    /// covers the request when the canonical form of its path is under the prefix, or that of
+    /// `outer_path`: the path before a router stripped a nesting prefix (axum's `OriginalUri`),
+    /// so a rule written with the full path works inside `Router::nest` too.
+    pub(crate) fn find(&self, parts: &Parts, outer_path: Option<&str>) -> Option<DenyResponse> {
+        if self.0.is_empty() {
+            return None;
+        }
+        let mut paths = vec![canonical_path(parts.uri.path())];
+        if let Some(outer) = outer_path.filter(|outer| *outer != parts.uri.path()) {
+            paths.push(canonical_path(outer));
+        }
         self.0
             .iter()
-            .find(|(m, _)| m.matches(parts))
+            .find(|(m, _)| m.matches(parts, &paths))
             .map(|(_, d)| *d)
     }
+}
+
+/// The path a protection rule compares, as the most liberal handler would read it: every
+/// percent-escape decoded (`%2F` and `%5C` included, and again while escapes remain, so double
+/// encoding does not hide a segment), `\` read as `/`, empty and `.` segments dropped, `..`
+/// resolved, ASCII letters lower-cased (a case-insensitive file system serves `/ADMIN` as
+/// `/admin`). Covering a request under any of its readings can only protect more, never less.
+pub(crate) fn canonical_path(raw: &str) -> Cow<'_, str> {
+    let plain = !raw
+        .bytes()
+        .any(|b| b == b'%' || b == b'\\' || b.is_ascii_uppercase())
+        && !raw.contains("//")
+        && !raw
+            .split('/')
+            .any(|segment| segment == "." || segment == "..");
+    if plain {
+        return Cow::Borrowed(raw);
+    }
+    let mut decoded = raw.to_owned();
+    // Each round removes at least one escape; a few rounds cover every double encoding a
+    // server or proxy applies, and bound the work.
+    for _ in 0..4 {
+        if !decoded.contains('%') {
+            break;
+        }
+        let next = percent_encoding::percent_decode_str(&decoded)
+            .decode_utf8_lossy()
+            .into_owned();
+        if next == decoded {
+            break;
+        }
+        decoded = next;
+    }
+    let decoded = decoded.replace('\\', "/").to_ascii_lowercase();
+    let mut segments: Vec<&str> = Vec::new();
+    for segment in decoded.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                segments.pop();
+            }
+            other => segments.push(other),
+        }
+    }
+    Cow::Owned(format!("/{}", segments.join("/")))
 }
 
 /// Whether `path` is `prefix` or below it, segment-wise: `/admin` covers `/admin` and
@@ -502,25 +564,82 @@ mod tests {
                 .map(|r| r.into_parts().0)
                 .unwrap_or_else(|_| unreachable!("a valid test request"))
         };
-        let prefix = Matcher::Prefix("/admin".into());
-        assert!(prefix.matches(&parts("GET", "/admin/x?y=1")));
-        assert!(!prefix.matches(&parts("GET", "/adminx")));
-        let delete = Matcher::predicate(|p: &Parts| p.method == http::Method::DELETE);
-        assert!(delete.matches(&parts("DELETE", "/x")));
-        assert!(!delete.matches(&parts("GET", "/x")));
+        let one = |matcher: Matcher, p: &Parts| {
+            let mut rules = Rules::default();
+            rules.push(matcher, DenyResponse::Unauthorized);
+            rules.find(p, None).is_some()
+        };
+        assert!(one(
+            Matcher::prefix("/admin"),
+            &parts("GET", "/admin/x?y=1")
+        ));
+        assert!(!one(Matcher::prefix("/admin"), &parts("GET", "/adminx")));
+        let delete = || Matcher::predicate(|p: &Parts| p.method == http::Method::DELETE);
+        assert!(one(delete(), &parts("DELETE", "/x")));
+        assert!(!one(delete(), &parts("GET", "/x")));
 
         let mut rules = Rules::default();
-        rules.push(Matcher::Prefix("/api".into()), DenyResponse::Unauthorized);
-        rules.push(Matcher::Prefix("/".into()), DenyResponse::SignInRedirect);
+        rules.push(Matcher::prefix("/api"), DenyResponse::Unauthorized);
+        rules.push(Matcher::prefix("/"), DenyResponse::SignInRedirect);
         assert_eq!(rules.len(), 2);
         assert_eq!(
-            rules.find(&parts("GET", "/api/x")),
+            rules.find(&parts("GET", "/api/x"), None),
             Some(DenyResponse::Unauthorized)
         );
         assert_eq!(
-            rules.find(&parts("GET", "/page")),
+            rules.find(&parts("GET", "/page"), None),
             Some(DenyResponse::SignInRedirect)
         );
-        assert_eq!(Rules::default().find(&parts("GET", "/page")), None);
+        assert_eq!(Rules::default().find(&parts("GET", "/page"), None), None);
+    }
+
+    #[test]
+    fn a_prefix_covers_every_reading_of_the_path() {
+        let parts = |uri: &str| {
+            http::Request::builder()
+                .uri(uri)
+                .body(())
+                .map(|r| r.into_parts().0)
+                .unwrap_or_else(|_| unreachable!("a valid test request"))
+        };
+        let mut rules = Rules::default();
+        rules.push(Matcher::prefix("/Admin/"), DenyResponse::Unauthorized);
+        for covered in [
+            "/admin",
+            "/admin/",
+            "/ADMIN/users",
+            "/%61dmin/users",
+            "/%2561dmin/users",
+            "//admin//users",
+            "/./admin/users",
+            "/x/../admin/users",
+            "/x/..%2Fadmin/users",
+            "/x%2F..%2Fadmin",
+            "/x/%2e%2e/admin",
+            "/x\\..\\admin",
+            "/admin%2Fusers",
+            "/../../admin",
+        ] {
+            assert!(rules.find(&parts(covered), None).is_some(), "{covered}");
+        }
+        for free in [
+            "/",
+            "/administrator",
+            "/adm/in",
+            "/admin/../public",
+            "/%2Fpublic",
+        ] {
+            assert!(rules.find(&parts(free), None).is_none(), "{free}");
+        }
+        // Inside a nested router the path has lost its prefix; the outer one still counts.
+        let mut nested = Rules::default();
+        nested.push(Matcher::prefix("/app/admin"), DenyResponse::Unauthorized);
+        assert!(
+            nested
+                .find(&parts("/admin/x"), Some("/app/admin/x"))
+                .is_some()
+        );
+        assert!(nested.find(&parts("/admin/x"), None).is_none());
+        assert_eq!(canonical_path("/plain/path"), Cow::Borrowed("/plain/path"));
     }
 }

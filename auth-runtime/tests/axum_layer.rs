@@ -688,3 +688,73 @@ async fn a_broken_lazy_configuration_sends_pages_to_the_error_page_of_this_site(
     let res = fetch(&client(), format!("{o}/auth/session")).await;
     assert_eq!(res.status(), 500);
 }
+
+/// Sends `uri` exactly as written (no client normalises it) and returns the status and body.
+async fn raw_get(router: &axum::Router, uri: &str) -> (u16, String) {
+    use tower::ServiceExt;
+    let request = http::Request::get(uri)
+        .header("host", "app.test")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let response = router.clone().oneshot(request).await.unwrap();
+    let status = response.status().as_u16();
+    let body = axum::body::to_bytes(response.into_body(), 1 << 16)
+        .await
+        .unwrap();
+    (status, String::from_utf8_lossy(&body).into_owned())
+}
+
+#[tokio::test]
+async fn protection_covers_encoded_doubled_and_dotted_paths() {
+    let handler = AuthHandler::new(config()).unwrap();
+    // A wildcard handler reads its path decoded, as file services do.
+    let files = axum::Router::new()
+        .route(
+            "/files/{*path}",
+            get(
+                |axum::extract::Path(path): axum::extract::Path<String>| async move {
+                    format!("served {path}")
+                },
+            ),
+        )
+        .layer(AuthLayer::new(&handler).protect("/files/private"));
+    assert_eq!(
+        raw_get(&files, "/files/public/a").await,
+        (200, "served public/a".to_owned())
+    );
+    // Without the canonical comparison each of these reached the handler as `private/...`.
+    for uri in [
+        "/files/private/a",
+        "/files/%70rivate/a",
+        "/files/%2570rivate/a",
+        "/files//private/a",
+        "/files/./private/a",
+        "/files/x/../private/a",
+        "/files/x%2F..%2Fprivate/a",
+        "/files/PRIVATE/a",
+        "/files/private%2Fa",
+    ] {
+        let (status, body) = raw_get(&files, uri).await;
+        assert_eq!(status, 303, "{uri}: {body}");
+    }
+}
+
+#[tokio::test]
+async fn protection_works_inside_a_nested_router_with_either_path() {
+    let handler = AuthHandler::new(config()).unwrap();
+    for prefix in ["/app/admin", "/admin"] {
+        let inner = axum::Router::new()
+            .route("/admin/{*rest}", get(|| async { "admin area" }))
+            .route("/open", get(|| async { "open" }))
+            .layer(AuthLayer::new(&handler).protect(prefix));
+        let router = axum::Router::new()
+            .nest("/app", inner)
+            .merge(auth_runtime::axum::router(&handler));
+        let (status, _) = raw_get(&router, "/app/admin/x").await;
+        assert_eq!(status, 303, "{prefix}");
+        assert_eq!(
+            raw_get(&router, "/app/open").await,
+            (200, "open".to_owned())
+        );
+    }
+}

@@ -292,6 +292,17 @@ async fn signed_out_requests_are_answered_per_route<F: Framework>() {
         )
     );
     assert_eq!(get(&c, format!("{o}/api/private")).await.status(), 401);
+    // Other spellings of a protected path are protected too (actix-web routes `%61dmin` to the
+    // admin handler).
+    for path in [
+        "/%61dmin/users",
+        "/ADMIN/users",
+        "//admin/users",
+        "/api/%70rivate",
+    ] {
+        let res = get(&c, format!("{o}{path}")).await;
+        assert!(matches!(res.status().as_u16(), 303 | 401), "{path}");
+    }
     // The engine's routes are served under the base path.
     let providers: Value = get(&c, format!("{o}/auth/providers"))
         .await

@@ -76,16 +76,26 @@ impl AuthMiddleware {
 
     /// Runs the `authorized` callback on `prefix` and the paths below it; a signed-out request
     /// that is denied is redirected to the sign-in page.
+    ///
+    /// The request's path is compared in canonical form, as the most liberal handler would read
+    /// it: percent-escapes decoded (`%2F` included), doubled slashes collapsed, `.` and `..`
+    /// resolved, letters compared case-insensitively. So `/%61dmin`, `//admin` and
+    /// `/x/../admin` are all covered by `protect("/admin")`.
     pub fn protect(self, prefix: impl Into<String>) -> Self {
-        self.rule(Matcher::Prefix(prefix.into()), DenyResponse::SignInRedirect)
+        self.rule(
+            Matcher::prefix(&prefix.into()),
+            DenyResponse::SignInRedirect,
+        )
     }
 
     /// Like [`AuthMiddleware::protect`], but a denied signed-out request gets 401 JSON.
     pub fn protect_api(self, prefix: impl Into<String>) -> Self {
-        self.rule(Matcher::Prefix(prefix.into()), DenyResponse::Unauthorized)
+        self.rule(Matcher::prefix(&prefix.into()), DenyResponse::Unauthorized)
     }
 
-    /// Runs the `authorized` callback on the requests `predicate` selects.
+    /// Runs the `authorized` callback on the requests `predicate` selects. The predicate sees the
+    /// request as it came, raw path included: to protect paths, prefer [`Self::protect`], which
+    /// compares every spelling of a path.
     pub fn protect_if<F>(self, predicate: F, deny: DenyResponse) -> Self
     where
         F: Fn(&Parts) -> bool + Send + Sync + 'static,
@@ -154,7 +164,7 @@ where
                 return Ok(service.call(request).await?.map_into_left_body());
             }
             let refresh = auth.load_session(&parts).await;
-            if let Some(deny) = shared.rules.find(&parts)
+            if let Some(deny) = shared.rules.find(&parts, None)
                 && let Some(denial) = auth.authorize(request_head(&parts, &parts.uri), deny).await
             {
                 let mut response = denial_response(denial);
