@@ -34,7 +34,7 @@ struct Shared {
 ///
 /// Protection rules are checked in the order they were added; the first that matches a request
 /// runs the `authorized` callback (default: allow when signed in) and decides how a signed-out
-/// denial answers. A signed-in denial is `403`; [`AuthorizedDecision::Redirect`] redirects.
+/// denial answers. A signed-in denial is `403`; [`AuthorizedDecision::Redirect`](crate::callbacks::AuthorizedDecision::Redirect) redirects.
 ///
 /// ```
 /// use auth_runtime::axum::{AuthLayer, DenyResponse};
