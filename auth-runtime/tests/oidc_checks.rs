@@ -1325,7 +1325,72 @@ async fn every_reader_rotates_the_access_token_the_same_way() {
         let session = b.handler.session(&parts(&cookie(revoked))).await.unwrap();
         assert_eq!(session.extra.get("error").cloned(), error, "session()");
 
-        // Each reader asked the provider once.
-        assert_eq!(idp.count("/token") - before, 4);
+        // The four readers carried the same refresh token: the provider was asked once, and the
+        // others got the same new token set (or, refused, did not ask again during the back-off).
+        assert_eq!(idp.count("/token") - before, 1);
     }
+}
+
+/// A browser sends several requests at once with the same expired cookie: they share one refresh
+/// (a provider that rotates refresh tokens would revoke a second use of the old one). After a
+/// refused refresh the provider is left alone until the back-off has passed.
+#[tokio::test]
+async fn concurrent_reads_refresh_once_and_a_refused_refresh_backs_off() {
+    let idp = MockIdp::new();
+    let mut b = Browser::new(
+        config([idp.provider("mock").refresh_access_token(true)]),
+        ORIGIN,
+    );
+    sign_in(&mut b, &idp, "mock").await;
+    let codec = auth_runtime::jose::JwtCodec::new([SECRET]).unwrap();
+    let salt = "authjs.session-token";
+    let signed_in = codec.decode(&b.jar[salt], salt).unwrap();
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let cookie = |refresh_token: &str| {
+        let mut claims = signed_in.clone();
+        claims.insert("expires_at".into(), (now - 1).into());
+        claims.insert("refresh_token".into(), refresh_token.into());
+        let value = codec.encode(&claims, salt, 3600).unwrap();
+        http::Request::get(format!("{ORIGIN}/me"))
+            .header("host", "app.test")
+            .header("cookie", format!("{salt}={value}"))
+            .body(())
+            .unwrap()
+            .into_parts()
+            .0
+    };
+    let reads = |parts: http::request::Parts| {
+        let handler = b.handler.clone();
+        futures_util::future::join_all((0..16).map(move |_| {
+            let handler = handler.clone();
+            let parts = parts.clone();
+            async move { handler.auth(&parts).await.unwrap().value.unwrap() }
+        }))
+    };
+
+    let before = idp.count("/token");
+    let sessions = reads(cookie("rt-alice")).await;
+    assert_eq!(idp.count("/token") - before, 1);
+    assert!(sessions.iter().all(|s| s.extra.get("error").is_none()));
+
+    let before = idp.count("/token");
+    b.log.take();
+    let sessions = reads(cookie("revoked")).await;
+    assert_eq!(idp.count("/token") - before, 1);
+    assert!(
+        sessions
+            .iter()
+            .all(|s| s.extra.get("error") == Some(&json!("RefreshTokenError")))
+    );
+    assert_eq!(b.log.take().len(), 1, "the refused refresh is logged once");
+    // Later reads within the back-off still say RefreshTokenError, without asking.
+    let again = b
+        .handler
+        .auth(&cookie("revoked"))
+        .await
+        .unwrap()
+        .value
+        .unwrap();
+    assert_eq!(again.extra["error"], "RefreshTokenError");
+    assert_eq!(idp.count("/token") - before, 1);
 }

@@ -19,6 +19,7 @@ mod callback;
 mod init;
 mod login;
 pub(crate) mod oauth;
+mod refresh;
 pub mod request;
 mod response;
 pub(crate) mod server;

@@ -7,6 +7,7 @@ use http::StatusCode;
 use serde_json::{Map, Value};
 use time::{Duration, OffsetDateTime};
 
+use super::refresh::{RefreshGate, Refreshed};
 use super::{Ctx, Out, user_error};
 use crate::callbacks::{Events, JwtParams, JwtTrigger, SessionMessage, SessionParams};
 use crate::config::{JwtReissue, SessionStrategy};
@@ -145,22 +146,31 @@ async fn rotate_access_token(
         claims.insert("error".into(), "RefreshTokenError".into());
         return claims;
     };
-    let http = super::oauth::client_for(ctx, provider);
-    match super::oauth::token::refresh(http, provider, &refresh_token).await {
-        Ok(account) => {
-            claims.insert("access_token".into(), account.access_token.into());
+    match refresh_once(ctx, provider, &refresh_token).await {
+        Refreshed::Tokens(account) => {
+            claims.insert("access_token".into(), account.access_token.clone().into());
             claims.insert("expires_at".into(), account.expires_at.into());
-            if let Some(new_refresh) = account.refresh_token {
-                claims.insert("refresh_token".into(), new_refresh.into());
+            if let Some(new_refresh) = &account.refresh_token {
+                claims.insert("refresh_token".into(), new_refresh.clone().into());
             }
             claims.remove("error");
         }
-        Err(err) => {
-            ctx.config.logger.error(&err);
+        Refreshed::Failed => {
             claims.insert("error".into(), "RefreshTokenError".into());
         }
     }
     claims
+}
+
+/// One refresh per refresh token across concurrent reads, with back-off after a failure
+/// ([`super::refresh`]).
+async fn refresh_once(ctx: &Ctx<'_>, provider: &OAuthProvider, refresh_token: &str) -> Refreshed {
+    let http = super::oauth::client_for(ctx, provider);
+    RefreshGate::global()
+        .refresh(http, provider, refresh_token, |err| {
+            ctx.config.logger.error(err);
+        })
+        .await
 }
 
 /// Refresh-token rotation for database sessions: every account of the user whose provider has
@@ -205,14 +215,13 @@ async fn rotate_account_tokens(
             failed = true;
             continue;
         };
-        let http = super::oauth::client_for(ctx, provider);
-        match super::oauth::token::refresh(http, provider, &refresh_token).await {
-            Ok(fresh) => {
+        match refresh_once(ctx, provider, &refresh_token).await {
+            Refreshed::Tokens(fresh) => {
                 let mut updated = account.clone();
-                updated.access_token = fresh.access_token;
+                updated.access_token = fresh.access_token.clone();
                 updated.expires_at = fresh.expires_at;
-                updated.id_token = fresh.id_token.or(updated.id_token);
-                updated.refresh_token = fresh.refresh_token.or(updated.refresh_token);
+                updated.id_token = fresh.id_token.clone().or(updated.id_token);
+                updated.refresh_token = fresh.refresh_token.clone().or(updated.refresh_token);
                 if let Err(err) = adapter.update_account(updated).await {
                     ctx.config
                         .logger
@@ -220,10 +229,7 @@ async fn rotate_account_tokens(
                     failed = true;
                 }
             }
-            Err(err) => {
-                ctx.config.logger.error(&err);
-                failed = true;
-            }
+            Refreshed::Failed => failed = true,
         }
     }
     failed
