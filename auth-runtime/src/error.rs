@@ -197,8 +197,6 @@ pub enum Reason {
     ConfiguredUrlInvalid,
     /// `callbackUrl` in the query is not an http(s) URL.
     CallbackUrlQueryInvalid,
-    /// The callback-url cookie is not an http(s) URL.
-    CallbackUrlCookieInvalid,
     /// A redirect target is not a valid URL.
     RedirectUrlInvalid,
     /// A configured redirect proxy target is not an origin pattern.
@@ -276,6 +274,9 @@ pub enum Reason {
     IdTokenTenantInvalid,
     /// The userinfo `sub` differs from the ID token's.
     UserinfoSubMismatch,
+    /// Dangerous email linking found a user with the profile's email, but the provider does not
+    /// say the address is verified (`email_verified`).
+    EmailNotVerified,
     /// The profile is not a JSON object.
     ProfileNotObject,
     /// The profile maps to no account id.

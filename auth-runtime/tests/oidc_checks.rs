@@ -960,6 +960,34 @@ async fn the_github_emails_quirk_fills_a_missing_email_with_the_primary_address(
     );
     assert_eq!(idp.count("/userinfo/emails"), 1);
 
+    // An unverified address is never taken: the first verified one is, or none.
+    for (emails, expected) in [
+        (
+            json!([
+                {"email": "primary@example.com", "primary": true, "verified": false},
+                {"email": "checked@example.com", "primary": false, "verified": true},
+            ]),
+            json!("checked@example.com"),
+        ),
+        (
+            json!([{"email": "only@example.com", "primary": true, "verified": false}]),
+            Value::Null,
+        ),
+    ] {
+        let idp = MockIdp::new();
+        idp.set(|b| {
+            b.userinfo_claims = claims(json!({"email": null}));
+            b.emails = Some(emails);
+        });
+        let mut b = Browser::new(config([github_like(&idp)]), ORIGIN);
+        sign_in(&mut b, &idp, "plain").await;
+        let session = b.session().await;
+        assert_eq!(
+            session["user"].get("email").cloned().unwrap_or(Value::Null),
+            expected
+        );
+    }
+
     // A profile with an email needs no second call.
     let idp = MockIdp::new();
     let mut b = Browser::new(config([github_like(&idp)]), ORIGIN);

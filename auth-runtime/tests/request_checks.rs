@@ -307,12 +307,20 @@ async fn callback_urls_that_are_not_http_urls_are_refused_with_their_reason() {
     assert_eq!(reply.status, 500);
     assert_eq!(b.log.reasons(), [Reason::CallbackUrlQueryInvalid]);
 
-    let mut b = Browser::new(config(), ORIGIN);
-    b.jar
-        .insert("authjs.callback-url".into(), "ftp://evil.example/".into());
-    let reply = b.get("/auth/providers").await;
-    assert_eq!(reply.status, 500);
-    assert_eq!(b.log.reasons(), [Reason::CallbackUrlCookieInvalid]);
+    // A bad callback-url cookie is ignored and replaced, never an error of every endpoint.
+    for planted in ["ftp://evil.example/", "javascript:alert(1)", "%%%"] {
+        let mut b = Browser::new(config(), ORIGIN);
+        b.jar.insert("authjs.callback-url".into(), planted.into());
+        assert_eq!(b.get("/auth/providers").await.status, 200, "{planted}");
+        assert_eq!(b.get("/auth/session").await.status, 200, "{planted}");
+        let reply = b.get("/auth/signin").await;
+        assert_eq!(reply.status, 200, "{planted}");
+        assert_eq!(
+            b.jar["authjs.callback-url"], "http%3A%2F%2Fapp.test",
+            "{planted}"
+        );
+        assert!(b.log.reasons().is_empty(), "{planted}");
+    }
 
     // In the body it reaches the redirect callback, which cannot parse it.
     let (status, _, reasons) = redirect_after_sign_in("http://[::1").await;

@@ -136,7 +136,9 @@ impl<'a> Ctx<'a> {
         Ok(ctx)
     }
 
-    /// assertConfig's request checks: `callbackUrl` in the query and in the cookie.
+    /// assertConfig's request check of `callbackUrl` in the query. (Auth.js checks the
+    /// callback-url cookie too and answers 500 to every request while it is bad; here a bad
+    /// cookie is ignored and replaced: see [`Self::callback_url_cookie`].)
     fn check_callback_urls(&self) -> Result<(), AuthError> {
         let req = &self.req;
         if let Some(url) = req.query_str("callbackUrl")
@@ -148,25 +150,25 @@ impl<'a> Ctx<'a> {
             )
             .with_reason(Reason::CallbackUrlQueryInvalid));
         }
-        if let Some(url) = req.cookie(&self.cookies.callback_url.name)
-            && !is_http_url(url, &req.origin)
-        {
-            return Err(AuthError::new(
-                ErrorType::InvalidCallbackUrl,
-                "callback-url cookie is not an http(s) URL",
-            )
-            .with_reason(Reason::CallbackUrlCookieInvalid));
-        }
         Ok(())
+    }
+
+    /// The callback-url cookie when it holds an absolute http(s) URL, as this engine writes it.
+    /// Anything else (a cookie planted by a sibling subdomain, or left by an older version) is
+    /// treated as absent, so it cannot break every endpoint; the next callback URL replaces it.
+    fn callback_url_cookie(&self) -> Option<&str> {
+        self.req
+            .cookie(&self.cookies.callback_url.name)
+            .filter(|url| {
+                url::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "http" | "https"))
+            })
     }
 
     /// The callback URL: the body's, else the query's, else the cookie's, else the origin,
     /// through the `redirect` callback; remembered in its cookie when it changed.
     async fn resolve_callback_url(&mut self) -> Result<(), AuthError> {
+        let cookie_value = self.callback_url_cookie().map(str::to_owned);
         let req = &self.req;
-        let cookie_value = req
-            .cookie(&self.cookies.callback_url.name)
-            .map(str::to_owned);
         let asked = req
             .body_str("callbackUrl")
             .or_else(|| req.query_str("callbackUrl"))

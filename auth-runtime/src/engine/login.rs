@@ -12,7 +12,7 @@ use crate::callbacks::{
 };
 use crate::config::SessionStrategy;
 use crate::cookies::{SessionStore, SetCookie};
-use crate::error::{AuthError, ErrorType};
+use crate::error::{AuthError, ErrorType, Reason};
 use crate::types::{Account, Jwt, User};
 
 fn adapter_error(err: crate::callbacks::BoxError) -> AuthError {
@@ -91,6 +91,16 @@ async fn current_user(ctx: &Ctx<'_>, adapter: &dyn Adapter) -> Result<Option<Use
     }
 }
 
+/// Whether the provider's profile says its email address is verified: `email_verified` is
+/// `true` (or `"true"`, as some providers send it).
+fn email_verified(profile: &Value) -> bool {
+    match profile.get("email_verified") {
+        Some(Value::Bool(verified)) => *verified,
+        Some(Value::String(text)) => text.eq_ignore_ascii_case("true"),
+        _ => false,
+    }
+}
+
 /// Applies the account rules with an adapter; returns the local user and whether it is new.
 async fn link_or_create(
     ctx: &Ctx<'_>,
@@ -132,6 +142,16 @@ async fn link_or_create(
                 ErrorType::OAuthAccountNotLinked,
                 "another account already uses this email; sign in with it first to link",
             ));
+        }
+        if !email_verified(profile) {
+            // Auth.js links on the address alone: whoever registers the victim's address at a
+            // provider that does not verify it would take over the account.
+            return Err(AuthError::new(
+                ErrorType::OAuthAccountNotLinked,
+                "the provider does not say this email is verified, so it is not linked to the \
+                 user who has it",
+            )
+            .with_reason(Reason::EmailNotVerified));
         }
         let stored = link(adapter, &existing, account).await?;
         emit_linked(ctx, &existing, stored, profile).await;

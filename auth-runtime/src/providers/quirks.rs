@@ -95,7 +95,9 @@ pub fn apply_profile_quirks(provider: &OAuthProvider, profile: &Value, user: &mu
 }
 
 /// `github-emails`: when the profile has no public email, the primary address of
-/// `<userinfo>/emails` (else the first listed).
+/// `<userinfo>/emails` if it is verified, else the first verified one; an unverified address is
+/// never taken. The profile then says `email_verified: true`, as it does for a public email:
+/// GitHub lets only verified addresses be public.
 pub(crate) async fn github_primary_email(
     client: &dyn HttpClient,
     userinfo_url: &str,
@@ -103,6 +105,9 @@ pub(crate) async fn github_primary_email(
     profile: &mut Value,
 ) -> Result<(), AuthError> {
     if profile.get("email").is_some_and(|e| !e.is_null()) {
+        if let Some(obj) = profile.as_object_mut() {
+            obj.entry("email_verified").or_insert(Value::Bool(true));
+        }
         return Ok(());
     }
     let emails = crate::providers::oidc::get_json(
@@ -113,15 +118,18 @@ pub(crate) async fn github_primary_email(
     )
     .await?;
     if let Some(list) = emails.as_array() {
-        let chosen = list
-            .iter()
-            .find(|e| e.get("primary").and_then(Value::as_bool) == Some(true))
-            .or_else(|| list.first());
+        let flag = |e: &Value, key: &str| e.get(key).and_then(Value::as_bool) == Some(true);
+        let mut verified = list.iter().filter(|e| flag(e, "verified"));
+        let chosen = verified
+            .clone()
+            .find(|e| flag(e, "primary"))
+            .or_else(|| verified.next());
         if let (Some(email), Some(obj)) = (
             chosen.and_then(|e| e.get("email")).cloned(),
             profile.as_object_mut(),
         ) {
             obj.insert("email".into(), email);
+            obj.insert("email_verified".into(), Value::Bool(true));
         }
     }
     Ok(())
