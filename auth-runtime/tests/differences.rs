@@ -89,7 +89,8 @@ async fn row_19_dangerous_email_linking_fires_link_account_and_not_create_user()
     assert_eq!(b.log.reasons(), [Reason::EmailNotVerified]);
     assert!(fired.lock().unwrap().is_empty());
     idp.set(|b| {
-        b.id_token_claims.insert("email_verified".into(), json!(true));
+        b.id_token_claims
+            .insert("email_verified".into(), json!(true));
     });
     assert_eq!(sign_in(&mut b, &idp, "mock").await, "http://app.test/after");
     assert_eq!(*fired.lock().unwrap(), ["linkAccount"]);

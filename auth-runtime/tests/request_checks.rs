@@ -785,3 +785,43 @@ async fn a_cookie_header_of_junk_chunks_gets_a_bounded_answer() {
         assert_ne!(response.status(), 500, "{path}");
     }
 }
+
+#[tokio::test]
+async fn pages_and_cookie_answers_are_private_and_pages_cannot_be_framed() {
+    let mut b = Browser::new(config(), ORIGIN);
+    for path in [
+        "/auth/signin",
+        "/auth/signout",
+        "/auth/error",
+        "/auth/verify-request",
+    ] {
+        let reply = b.get(path).await;
+        assert_eq!(reply.status, 200, "{path}");
+        let header = |name: &str| {
+            reply
+                .headers
+                .get(name)
+                .map(|v| v.to_str().unwrap().to_owned())
+                .unwrap_or_default()
+        };
+        assert!(header("cache-control").contains("no-store"), "{path}");
+        assert!(header("cache-control").contains("private"), "{path}");
+        assert_eq!(header("x-frame-options"), "DENY", "{path}");
+        assert_eq!(
+            header("content-security-policy"),
+            "frame-ancestors 'none'",
+            "{path}"
+        );
+        assert_eq!(header("x-content-type-options"), "nosniff", "{path}");
+    }
+    // A JSON answer that sets a cookie is private too.
+    let mut fresh = Browser::new(config(), ORIGIN);
+    let reply = fresh.get("/auth/csrf").await;
+    assert!(reply.sets("authjs.csrf-token"));
+    assert!(
+        reply.headers["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("private")
+    );
+}

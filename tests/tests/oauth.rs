@@ -662,15 +662,20 @@ async fn redirect_proxy_forwards_the_callback_to_the_preview_deployment() {
         p.redirect_proxy_url = Some(format!("{proxy}/auth"));
         p
     };
+    // The proxy forwards only to the origins it lists; the preview seals only its AUTH_URL.
     let _proxy = serve(
         proxy_listener,
         proxy_origin.clone(),
-        base_config().provider(provider(&proxy_origin)),
+        base_config()
+            .provider(provider(&proxy_origin))
+            .redirect_proxy_target(preview_origin.clone()),
     );
     let preview = serve(
         preview_listener,
         preview_origin.clone(),
-        base_config().provider(provider(&proxy_origin)),
+        base_config()
+            .provider(provider(&proxy_origin))
+            .url(preview_origin.clone()),
     );
     let mut browser = Browser::new();
     let authorize = browser.start_sign_in(&preview.origin, "keycloak").await;

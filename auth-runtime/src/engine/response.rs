@@ -121,7 +121,10 @@ impl Out {
             {
                 headers.insert(header::LOCATION, v);
             }
-            if self.no_cache {
+            // A page carries the visitor's CSRF token, and a cookie is the visitor's: neither
+            // may be kept by a shared cache.
+            let html = matches!(body, Body::Html(_));
+            if self.no_cache || html || !self.cookies.is_empty() {
                 headers.insert(
                     header::CACHE_CONTROL,
                     HeaderValue::from_static("private, no-cache, no-store"),
@@ -145,6 +148,16 @@ impl Out {
                     headers.insert(
                         header::CONTENT_TYPE,
                         HeaderValue::from_static("text/html; charset=utf-8"),
+                    );
+                    // The forms post credentials: no other site may frame them (clickjacking).
+                    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+                    headers.insert(
+                        header::CONTENT_SECURITY_POLICY,
+                        HeaderValue::from_static("frame-ancestors 'none'"),
+                    );
+                    headers.insert(
+                        header::X_CONTENT_TYPE_OPTIONS,
+                        HeaderValue::from_static("nosniff"),
                     );
                 }
                 Body::Empty => {}
