@@ -438,6 +438,45 @@ impl ResponseCheck {
     }
 }
 
+/// The `Cache-Control` an app's response needs once the middleware adds the visitor's session
+/// cookie to it, or `None` when it already keeps shared caches out (`private`, `no-store`).
+/// `public`, `s-maxage` and `proxy-revalidate` go and `private` comes first; what the app said
+/// to the browser (`max-age`, `must-revalidate`, ...) stays. Without `Cache-Control` the answer
+/// is `private`: a shared cache must never hand one visitor's cookie to another.
+pub(crate) fn private_cache_control(current: Option<&[u8]>) -> Option<String> {
+    let Some(current) = current else {
+        return Some("private".to_owned());
+    };
+    let current = String::from_utf8_lossy(current);
+    let directives: Vec<&str> = current
+        .split(',')
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .collect();
+    let name = |d: &str| {
+        d.split('=')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase()
+    };
+    if directives
+        .iter()
+        .any(|d| matches!(name(d).as_str(), "private" | "no-store"))
+    {
+        return None;
+    }
+    let kept = directives
+        .into_iter()
+        .filter(|d| !matches!(name(d).as_str(), "public" | "s-maxage" | "proxy-revalidate"));
+    Some(
+        std::iter::once("private")
+            .chain(kept)
+            .collect::<Vec<_>>()
+            .join(", "),
+    )
+}
+
 /// Whether the request has a non-empty cookie whose name `wanted` accepts; allocates nothing.
 fn has_cookie(headers: &http::HeaderMap, wanted: impl Fn(&str) -> bool) -> bool {
     headers
@@ -591,6 +630,23 @@ mod tests {
             Some(DenyResponse::SignInRedirect)
         );
         assert_eq!(Rules::default().find(&parts("GET", "/page"), None), None);
+    }
+
+    #[test]
+    fn a_response_that_gets_the_session_cookie_is_kept_from_shared_caches() {
+        let private = |v: Option<&str>| private_cache_control(v.map(str::as_bytes));
+        assert_eq!(private(None).as_deref(), Some("private"));
+        assert_eq!(
+            private(Some("public, max-age=600, s-maxage=3600")).as_deref(),
+            Some("private, max-age=600")
+        );
+        assert_eq!(
+            private(Some("max-age=60,must-revalidate, proxy-revalidate")).as_deref(),
+            Some("private, max-age=60, must-revalidate")
+        );
+        assert_eq!(private(Some("Private, max-age=60")), None);
+        assert_eq!(private(Some("no-store")), None);
+        assert_eq!(private(Some("private=\"x\"")), None);
     }
 
     #[test]

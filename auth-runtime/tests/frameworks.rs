@@ -128,6 +128,10 @@ impl Framework for Axum {
             .route("/api/me", get(me))
             .route("/admin/{*rest}", get(|| async { "admin area" }))
             .route("/api/private", get(|| async { "private api" }))
+            .route(
+                "/cached",
+                get(|| async { ([("cache-control", "public, max-age=600")], "cached") }),
+            )
             .route("/login/{provider}", post(login))
             .route("/logout", post(logout))
             .route("/rename", post(rename))
@@ -208,6 +212,14 @@ impl Framework for Actix {
                         .route("/api/me", web::get().to(me))
                         .route("/admin/{rest:.*}", web::get().to(|| async { "admin area" }))
                         .route("/api/private", web::get().to(|| async { "private api" }))
+                        .route(
+                            "/cached",
+                            web::get().to(|| async {
+                                HttpResponse::Ok()
+                                    .insert_header(("cache-control", "public, max-age=600"))
+                                    .body("cached")
+                            }),
+                        )
                         .route("/login/{provider}", web::post().to(login))
                         .route("/logout", web::post().to(logout))
                         .route("/rename", web::post().to(rename))
@@ -329,6 +341,10 @@ async fn a_signed_in_session_reaches_extractors_and_slides<F: Framework>() {
     let slid = session_cookie(&res).expect("the session cookie is re-issued on a page");
     assert!(slid.contains("Expires="), "{slid}");
     assert_eq!(res.text().await.unwrap(), "hello Demo");
+    // A response the app marked cacheable gets the cookie only with shared caches kept out.
+    let res = get(&c, format!("{o}/cached")).await;
+    assert!(session_cookie(&res).is_some());
+    assert_eq!(res.headers()["cache-control"], "private, max-age=600");
     let me: Value = get(&c, format!("{o}/api/me")).await.json().await.unwrap();
     assert_eq!(me["user"]["email"], "demo@example.com");
     assert_eq!(

@@ -127,6 +127,15 @@ pub(crate) fn append_cookies(
             headers.append(header::SET_COOKIE, value);
         }
     }
+    let current = headers
+        .get(header::CACHE_CONTROL)
+        .map(HeaderValue::as_bytes);
+    if !cookies.is_empty()
+        && let Some(private) = crate::integration::private_cache_control(current)
+        && let Ok(value) = HeaderValue::from_str(&private)
+    {
+        headers.insert(header::CACHE_CONTROL, value);
+    }
 }
 
 fn json_response(status: StatusCode, body: Value) -> HttpResponse {

@@ -19,7 +19,8 @@ use crate::cookies::SetCookie;
 use crate::engine::AuthHandler;
 pub use crate::integration::DenyResponse;
 use crate::integration::{
-    AUTHORIZATION_FAILED, Denial, FORBIDDEN, Matcher, RequestAuth, Rules, request_head,
+    AUTHORIZATION_FAILED, Denial, FORBIDDEN, Matcher, RequestAuth, Rules, private_cache_control,
+    request_head,
 };
 
 #[derive(Clone)]
@@ -279,10 +280,20 @@ where
 }
 
 fn with_cookies(mut response: Response, cookies: &[SetCookie]) -> Response {
+    let headers = response.headers_mut();
     for cookie in cookies {
         if let Ok(value) = HeaderValue::from_str(&cookie.to_header_value()) {
-            response.headers_mut().append(header::SET_COOKIE, value);
+            headers.append(header::SET_COOKIE, value);
         }
+    }
+    let current = headers
+        .get(header::CACHE_CONTROL)
+        .map(HeaderValue::as_bytes);
+    if !cookies.is_empty()
+        && let Some(private) = private_cache_control(current)
+        && let Ok(value) = HeaderValue::from_str(&private)
+    {
+        headers.insert(header::CACHE_CONTROL, value);
     }
     response
 }
