@@ -283,6 +283,31 @@ pub enum Reason {
     ProfileIdMissing,
 }
 
+/// The longest error message kept, in characters; the rest is replaced by `…`.
+pub const MAX_MESSAGE_CHARS: usize = 1000;
+
+/// `message` with control characters escaped (`\n`, `\u{1b}`) and cut after
+/// [`MAX_MESSAGE_CHARS`] characters; borrowed work only when something must change.
+fn log_safe(message: String) -> String {
+    let clean = message.chars().all(|c| !c.is_control()) && message.len() <= MAX_MESSAGE_CHARS;
+    if clean {
+        return message;
+    }
+    let mut out = String::with_capacity(message.len().min(MAX_MESSAGE_CHARS + 16));
+    for (count, c) in message.chars().enumerate() {
+        if count == MAX_MESSAGE_CHARS {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// An Auth.js error: a type, a message for the server log, and for `CredentialsSignin` a `code`
 /// for the client. Messages must not contain secrets.
 #[derive(Debug)]
@@ -296,10 +321,13 @@ pub struct AuthError {
 
 impl AuthError {
     /// An error of `error_type` with a log message.
+    /// The message is made safe for a log line: control characters (line breaks, escape
+    /// sequences) are written escaped and it is cut after [`MAX_MESSAGE_CHARS`] characters, as
+    /// it may quote a provider (`error_description`) or another outside party.
     pub fn new(error_type: ErrorType, message: impl Into<String>) -> Self {
         Self {
             error_type,
-            message: message.into(),
+            message: log_safe(message.into()),
             code: None,
             reason: None,
             source: None,
@@ -409,6 +437,22 @@ impl From<crate::jose::JoseError> for AuthError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn messages_are_safe_for_one_log_line() {
+        let forged = "access_denied: bad\nERROR auth: admin signed in\u{1b}[31m";
+        let err = AuthError::new(ErrorType::OAuthCallbackError, forged);
+        assert_eq!(
+            err.message(),
+            "access_denied: bad\\nERROR auth: admin signed in\\u{1b}[31m"
+        );
+        let long = "é".repeat(MAX_MESSAGE_CHARS + 5);
+        let err = AuthError::new(ErrorType::OAuthCallbackError, long);
+        assert_eq!(err.message().chars().count(), MAX_MESSAGE_CHARS + 1);
+        assert!(err.message().ends_with('…'));
+        let plain = AuthError::new(ErrorType::OAuthCallbackError, "plain text");
+        assert_eq!(plain.message(), "plain text");
+    }
 
     #[test]
     fn client_safe_set_matches_authjs() {

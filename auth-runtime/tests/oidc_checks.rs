@@ -118,6 +118,20 @@ async fn a_provider_error_goes_to_the_sign_in_page_as_oauth_callback_error() {
     let logged = b.log.take();
     assert_eq!(logged[0].error_type, ErrorType::OAuthCallbackError);
     assert_eq!(logged[0].reason, Some(Reason::ProviderError));
+
+    // What the provider says reaches the log as one line: no forged entries, no escapes.
+    let idp = MockIdp::new();
+    idp.set(|b| b.authorize_error = Some("denied\nERROR auth: forged\u{1b}[2J".into()));
+    let mut b = browser(&idp);
+    sign_in(&mut b, &idp, "mock").await;
+    let logged = b.log.take();
+    assert!(
+        logged[0]
+            .message
+            .starts_with("denied\\nERROR auth: forged\\u{1b}[2J: "),
+        "{}",
+        logged[0].message
+    );
 }
 
 #[tokio::test]
