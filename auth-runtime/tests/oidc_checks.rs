@@ -53,6 +53,12 @@ async fn refused_for(fault: impl FnOnce(&mut Behaviour), reason: Reason) {
         "{reason:?}: no session"
     );
     assert_eq!(b.log.reasons(), [reason]);
+    for check in ["authjs.state", "authjs.pkce.code_verifier", "authjs.nonce"] {
+        assert!(
+            !b.jar.contains_key(check),
+            "{reason:?}: the {check} cookie is cleared"
+        );
+    }
 }
 
 fn claims(pairs: Value) -> serde_json::Map<String, Value> {

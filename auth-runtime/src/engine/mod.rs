@@ -260,9 +260,24 @@ async fn route(
                 return Out::json(StatusCode::BAD_REQUEST, Value::Null).into_response(false);
             }
             let url = format!("{origin}{}", error_location(&ctx, &err));
-            Out::redirect(url).into_response(return_redirect)
+            let mut out = Out::redirect(url);
+            if action == Action::Callback {
+                out.cookies = spent_check_cookies(&ctx);
+            }
+            out.into_response(return_redirect)
         }
     }
+}
+
+/// Deletions of the OAuth check cookies a failed callback came with: they belong to a sign-in
+/// that is over, whatever step refused it (Auth.js leaves them until they expire).
+fn spent_check_cookies(ctx: &Ctx<'_>) -> Vec<crate::cookies::SetCookie> {
+    let cookies = ctx.cookies;
+    [&cookies.state, &cookies.pkce_code_verifier, &cookies.nonce]
+        .into_iter()
+        .filter(|spec| ctx.req.cookie(&spec.name).is_some())
+        .map(|spec| crate::cookies::SetCookie::delete(&spec.name, &spec.options))
+        .collect()
 }
 
 /// A request to a lazy configuration that failed its checks: `400` for what is not an Auth.js
