@@ -504,18 +504,20 @@ impl TimeClaims {
         })
     }
 
-    /// `nbf` and `exp` at `now`, with the 15 s tolerance.
+    /// `nbf` and `exp` at `now`, with the 15 s tolerance. A token without `exp` is refused:
+    /// every token this codec (or Auth.js) makes has one, and one without would never expire.
     pub(crate) fn check(self, now: i64) -> Result<(), JoseError> {
         let now = now as f64;
         let tolerance = CLOCK_TOLERANCE as f64;
+        let Some(exp) = self.exp else {
+            return Err(JoseError::InvalidClaims("the token has no exp"));
+        };
         if let Some(nbf) = self.nbf
             && nbf > now + tolerance
         {
             return Err(JoseError::NotYetValid);
         }
-        if let Some(exp) = self.exp
-            && exp <= now - tolerance
-        {
+        if exp <= now - tolerance {
             return Err(JoseError::Expired);
         }
         Ok(())
@@ -870,10 +872,14 @@ mod tests {
                 "{payload}"
             );
         }
-        // Tokens without any time claim are accepted as Auth.js accepts them.
+        // A token without exp is refused (Auth.js accepts it, and it never expires).
+        assert_eq!(
+            codec.decode(&sealed(&codec, r#"{"sub":"1"}"#), "salt"),
+            Err(JoseError::InvalidClaims("the token has no exp"))
+        );
         assert!(
             codec
-                .decode(&sealed(&codec, r#"{"sub":"1"}"#), "salt")
+                .decode(&sealed(&codec, r#"{"sub":"1","exp":4102444800}"#), "salt")
                 .is_ok()
         );
     }
@@ -911,7 +917,10 @@ mod tests {
     fn a256gcm_tokens_decode_and_their_lengths_are_checked() {
         let codec = JwtCodec::new(["s"]).unwrap_or_else(|_| unreachable!());
         let claims = codec
-            .decode(&gcm_token(&codec, r#"{"sub":"gcm"}"#, 12, 16), "salt")
+            .decode(
+                &gcm_token(&codec, r#"{"sub":"gcm","exp":4102444800}"#, 12, 16),
+                "salt",
+            )
             .unwrap_or_default();
         assert_eq!(claims.get("sub").and_then(Value::as_str), Some("gcm"));
         assert_eq!(
@@ -922,7 +931,7 @@ mod tests {
             codec.decode(&gcm_token(&codec, "{}", 12, 15), "salt"),
             Err(JoseError::Malformed("tag must be 16 bytes"))
         );
-        let mut tampered = gcm_token(&codec, r#"{"sub":"gcm"}"#, 12, 16);
+        let mut tampered = gcm_token(&codec, r#"{"sub":"gcm","exp":4102444800}"#, 12, 16);
         let last = tampered.pop().unwrap_or('A');
         tampered.push(if last == 'A' { 'B' } else { 'A' });
         assert_eq!(
@@ -977,7 +986,7 @@ mod tests {
             old.kid_cbc
         );
         assert_eq!(URL_SAFE_NO_PAD.encode(&canonical), old.header_cbc);
-        let token = cbc_with_header(old, &canonical, r#"{"sub":"a"}"#);
+        let token = cbc_with_header(old, &canonical, r#"{"sub":"a","exp":4102444800}"#);
         assert_eq!(
             codec.decode(&token, "salt").map(|c| c["sub"].clone()),
             Ok("a".into())
@@ -987,19 +996,19 @@ mod tests {
             r#"{{"kid":"{}","enc":"{ENC_CBC}","alg":"dir"}}"#,
             old.kid_cbc
         );
-        let token = cbc_with_header(old, &reordered, r#"{"sub":"b"}"#);
+        let token = cbc_with_header(old, &reordered, r#"{"sub":"b","exp":4102444800}"#);
         assert_eq!(
             codec.decode(&token, "salt").map(|c| c["sub"].clone()),
             Ok("b".into())
         );
         let bare = format!(r#"{{"alg":"dir","enc":"{ENC_CBC}"}}"#);
-        let token = cbc_with_header(&ring[0], &bare, r#"{"sub":"c"}"#);
+        let token = cbc_with_header(&ring[0], &bare, r#"{"sub":"c","exp":4102444800}"#);
         assert_eq!(
             codec.decode(&token, "salt").map(|c| c["sub"].clone()),
             Ok("c".into())
         );
         // A canonical header does not make a token under another key acceptable.
-        let token = cbc_with_header(&ring[0], &canonical, r#"{"sub":"d"}"#);
+        let token = cbc_with_header(&ring[0], &canonical, r#"{"sub":"d","exp":4102444800}"#);
         assert_eq!(
             codec.decode(&token, "salt"),
             Err(JoseError::DecryptionFailed)

@@ -334,7 +334,7 @@ fn kidless_token_decodes_only_with_the_first_secret_in_rust_and_authjs() {
         SESSION,
         "A256CBC-HS512",
         false,
-        &json!({"sub": "no-kid"}),
+        &json!({"sub": "no-kid", "exp": 4_102_444_800_i64}),
     );
     assert!(!header_of(&token).contains_key("kid"));
     // Appendix A: kid-less → only secrets[0] is tried.
@@ -398,7 +398,7 @@ fn a256gcm_token_with_sha256_kid_picks_the_rotated_secret_in_rust() {
         SESSION,
         "A256GCM",
         true,
-        &json!({"sub": "gcm-kid"}),
+        &json!({"sub": "gcm-kid", "exp": 4_102_444_800_i64}),
     );
     let kid = header_of(&token)["kid"].as_str().unwrap().to_owned();
     assert_eq!(kid.len(), 43, "SHA-256 thumbprint of the 32-byte key");
@@ -477,7 +477,7 @@ fn nbf_tolerance_is_15s_in_rust_and_authjs() {
         SESSION,
         "A256CBC-HS512",
         true,
-        &json!({"nbf": nbf}),
+        &json!({"nbf": nbf, "exp": 4_102_444_800_i64}),
     );
     for (offset, ok) in [
         (-16, false),
@@ -498,7 +498,7 @@ fn nbf_tolerance_is_15s_in_rust_and_authjs() {
 fn future_iat_and_fractional_exp_are_accepted_in_rust_and_authjs() {
     let t = 1_700_000_000_i64;
     let cases = [
-        json!({"iat": t + 86_400}),
+        json!({"iat": t + 86_400, "exp": t + 3600}),
         json!({"exp": t as f64 + 0.5}),
         json!({"exp": t as f64 - 14.5}),
     ];
@@ -513,6 +513,21 @@ fn future_iat_and_fractional_exp_are_accepted_in_rust_and_authjs() {
             "Rust {claims}"
         );
     }
+}
+
+/// Difference 37: Auth.js accepts a token without `exp` (it never expires); Rust refuses it.
+#[test]
+fn a_token_without_exp_is_accepted_by_authjs_and_refused_in_rust() {
+    let t = 1_700_000_000_i64;
+    let token = jose_token(
+        "secret",
+        SESSION,
+        "A256CBC-HS512",
+        true,
+        &json!({"sub": "forever"}),
+    );
+    assert!(authjs_decode_at(json!("secret"), SESSION, &token, t).is_ok());
+    assert!(codec(&["secret"]).decode_at(&token, SESSION, t).is_err());
 }
 
 #[test]
