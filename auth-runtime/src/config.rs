@@ -445,6 +445,21 @@ impl AuthConfig {
         self.trust_host.unwrap_or(!production_build)
     }
 
+    /// Whether `url` must be refused as a provider endpoint: plain `http` to a host other than
+    /// loopback, in a `production_build`. Tokens, codes and client secrets travel there.
+    pub(crate) fn plain_http_refused(url: &str, production_build: bool) -> bool {
+        let Ok(parsed) = url::Url::parse(url) else {
+            return false;
+        };
+        let loopback = match parsed.host() {
+            Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
+            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+            None => false,
+        };
+        production_build && parsed.scheme() == "http" && !loopback
+    }
+
     /// Auth.js's `assertConfig` for what does not depend on the request: untrusted host,
     /// missing secret, provider endpoints, credentials rules and adapter requirements. The first
     /// failure is returned.
@@ -493,6 +508,22 @@ impl AuthConfig {
                                 p.id
                             ),
                         ));
+                    }
+                    let configured = [&p.issuer, &p.authorization_url, &p.token_url]
+                        .into_iter()
+                        .chain([&p.userinfo_url, &p.jwks_url])
+                        .flatten();
+                    for url in configured {
+                        if Self::plain_http_refused(url, !cfg!(debug_assertions)) {
+                            return Err(AuthError::new(
+                                ErrorType::InvalidEndpoints,
+                                format!(
+                                    "provider `{}`: {url} is plain http; use https (http is accepted only on loopback or in a debug build)",
+                                    p.id
+                                ),
+                            )
+                            .with_reason(crate::error::Reason::PlainHttpEndpoint));
+                        }
                     }
                     if !p.has_endpoints() {
                         return Err(AuthError::new(
@@ -593,6 +624,31 @@ mod tests {
             }
         );
         unset.url("https://app.example").assert_valid().unwrap();
+    }
+
+    #[test]
+    fn plain_http_endpoints_are_refused_in_a_production_build_except_on_loopback() {
+        let refused = |url| AuthConfig::plain_http_refused(url, true);
+        assert!(refused("http://idp.example/realms/x"));
+        assert!(refused("http://10.0.0.8:8080/"));
+        for allowed in [
+            "https://idp.example",
+            "http://localhost:8080",
+            "http://127.0.0.1:9000/realms/x",
+            "http://[::1]:9000",
+        ] {
+            assert!(!refused(allowed), "{allowed}");
+        }
+        assert!(!AuthConfig::plain_http_refused("http://idp.example", false));
+        // The build this test runs in decides for a whole configuration.
+        let config = AuthConfig::new().secret("s").trust_host(true).provider(
+            crate::providers::OAuthProvider::new("p", "P", ProviderKind::Oidc)
+                .issuer("http://idp.example"),
+        );
+        assert_eq!(
+            config.assert_valid().err().and_then(|e| e.reason()),
+            (!cfg!(debug_assertions)).then_some(crate::error::Reason::PlainHttpEndpoint)
+        );
     }
 
     #[test]

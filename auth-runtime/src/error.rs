@@ -236,6 +236,8 @@ pub enum Reason {
     EndpointStatus(Endpoint),
     /// An endpoint answered something that is not the expected JSON.
     EndpointResponseInvalid(Endpoint),
+    /// A provider endpoint is plain `http` to a host other than loopback, in a release build.
+    PlainHttpEndpoint,
     /// A provider has no such endpoint configured or discovered.
     EndpointMissing(Endpoint),
     /// The discovery document names another issuer.

@@ -60,6 +60,28 @@ pub(crate) async fn endpoints(
         )
         .with_reason(Reason::EndpointMissing(endpoint))
     };
+    let discovered = metadata.iter().flat_map(|m| {
+        [
+            &m.authorization_endpoint,
+            &m.token_endpoint,
+            &m.userinfo_endpoint,
+            &m.jwks_uri,
+        ]
+        .into_iter()
+        .flatten()
+    });
+    for url in discovered {
+        if crate::config::AuthConfig::plain_http_refused(url, !cfg!(debug_assertions)) {
+            return Err(AuthError::new(
+                ErrorType::InvalidEndpoints,
+                format!(
+                    "provider `{}`: the discovered {url} is plain http",
+                    provider.id
+                ),
+            )
+            .with_reason(Reason::PlainHttpEndpoint));
+        }
+    }
     Ok(Endpoints {
         issuer: provider.issuer.clone(),
         authorization: pick(
