@@ -655,11 +655,15 @@ mod tests {
     fn credentials_rules() {
         let err = AuthConfig::new()
             .secret("s")
+            .trust_host(true)
             .provider(CredentialsProvider::new())
             .assert_valid()
             .unwrap_err();
         assert_eq!(err.error_type(), ErrorType::MissingAuthorize);
-        let mut config = AuthConfig::new().secret("s").provider(creds());
+        let mut config = AuthConfig::new()
+            .secret("s")
+            .trust_host(true)
+            .provider(creds());
         config.session.strategy = Some(SessionStrategy::Database);
         assert_eq!(
             config.assert_valid().unwrap_err().error_type(),
@@ -669,11 +673,15 @@ mod tests {
 
     #[test]
     fn oauth_provider_needs_endpoints_and_reads_env() {
-        let mut config = AuthConfig::new().secret("s").provider(OAuthProvider::new(
-            "keycloak",
-            "Keycloak",
-            ProviderKind::Oidc,
-        ));
+        let mut config =
+            AuthConfig::new()
+                .secret("s")
+                .trust_host(true)
+                .provider(OAuthProvider::new(
+                    "keycloak",
+                    "Keycloak",
+                    ProviderKind::Oidc,
+                ));
         assert_eq!(
             config.assert_valid().unwrap_err().error_type(),
             ErrorType::InvalidEndpoints
@@ -694,12 +702,16 @@ mod tests {
 
     #[test]
     fn assertions_do_not_leak_between_configurations() {
-        let mut with_db = AuthConfig::new().secret("s").provider(creds());
+        let mut with_db = AuthConfig::new()
+            .secret("s")
+            .trust_host(true)
+            .provider(creds());
         with_db.session.strategy = Some(SessionStrategy::Database);
         assert!(with_db.assert_valid().is_err());
         assert!(
             AuthConfig::new()
                 .secret("s")
+                .trust_host(true)
                 .provider(creds())
                 .assert_valid()
                 .is_ok()
@@ -727,7 +739,10 @@ mod tests {
                 },
                 None,
             ),
-            (AuthConfig::new().secret("s"), None),
+            (
+                AuthConfig::new().secret("s"),
+                (!cfg!(debug_assertions)).then_some(ErrorType::UntrustedHost),
+            ),
             (
                 AuthConfig::new().trust_host(true),
                 Some(ErrorType::MissingSecret),
