@@ -226,6 +226,8 @@ pub enum Reason {
     StateMismatch,
     /// The RFC 9207 `iss` parameter names another issuer.
     IssuerParamMismatch,
+    /// The provider advertises RFC 9207 `iss` parameters and the response has none.
+    IssuerParamMissing,
     /// The provider answered the authorization request with `error`.
     ProviderError,
     /// The callback has no `code`.

@@ -256,14 +256,31 @@ async fn an_iss_parameter_naming_another_issuer_is_refused_and_the_right_one_acc
         Reason::IssuerParamMismatch,
     )
     .await;
+    // Compared as a plain string: a trailing slash is another issuer.
     let idp = MockIdp::new();
     let issuer = idp.issuer().to_owned();
-    idp.set(|b| b.iss_param = Some(issuer));
+    idp.set(|b| b.iss_param = Some(format!("{issuer}/")));
     let mut b = browser(&idp);
     assert_eq!(
         sign_in(&mut b, &idp, "mock").await.location(),
-        "http://app.test/after"
+        CONFIGURATION
     );
+    assert_eq!(b.log.reasons(), [Reason::IssuerParamMismatch]);
+    // A provider that advertises the parameter must send it.
+    refused_for(|b| b.advertise_iss_param = true, Reason::IssuerParamMissing).await;
+    for advertised in [false, true] {
+        let idp = MockIdp::new();
+        let issuer = idp.issuer().to_owned();
+        idp.set(|b| {
+            b.iss_param = Some(issuer);
+            b.advertise_iss_param = advertised;
+        });
+        let mut b = browser(&idp);
+        assert_eq!(
+            sign_in(&mut b, &idp, "mock").await.location(),
+            "http://app.test/after"
+        );
+    }
 }
 
 #[tokio::test]

@@ -84,6 +84,8 @@ pub struct Behaviour {
     pub state: StateReply,
     /// An RFC 9207 `iss` parameter on the authorization response.
     pub iss_param: Option<String>,
+    /// Advertise `authorization_response_iss_parameter_supported` in discovery.
+    pub advertise_iss_param: bool,
     /// The issuer named in the discovery document (default: the real one).
     pub discovery_issuer: Option<String>,
     /// Keys published in the JWKS.
@@ -120,6 +122,7 @@ impl Default for Behaviour {
             authorize_error: None,
             state: StateReply::Echo,
             iss_param: None,
+            advertise_iss_param: false,
             discovery_issuer: None,
             published: vec![Key::K1],
             signing_key: Key::K1,
@@ -306,7 +309,7 @@ impl MockIdp {
 
     fn discovery(&self, b: &Behaviour) -> Value {
         let i = &self.issuer;
-        json!({
+        let mut doc = json!({
             "issuer": b.discovery_issuer.clone().unwrap_or_else(|| i.clone()),
             "authorization_endpoint": format!("{i}/authorize"),
             "token_endpoint": format!("{i}/token"),
@@ -315,7 +318,11 @@ impl MockIdp {
             "id_token_signing_alg_values_supported": ["RS256"],
             "response_types_supported": ["code"],
             "subject_types_supported": ["public"],
-        })
+        });
+        if b.advertise_iss_param {
+            doc["authorization_response_iss_parameter_supported"] = json!(true);
+        }
+        doc
     }
 
     fn id_token(&self, b: &Behaviour, grant: &Grant, subject: &str) -> String {

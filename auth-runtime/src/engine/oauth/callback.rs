@@ -81,14 +81,24 @@ pub async fn callback(
     if provider.checks.state || proxied {
         checks::verify_state(ctx, provider, param("state"))?;
     }
-    if let (Some(iss), Some(expected)) = (param("iss"), endpoints.issuer.as_deref())
-        && iss.trim_end_matches('/') != expected.trim_end_matches('/')
-    {
-        return Err(AuthError::new(
-            ErrorType::CallbackRouteError,
-            "iss parameter is another issuer",
-        )
-        .with_reason(Reason::IssuerParamMismatch));
+    // RFC 9207: the `iss` parameter is compared as a plain string, and required when the
+    // provider says it sends one (a response without it may come from another provider).
+    match (param("iss"), endpoints.response_issuer.as_deref()) {
+        (Some(iss), Some(expected)) if iss != expected => {
+            return Err(AuthError::new(
+                ErrorType::CallbackRouteError,
+                "iss parameter is another issuer",
+            )
+            .with_reason(Reason::IssuerParamMismatch));
+        }
+        (None, _) if endpoints.iss_param_required => {
+            return Err(AuthError::new(
+                ErrorType::CallbackRouteError,
+                "the provider sends an iss parameter and this response has none",
+            )
+            .with_reason(Reason::IssuerParamMissing));
+        }
+        _ => {}
     }
     if let Some(error) = param("error") {
         let description = param("error_description").unwrap_or_default();

@@ -30,6 +30,12 @@ pub(crate) struct Endpoints {
     pub algorithms: Vec<String>,
     /// The discovery document's issuer when it is a `{tenantid}` template (Entra ID).
     pub tenant_template: Option<String>,
+    /// The issuer an RFC 9207 `iss` parameter must equal, character for character: the
+    /// discovery document's, else the configured one; none for a tenant template.
+    pub response_issuer: Option<String>,
+    /// The provider advertises `authorization_response_iss_parameter_supported`: a response
+    /// without `iss` is refused.
+    pub iss_param_required: bool,
 }
 
 pub(crate) async fn endpoints(
@@ -112,5 +118,13 @@ pub(crate) async fn endpoints(
             .as_ref()
             .map(|m| m.issuer.clone())
             .filter(|i| i.contains(oidc::TENANT_PLACEHOLDER)),
+        response_issuer: match &metadata {
+            Some(m) if m.issuer.contains(oidc::TENANT_PLACEHOLDER) => None,
+            Some(m) => Some(m.issuer.clone()),
+            None => provider.issuer.clone(),
+        },
+        iss_param_required: metadata
+            .as_ref()
+            .is_some_and(|m| m.authorization_response_iss_parameter_supported),
     })
 }
