@@ -222,6 +222,9 @@ pub struct AuthConfig {
     pub redirect_proxy_targets: Vec<String>,
     /// Turns CSRF checks off; only for framework glue that checks requests itself.
     pub skip_csrf_check: bool,
+    /// Rate limits of the sign-in endpoints; on by default ([`crate::rate_limit`]).
+    /// `AUTH_RATE_LIMIT=off` turns them off.
+    pub rate_limit: crate::rate_limit::RateLimits,
     /// Database adapter.
     pub adapter: Option<Arc<dyn crate::adapter::Adapter>>,
     /// HTTP client for every provider request (next-auth's `customFetch`); default reqwest.
@@ -241,6 +244,7 @@ impl std::fmt::Debug for AuthConfig {
             .field("session", &self.session)
             .field("pages", &self.pages)
             .field("adapter", &self.adapter.is_some())
+            .field("rate_limit", &self.rate_limit)
             .finish_non_exhaustive()
     }
 }
@@ -274,6 +278,7 @@ impl AuthConfig {
             redirect_proxy_url: None,
             redirect_proxy_targets: Vec::new(),
             skip_csrf_check: false,
+            rate_limit: crate::rate_limit::RateLimits::default(),
             adapter: None,
             http_client: None,
             generated_secret: false,
@@ -323,6 +328,9 @@ impl AuthConfig {
         }
         if self.redirect_proxy_url.is_none() {
             self.redirect_proxy_url = env::redirect_proxy_url_from_env(env);
+        }
+        if env("AUTH_RATE_LIMIT").is_some_and(|v| env::parse_bool(&v) == Some(false)) {
+            self.rate_limit.enabled = false;
         }
         if self.redirect_proxy_targets.is_empty() {
             self.redirect_proxy_targets = env::redirect_proxy_targets_from_env(env);
@@ -383,6 +391,12 @@ impl AuthConfig {
     /// the request's headers say.
     pub fn url(mut self, url: impl Into<String>) -> Self {
         self.url = Some(url.into());
+        self
+    }
+
+    /// Sets the rate limits ([`crate::rate_limit::RateLimits::off`] turns them off).
+    pub fn rate_limit(mut self, limits: crate::rate_limit::RateLimits) -> Self {
+        self.rate_limit = limits;
         self
     }
 

@@ -281,6 +281,8 @@ pub enum Reason {
     /// Dangerous email linking found a user with the profile's email, but the provider does not
     /// say the address is verified (`email_verified`).
     EmailNotVerified,
+    /// The rate limits refused the request ([`crate::rate_limit`]).
+    RateLimited,
     /// The profile is not a JSON object.
     ProfileNotObject,
     /// The profile maps to no account id.

@@ -59,6 +59,7 @@ mod integration;
 pub mod jose;
 pub mod pages;
 pub mod providers;
+pub mod rate_limit;
 #[cfg(test)]
 mod test_support;
 pub mod types;

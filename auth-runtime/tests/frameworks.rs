@@ -544,6 +544,33 @@ async fn actions_refuse_requests_from_other_sites<F: Framework>() {
     );
 }
 
+/// The connection's address reaches the rate limits (axum's `ConnectInfo`, actix-web's peer
+/// address): the 11th credentials attempt within a minute from one connection gets 429.
+async fn sign_in_attempts_are_limited_per_connection<F: Framework>() {
+    let app = start::<F>().await;
+    let (o, c) = (&app.origin, client());
+    for _ in 0..10 {
+        sign_in_as_demo(&c, o).await;
+    }
+    let csrf: Value = get(&c, format!("{o}/auth/csrf"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let res = c
+        .post(format!("{o}/auth/callback/credentials"))
+        .form(&[
+            ("csrfToken", csrf["csrfToken"].as_str().unwrap()),
+            ("username", "demo"),
+            ("password", "demo"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 429);
+    assert!(res.headers().contains_key("retry-after"));
+}
+
 macro_rules! suite {
     ($($test:ident),* $(,)?) => {
         mod axum_app {
@@ -567,4 +594,5 @@ suite!(
     server_side_actions_need_no_csrf_token,
     a_custom_form_posts_with_the_token_the_app_got,
     actions_refuse_requests_from_other_sites,
+    sign_in_attempts_are_limited_per_connection,
 );

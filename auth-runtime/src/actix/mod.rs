@@ -93,7 +93,13 @@ pub(crate) fn parts_of(request: &HttpRequest) -> Option<http::request::Parts> {
     for (name, value) in request.headers() {
         builder = builder.header(name.as_str(), value.as_bytes());
     }
-    builder.body(()).ok().map(|r| r.into_parts().0)
+    let mut parts = builder.body(()).ok().map(|r| r.into_parts().0)?;
+    if let Some(peer) = request.peer_addr() {
+        parts
+            .extensions
+            .insert(crate::rate_limit::ClientAddr(peer.ip()));
+    }
+    Some(parts)
 }
 
 /// An engine response as an actix-web response.

@@ -243,9 +243,20 @@ async fn route(
     if config.debug {
         config.logger.warn("debug-enabled");
     }
+    let client = config.rate_limit.client_of(&parts);
     let req = request::build(parts, body, action, provider_id, origin.clone());
     let return_redirect = req.headers.contains_key(X_AUTH_RETURN_REDIRECT);
     let is_session_post = req.is_post && action == Action::Session;
+    let gate = rate_gate(config, client, &req);
+    let store_error = |err: &crate::rate_limit::StoreError| {
+        tracing::error!(target: "auth", error = %err, "rate limit store unavailable: the request passes");
+        config.logger.warn("rate-limit-store-unavailable");
+    };
+    if let Some(gate) = &gate
+        && let Err(refused) = gate.admit(store_error).await
+    {
+        return too_many_requests(refused, &req.headers);
+    }
     let mut ctx = match Ctx::new(&prepared, req, Init::ROUTE).await {
         Ok(ctx) => ctx,
         Err(err) => return config_error_response(is_page, config, Some(&origin), &err),
@@ -256,6 +267,11 @@ async fn route(
             .into_response(return_redirect),
         Err(err) => {
             config.logger.error(&err);
+            if let Some(gate) = &gate
+                && err.error_type() == ErrorType::CredentialsSignin
+            {
+                gate.failed(store_error).await;
+            }
             if is_session_post {
                 return Out::json(StatusCode::BAD_REQUEST, Value::Null).into_response(false);
             }
@@ -267,6 +283,74 @@ async fn route(
             out.into_response(return_redirect)
         }
     }
+}
+
+/// The rate-limit rules of a request ([`crate::rate_limit`]): sign-in and callback actions,
+/// by the kind of their provider.
+pub(crate) fn rate_gate<'a>(
+    config: &'a AuthConfig,
+    client: Option<std::net::IpAddr>,
+    req: &request::AuthRequest,
+) -> Option<crate::rate_limit::Gate<'a>> {
+    use crate::providers::ProviderKind;
+    use crate::rate_limit::{Gate, Rule, identifier};
+    if !config.rate_limit.enabled {
+        return None;
+    }
+    let id = req.provider_id.as_deref()?;
+    let kind = config.providers.iter().find(|p| p.id() == id)?.kind();
+    let (per_client, per_identifier) = match (req.action, req.is_post, kind) {
+        (Action::SignIn, true, ProviderKind::OAuth | ProviderKind::Oidc) => (Rule::SignIn, None),
+        (Action::SignIn, true, ProviderKind::Email) => (Rule::Email, Some(Rule::EmailAddress)),
+        (Action::Callback, true, ProviderKind::Credentials) => {
+            (Rule::Credentials, Some(Rule::CredentialsFailures))
+        }
+        (Action::Callback, _, ProviderKind::OAuth | ProviderKind::Oidc | ProviderKind::Email) => {
+            (Rule::Callback, None)
+        }
+        _ => return None,
+    };
+    let subject = per_identifier.and_then(|_| identifier(&req.body));
+    Some(Gate::new(
+        &config.rate_limit,
+        client,
+        subject,
+        Some(per_client),
+        per_identifier,
+    ))
+}
+
+/// `429 Too Many Requests` with `Retry-After`: JSON, or a short page for a browser's form post.
+fn too_many_requests(
+    refused: crate::rate_limit::Refused,
+    headers: &http::HeaderMap,
+) -> http::Response<Bytes> {
+    let seconds = refused.retry_after_secs();
+    let message = format!("Too many attempts: try again in {seconds} seconds.");
+    let wants_html = headers
+        .get(http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"));
+    let out = if wants_html {
+        Out::html(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!(
+                "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Too many attempts</title></head><body><p>{message}</p></body></html>"
+            ),
+        )
+    } else {
+        Out::json(
+            StatusCode::TOO_MANY_REQUESTS,
+            json!({ "error": "RateLimited", "message": message, "retryAfter": seconds }),
+        )
+    };
+    let mut response = out.into_response(false);
+    if let Ok(value) = http::HeaderValue::from_str(&seconds.to_string()) {
+        response
+            .headers_mut()
+            .insert(http::header::RETRY_AFTER, value);
+    }
+    response
 }
 
 /// Deletions of the OAuth check cookies a failed callback came with: they belong to a sign-in

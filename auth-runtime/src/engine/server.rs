@@ -23,7 +23,7 @@ use super::request::{self, Action};
 use super::{AuthHandler, Out, Prepared, callback, oauth, session, signout};
 use crate::config::AuthConfig;
 use crate::cookies::{SetCookie, encode_uri_component};
-use crate::error::{AuthError, ErrorType};
+use crate::error::{AuthError, ErrorType, Reason};
 use crate::providers::Provider;
 use crate::types::Session;
 
@@ -383,6 +383,7 @@ pub(crate) async fn sign_in(
                 .into_iter()
                 .map(|(k, v)| (k, Value::String(v)))
                 .collect();
+            admit(prepared, parts, &ctx).await?;
             let out = oauth::sign_in(&mut ctx, p).await?;
             redirect_of(ctx, out)
         }
@@ -396,8 +397,55 @@ pub(crate) async fn sign_in(
                 body,
             )
             .await?;
-            let out = callback::callback(&mut ctx, &p.id).await?;
+            let gate = admit(prepared, parts, &ctx).await?;
+            let out = match callback::callback(&mut ctx, &p.id).await {
+                Ok(out) => out,
+                Err(err) => {
+                    if let Some(gate) = &gate
+                        && err.error_type() == ErrorType::CredentialsSignin
+                    {
+                        gate.failed(log_store_error).await;
+                    }
+                    return Err(err);
+                }
+            };
             redirect_of(ctx, out)
+        }
+    }
+}
+
+fn log_store_error(err: &crate::rate_limit::StoreError) {
+    tracing::error!(target: "auth", error = %err, "rate limit store unavailable: the request passes");
+}
+
+/// The route's rate limits, for a server-side sign-in: a refusal is the error the route would
+/// answer with (`CredentialsSignin` for credentials, `OAuthSignInError` otherwise), with
+/// [`Reason::RateLimited`] and the wait in its message.
+async fn admit<'a>(
+    prepared: &'a Prepared,
+    parts: &Parts,
+    ctx: &Ctx<'_>,
+) -> Result<Option<crate::rate_limit::Gate<'a>>, AuthError> {
+    let client = prepared.config.rate_limit.client_of(parts);
+    let Some(gate) = super::rate_gate(&prepared.config, client, &ctx.req) else {
+        return Ok(None);
+    };
+    match gate.admit(log_store_error).await {
+        Ok(()) => Ok(Some(gate)),
+        Err(refused) => {
+            let error_type = if ctx.req.action == Action::Callback {
+                ErrorType::CredentialsSignin
+            } else {
+                ErrorType::OAuthSignInError
+            };
+            Err(AuthError::new(
+                error_type,
+                format!(
+                    "too many attempts: try again in {} seconds",
+                    refused.retry_after_secs()
+                ),
+            )
+            .with_reason(Reason::RateLimited))
         }
     }
 }

@@ -26,7 +26,7 @@ pub struct Logged {
 
 /// A logger that keeps what it is given.
 #[derive(Debug, Clone, Default)]
-pub struct Capture(Arc<Mutex<Vec<Logged>>>);
+pub struct Capture(Arc<Mutex<Vec<Logged>>>, Arc<Mutex<Vec<String>>>);
 
 impl Logger for Capture {
     fn error(&self, error: &AuthError) {
@@ -36,7 +36,9 @@ impl Logger for Capture {
             message: error.message().to_owned(),
         });
     }
-    fn warn(&self, _code: &str) {}
+    fn warn(&self, code: &str) {
+        self.1.lock().unwrap().push(code.to_owned());
+    }
     fn debug(&self, _code: &str, _message: &str) {}
 }
 
@@ -44,6 +46,12 @@ impl Capture {
     /// Everything logged so far, and forgets it.
     pub fn take(&self) -> Vec<Logged> {
         std::mem::take(&mut *self.0.lock().unwrap())
+    }
+
+    /// The warning codes logged so far.
+    #[allow(dead_code)]
+    pub fn warnings(&self) -> Vec<String> {
+        self.1.lock().unwrap().clone()
     }
 
     /// The reasons logged so far (forgotten afterwards).

@@ -204,6 +204,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .layer(AuthLayer::new(&auth).protect("/protected"));
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
     println!("demo: listening on http://127.0.0.1:{port} (sign in as demo / demo)");
-    axum::serve(listener, app).await?;
+    // The connection's address is what the sign-in rate limits count (on by default).
+    let service = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service).await?;
     Ok(())
 }
