@@ -262,6 +262,8 @@ pub enum Reason {
     IdTokenExpired,
     /// The ID token's `nbf` is in the future.
     IdTokenNotYetValid,
+    /// The ID token's `iat` is more than the clock skew in the future.
+    IdTokenIssuedInFuture,
     /// The ID token lacks a required claim (`exp`, `iss`, `aud`, `sub`, a numeric `iat`).
     IdTokenClaimMissing,
     /// The ID token's `azp` is another client.

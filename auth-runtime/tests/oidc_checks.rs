@@ -334,6 +334,7 @@ async fn id_token_claims_are_each_checked() {
         ),
         (json!({"nbf": now + 600}), Reason::IdTokenNotYetValid),
         (json!({"iat": null}), Reason::IdTokenClaimMissing),
+        (json!({"iat": now + 600}), Reason::IdTokenIssuedInFuture),
         (json!({"iat": "yesterday"}), Reason::IdTokenClaimMissing),
         (json!({"sub": null}), Reason::IdTokenClaimMissing),
         (json!({"exp": null}), Reason::IdTokenClaimMissing),
@@ -381,6 +382,82 @@ async fn signatures_are_verified() {
         Reason::IdTokenSignature,
     )
     .await;
+}
+
+#[tokio::test]
+async fn es256_signatures_are_verified_like_rs256_ones() {
+    let es256 = |b: &mut Behaviour| {
+        b.published = vec![Key::K1, Key::E1];
+        b.signing_key = Key::E1;
+    };
+    let idp = MockIdp::new();
+    idp.set(es256);
+    let mut b = browser(&idp);
+    assert_eq!(
+        sign_in(&mut b, &idp, "mock").await.location(),
+        "http://app.test/after"
+    );
+    // Without kid, the one key of the token's type is used.
+    let idp = MockIdp::new();
+    idp.set(|b| {
+        es256(b);
+        b.omit_kid = true;
+    });
+    let mut b = browser(&idp);
+    assert_eq!(
+        sign_in(&mut b, &idp, "mock").await.location(),
+        "http://app.test/after"
+    );
+    refused_for(
+        |b| {
+            es256(b);
+            b.tamper_signature = true;
+        },
+        Reason::IdTokenSignature,
+    )
+    .await;
+    // Signed by another P-256 key than the one published.
+    refused_for(
+        |b| {
+            b.published = vec![Key::E1];
+            b.signing_key = Key::E2;
+            b.omit_kid = true;
+        },
+        Reason::IdTokenSignature,
+    )
+    .await;
+    // An ES256 token and only RSA keys: no key can verify it.
+    refused_for(
+        |b| {
+            b.published = vec![Key::K1];
+            b.signing_key = Key::E1;
+            b.omit_kid = true;
+        },
+        Reason::IdTokenUnknownKey,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_token_response_needs_a_bearer_token_type() {
+    refused_for(
+        |b| b.token_type = Some(Value::Null),
+        Reason::EndpointResponseInvalid(Endpoint::Token),
+    )
+    .await;
+    refused_for(
+        |b| b.token_type = Some(json!("MAC")),
+        Reason::EndpointResponseInvalid(Endpoint::Token),
+    )
+    .await;
+    // The type is case-insensitive (RFC 6749 §5.1).
+    let idp = MockIdp::new();
+    idp.set(|b| b.token_type = Some(json!("bearer")));
+    let mut b = browser(&idp);
+    assert_eq!(
+        sign_in(&mut b, &idp, "mock").await.location(),
+        "http://app.test/after"
+    );
 }
 
 #[tokio::test]

@@ -191,11 +191,50 @@ async fn key_set(
     Ok(set)
 }
 
-fn pick_key<'a>(set: &'a JwkSet, kid: Option<&str>) -> Option<&'a jsonwebtoken::jwk::Jwk> {
+/// The key of the set that can verify a token signed with `alg`: the one named by `kid`, else
+/// the only key of the right type. A key of another type (an RSA key for an ES256 token), whose
+/// own `alg` is another, or meant for encryption (`use: enc`), is never picked.
+fn pick_key<'a>(
+    set: &'a JwkSet,
+    kid: Option<&str>,
+    alg: Algorithm,
+) -> Option<&'a jsonwebtoken::jwk::Jwk> {
+    use jsonwebtoken::jwk::AlgorithmParameters;
+    let fits = |jwk: &&jsonwebtoken::jwk::Jwk| {
+        let family = matches!(
+            (&jwk.algorithm, alg),
+            (
+                AlgorithmParameters::RSA(_),
+                Algorithm::RS256
+                    | Algorithm::RS384
+                    | Algorithm::RS512
+                    | Algorithm::PS256
+                    | Algorithm::PS384
+                    | Algorithm::PS512
+            ) | (
+                AlgorithmParameters::EllipticCurve(_),
+                Algorithm::ES256 | Algorithm::ES384
+            ) | (AlgorithmParameters::OctetKeyPair(_), Algorithm::EdDSA)
+        );
+        let own_alg_fits = jwk
+            .common
+            .key_algorithm
+            .is_none_or(|a| a.to_string().parse::<Algorithm>().ok() == Some(alg));
+        let for_signing = !matches!(
+            jwk.common.public_key_use,
+            Some(jsonwebtoken::jwk::PublicKeyUse::Encryption)
+        );
+        family && own_alg_fits && for_signing
+    };
     match kid {
-        Some(kid) => set.find(kid),
-        None if set.keys.len() == 1 => set.keys.first(),
-        None => None,
+        Some(kid) => set.find(kid).filter(fits),
+        None => {
+            let mut candidates = set.keys.iter().filter(fits);
+            match (candidates.next(), candidates.next()) {
+                (Some(only), None) => Some(only),
+                _ => None,
+            }
+        }
     }
 }
 
@@ -258,11 +297,11 @@ pub async fn validate_id_token(
         ));
     }
     let mut set = key_set(client, expect.jwks_uri, false).await?;
-    if pick_key(&set, header.kid.as_deref()).is_none() {
+    if pick_key(&set, header.kid.as_deref(), header.alg).is_none() {
         // The provider may have rotated its keys since the set was cached.
         set = key_set(client, expect.jwks_uri, true).await?;
     }
-    let jwk = pick_key(&set, header.kid.as_deref()).ok_or_else(|| {
+    let jwk = pick_key(&set, header.kid.as_deref(), header.alg).ok_or_else(|| {
         callback_error(
             "ID token is signed with an unknown key (kid)",
             Reason::IdTokenUnknownKey,
@@ -283,10 +322,18 @@ pub async fn validate_id_token(
     let data = jsonwebtoken::decode::<Map<String, Value>>(id_token, &key, &validation)
         .map_err(|e| callback_error(format!("ID token rejected: {e}"), rejection_reason(&e)))?;
     let claims = data.claims;
-    if !claims.get("iat").is_some_and(Value::is_number) {
+    let Some(iat) = claims.get("iat").and_then(Value::as_f64) else {
         return Err(callback_error(
             "ID token has no numeric iat",
             Reason::IdTokenClaimMissing,
+        ));
+    };
+    // Issued later than now, beyond the clock skew allowed for exp and nbf: a token minted
+    // ahead to outlive its exp, or a provider with a broken clock.
+    if iat > (crate::jose::now_unix() + 15) as f64 {
+        return Err(callback_error(
+            "ID token iat is in the future",
+            Reason::IdTokenIssuedInFuture,
         ));
     }
     let multiple_audiences = matches!(claims.get("aud"), Some(Value::Array(a)) if a.len() > 1);
@@ -335,6 +382,45 @@ pub async fn validate_id_token(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_signing_key_of_the_tokens_type_and_alg_is_picked() {
+        let n = "sVS7tRtSrdfBF1N9E6vK8yfJZHnA3Y0V7d8lJmQ7mKsR3w7S8dQ4c9K6ZkJ0pK2y5bY1vJ3hZ5W9tQ0rM8uF1w";
+        let rsa = |kid: &str, extra: serde_json::Value| {
+            let mut key = serde_json::json!({"kty": "RSA", "kid": kid, "n": n, "e": "AQAB"});
+            if let (Some(key), Some(extra)) = (key.as_object_mut(), extra.as_object()) {
+                key.extend(extra.clone());
+            }
+            key
+        };
+        let set = |keys: Vec<serde_json::Value>| -> JwkSet {
+            serde_json::from_value(serde_json::json!({ "keys": keys }))
+                .unwrap_or_else(|e| unreachable!("{e}"))
+        };
+        let picked = |set: &JwkSet, kid: Option<&str>, alg| {
+            pick_key(set, kid, alg).and_then(|k| k.common.key_id.clone())
+        };
+        let keys = set(vec![
+            rsa("enc", serde_json::json!({"use": "enc"})),
+            rsa("ps", serde_json::json!({"alg": "PS256"})),
+            rsa("rs", serde_json::json!({"alg": "RS256", "use": "sig"})),
+        ]);
+        assert_eq!(
+            picked(&keys, Some("rs"), Algorithm::RS256).as_deref(),
+            Some("rs")
+        );
+        assert_eq!(picked(&keys, Some("enc"), Algorithm::RS256), None);
+        assert_eq!(picked(&keys, Some("ps"), Algorithm::RS256), None);
+        assert_eq!(picked(&keys, Some("rs"), Algorithm::ES256), None);
+        // Without kid: the one key that fits, or none when several do.
+        assert_eq!(picked(&keys, None, Algorithm::RS256).as_deref(), Some("rs"));
+        assert_eq!(picked(&keys, None, Algorithm::PS256).as_deref(), Some("ps"));
+        let two = set(vec![
+            rsa("a", serde_json::json!({})),
+            rsa("b", serde_json::json!({})),
+        ]);
+        assert_eq!(picked(&two, None, Algorithm::RS256), None);
+    }
 
     #[test]
     fn a_full_cache_drops_expired_entries_and_keeps_fresh_ones() {

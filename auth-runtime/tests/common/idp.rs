@@ -34,6 +34,10 @@ pub enum Key {
     K2,
     /// A key the provider never publishes.
     Rogue,
+    /// An ES256 (P-256) key.
+    E1,
+    /// Another ES256 key, never published.
+    E2,
 }
 
 impl Key {
@@ -42,6 +46,22 @@ impl Key {
             Key::K1 => "k1",
             Key::K2 => "k2",
             Key::Rogue => "rogue",
+            Key::E1 => "e1",
+            Key::E2 => "e2",
+        }
+    }
+
+    fn alg(self) -> jsonwebtoken::Algorithm {
+        match self {
+            Key::E1 | Key::E2 => jsonwebtoken::Algorithm::ES256,
+            _ => jsonwebtoken::Algorithm::RS256,
+        }
+    }
+
+    fn encoding_key(self) -> jsonwebtoken::EncodingKey {
+        match self {
+            Key::E1 | Key::E2 => jsonwebtoken::EncodingKey::from_ec_der(&self.der()),
+            _ => jsonwebtoken::EncodingKey::from_rsa_der(&self.der()),
         }
     }
 
@@ -50,15 +70,25 @@ impl Key {
             Key::K1 => keys::K1_DER,
             Key::K2 => keys::K2_DER,
             Key::Rogue => keys::ROGUE_DER,
+            Key::E1 => keys::E1_DER,
+            Key::E2 => keys::E2_DER,
         };
         STANDARD.decode(b64).unwrap()
     }
 
     fn jwk(self) -> Value {
+        let (x, y) = match self {
+            Key::E1 => (keys::E1_X, keys::E1_Y),
+            Key::E2 => (keys::E2_X, keys::E2_Y),
+            _ => ("", ""),
+        };
+        if !x.is_empty() {
+            return json!({"kty": "EC", "crv": "P-256", "kid": self.kid(), "use": "sig", "alg": "ES256", "x": x, "y": y});
+        }
         let n = match self {
             Key::K1 => keys::K1_N,
             Key::K2 => keys::K2_N,
-            Key::Rogue => keys::ROGUE_N,
+            _ => keys::ROGUE_N,
         };
         json!({"kty": "RSA", "kid": self.kid(), "use": "sig", "alg": "RS256", "n": n, "e": "AQAB"})
     }
@@ -86,6 +116,8 @@ pub struct Behaviour {
     pub iss_param: Option<String>,
     /// Advertise `authorization_response_iss_parameter_supported` in discovery.
     pub advertise_iss_param: bool,
+    /// The `token_type` of the token response instead of `Bearer` (`null`: none).
+    pub token_type: Option<Value>,
     /// The issuer named in the discovery document (default: the real one).
     pub discovery_issuer: Option<String>,
     /// Keys published in the JWKS.
@@ -123,6 +155,7 @@ impl Default for Behaviour {
             state: StateReply::Echo,
             iss_param: None,
             advertise_iss_param: false,
+            token_type: None,
             discovery_issuer: None,
             published: vec![Key::K1],
             signing_key: Key::K1,
@@ -315,7 +348,7 @@ impl MockIdp {
             "token_endpoint": format!("{i}/token"),
             "userinfo_endpoint": format!("{i}/userinfo"),
             "jwks_uri": format!("{i}/jwks"),
-            "id_token_signing_alg_values_supported": ["RS256"],
+            "id_token_signing_alg_values_supported": ["RS256", "ES256"],
             "response_types_supported": ["code"],
             "subject_types_supported": ["public"],
         });
@@ -352,11 +385,11 @@ impl MockIdp {
             let payload = URL_SAFE_NO_PAD.encode(Value::Object(claims).to_string());
             return format!("{header}.{payload}.");
         }
-        let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256);
+        let mut header = jsonwebtoken::Header::new(b.signing_key.alg());
         if !b.omit_kid {
             header.kid = Some(b.signing_key.kid().to_owned());
         }
-        let key = jsonwebtoken::EncodingKey::from_rsa_der(&b.signing_key.der());
+        let key = b.signing_key.encoding_key();
         let jwt = jsonwebtoken::encode(&header, &claims, &key).unwrap();
         if b.tamper_signature {
             let (head, sig) = jwt.rsplit_once('.').unwrap();
@@ -444,6 +477,15 @@ impl MockIdp {
         });
         if !b.omit_id_token {
             body["id_token"] = self.id_token(&b, &grant, &subject).into();
+        }
+        if let Some(token_type) = &b.token_type {
+            match token_type {
+                Value::Null => body.as_object_mut().unwrap().remove("token_type"),
+                other => body
+                    .as_object_mut()
+                    .unwrap()
+                    .insert("token_type".into(), other.clone()),
+            };
         }
         (200, body)
     }

@@ -89,3 +89,18 @@ pub const ROGUE_N: &str = concat!(
     "LHm_mf3IMEUKSyuiQTK5JyvA2Fm3DXcLeKc7RGWbSOs9KRx3y4ic9gdtRsApf-S7jdlMOLpGoKoDAm7xiUvNIOEZr_EB-pGL",
     "-syPiePliLF_BhCpulLzBDpPkYYQbJ1SXqZq4EeGijgifl2OAJ0zAQ",
 );
+
+/// `e1`: a P-256 key (ES256), PKCS#8 DER, base64; generated with `openssl genpkey` for these
+/// tests.
+pub const E1_DER: &str = "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgA5DtQ0aYdkbrhYW7G2Xi+cOiAaAj9gzmD4ZkjoVDn1KhRANCAATaZdUBfcX8PmNPu6NukQXbKJr5/os6D2dFiQWwAWmIEYyjZYaQIrlChQiWpVcQAmBsWceVVu52cluyoSWwya2d";
+/// `e1`'s public point.
+pub const E1_X: &str = "2mXVAX3F_D5jT7ujbpEF2yia-f6LOg9nRYkFsAFpiBE";
+/// `e1`'s public point.
+pub const E1_Y: &str = "jKNlhpAiuUKFCJalVxACYGxZx5VW7nZyW7KhJbDJrZ0";
+
+/// `e2`: another P-256 key, never published.
+pub const E2_DER: &str = "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg26ka/B2l/t4vI14lolXRKoPSiC6RZYENxrvFIH80MWihRANCAASpVetsMKI3BrCWzAkvBReD1GLAUtTvqNN8/NRJa7C2Vu7KJmksSc1NDf74QKj1z6fHMzxJN2OluLc4xb14Uk43";
+/// `e2`'s public point.
+pub const E2_X: &str = "qVXrbDCiNwawlswJLwUXg9RiwFLU76jTfPzUSWuwtlY";
+/// `e2`'s public point.
+pub const E2_Y: &str = "7somaSxJzU0N_vhAqPXPp8czPEk3Y6W4tzjFvXhSTjc";

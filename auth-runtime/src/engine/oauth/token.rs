@@ -68,10 +68,43 @@ pub(crate) fn account_from_tokens(
 
 /// The engine's HTTP client as the `oauth2` crate's client: a named type with a boxed, `Send`
 /// future, so the exchange's future is `Send` for every lifetime. `conform` applies the
-/// `twitch-token-conform` quirk to the answer.
+/// `twitch-token-conform` quirk to the answer. The `token_type` of a successful answer is kept
+/// as sent (the `oauth2` crate accepts a missing one), for [`OAuthHttp::check_bearer`].
 struct OAuthHttp {
     client: Arc<dyn HttpClient>,
     conform: bool,
+    token_type: std::sync::Mutex<Option<String>>,
+}
+
+impl OAuthHttp {
+    fn new(client: Arc<dyn HttpClient>, conform: bool) -> Self {
+        Self {
+            client,
+            conform,
+            token_type: std::sync::Mutex::new(None),
+        }
+    }
+
+    /// RFC 6749 §5.1: a token response has a `token_type`, and this client can only use
+    /// `Bearer` tokens (compared case-insensitively).
+    fn check_bearer(&self) -> Result<(), AuthError> {
+        let sent = self
+            .token_type
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        match sent {
+            Some(t) if t.eq_ignore_ascii_case("bearer") => Ok(()),
+            Some(t) => Err(oauth_error(
+                format!("token_type `{t}` is not Bearer"),
+                Reason::EndpointResponseInvalid(Endpoint::Token),
+            )),
+            None => Err(oauth_error(
+                "the token response has no token_type",
+                Reason::EndpointResponseInvalid(Endpoint::Token),
+            )),
+        }
+    }
 }
 
 impl<'c> oauth2::AsyncHttpClient<'c> for OAuthHttp {
@@ -87,6 +120,12 @@ impl<'c> oauth2::AsyncHttpClient<'c> for OAuthHttp {
                     crate::providers::quirks::conform_token_response(response.body())
             {
                 *response.body_mut() = fixed;
+            }
+            if response.status().is_success() {
+                let token_type = serde_json::from_slice::<Map<String, Value>>(response.body())
+                    .ok()
+                    .and_then(|body| body.get("token_type")?.as_str().map(str::to_owned));
+                *self.token_type.lock().unwrap_or_else(|e| e.into_inner()) = token_type;
             }
             Ok(response)
         })
@@ -198,14 +237,12 @@ pub(crate) async fn exchange_code(
     if let Some(v) = verifier {
         request = request.set_pkce_verifier(PkceCodeVerifier::new(v));
     }
-    let http = OAuthHttp {
-        client: http,
-        conform,
-    };
+    let http = OAuthHttp::new(http, conform);
     let response = request.request_async(&http).await.map_err(|e| {
         let reason = token_failure(&e);
         oauth_error(e, reason)
     })?;
+    http.check_bearer()?;
     token_set(&response)
 }
 
@@ -217,10 +254,7 @@ pub async fn refresh(
 ) -> Result<Account, AuthError> {
     let settings = ClientSettings::of(provider);
     let endpoints = super::discovery::endpoints(http.as_ref(), provider).await?;
-    let http = OAuthHttp {
-        client: http,
-        conform: settings.conform,
-    };
+    let http = OAuthHttp::new(http, settings.conform);
     let client = oauth_client(settings, &endpoints.token)?;
     let token = RefreshToken::new(refresh_token.to_owned());
     let response = client
@@ -232,6 +266,8 @@ pub async fn refresh(
             AuthError::new(ErrorType::RefreshTokenError, format!("refresh failed: {e}"))
                 .with_reason(reason)
         })?;
+    http.check_bearer()
+        .map_err(|e| e.retyped(ErrorType::RefreshTokenError))?;
     let tokens = token_set(&response)?;
     Ok(account_from_tokens(provider, &tokens, String::new()))
 }
