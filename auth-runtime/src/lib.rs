@@ -104,6 +104,30 @@ pub mod __private {
 #[doc(hidden)]
 pub mod registry_support;
 
+/// Internals the fuzz targets under `fuzz/` drive (feature `fuzzing`). Not a public API.
+#[cfg(all(feature = "fuzzing", feature = "axum"))]
+#[doc(hidden)]
+pub mod __fuzz {
+    use crate::integration::{DenyResponse, Matcher, Rules, canonical_path};
+
+    /// The canonical form of a request path, as protection rules compare it.
+    pub fn canonical(path: &str) -> String {
+        canonical_path(path).into_owned()
+    }
+
+    /// Whether `protect(prefix)` covers a request for `path`, seen under `outer` (the path
+    /// before a nesting router stripped its prefix).
+    pub fn protected(prefix: &str, path: &str, outer: Option<&str>) -> bool {
+        let Ok(request) = http::Request::get(path).body(()) else {
+            return false;
+        };
+        let (parts, ()) = request.into_parts();
+        let mut rules = Rules::default();
+        rules.push(Matcher::prefix(prefix), DenyResponse::Unauthorized);
+        rules.find(&parts, outer).is_some()
+    }
+}
+
 /// The framework methods of an `#[auth]` type: `router()` and `layer()` with the `axum` feature.
 #[doc(hidden)]
 #[cfg(feature = "axum")]

@@ -1,0 +1,18 @@
+//! The provider registry parser of the `#[auth]` macro (`providers.toml` and a user's own file):
+//! any text is a registry or a `RegistryError` naming a line, never a panic.
+#![no_main]
+#![allow(dead_code, missing_docs)]
+
+#[path = "../../auth-macros/src/registry.rs"]
+mod registry;
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Err(err) = registry::Registry::parse(text, "fuzz.toml") {
+        let _ = err.to_string();
+    }
+});
