@@ -9,12 +9,14 @@ node_major=$(node -p 'process.versions.node.split(".")[0]')
 [ "$node_major" -ge 20 ] || { echo "Node 20 or newer is required, found $(node --version)" >&2; exit 1; }
 command -v cargo-nextest >/dev/null || { echo "cargo-nextest is required" >&2; exit 1; }
 command -v chromium >/dev/null || [ -n "${CHROMIUM:-}" ] || { echo "chromium is required for the browser tests (apt-get install chromium)" >&2; exit 1; }
+cargo fuzz --version >/dev/null 2>&1 || { echo "cargo-fuzz is required for the fuzz step (cargo install cargo-fuzz --locked)" >&2; exit 1; }
 
 echo "== npm peers"
 npm ci --prefix tests --no-audit --no-fund --loglevel=error
 
 echo "== format and lints"
 cargo fmt --all -- --check
+cargo fmt --manifest-path fuzz/Cargo.toml -- --check
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 
 echo "== tests"
@@ -22,6 +24,9 @@ cargo nextest run --workspace --no-fail-fast
 
 echo "== doc tests"
 cargo test --workspace --doc --quiet
+
+echo "== fuzz (10 s per target; the long runs are in docs/fuzzing.md)"
+bash scripts/fuzz.sh 10
 
 echo "== browser (Chromium through the demo)"
 # TAP output, so a run that found no test fails instead of passing empty.

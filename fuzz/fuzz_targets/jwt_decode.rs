@@ -7,8 +7,7 @@ use std::sync::LazyLock;
 use auth_runtime::jose::JwtCodec;
 use libfuzzer_sys::fuzz_target;
 
-static ONE: LazyLock<JwtCodec> =
-    LazyLock::new(|| JwtCodec::new(["fuzz-secret"]).expect("a codec"));
+static ONE: LazyLock<JwtCodec> = LazyLock::new(|| JwtCodec::new(["fuzz-secret"]).expect("a codec"));
 static ROTATED: LazyLock<JwtCodec> =
     LazyLock::new(|| JwtCodec::new(["new-secret", "fuzz-secret"]).expect("a codec"));
 

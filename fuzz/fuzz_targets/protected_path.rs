@@ -22,13 +22,20 @@ fuzz_target!(|data: &[u8]| {
     let _ = protected(prefix, "/x", Some(&path));
     // Anything below the prefix, spelled as-is or percent-encoded, is covered.
     let prefix_path = format!("/{}", prefix.trim_matches('/'));
-    if http::Uri::try_from(prefix_path.as_str()).is_ok() && !prefix_path.contains(['%', '\\', '?', '#']) {
+    if http::Uri::try_from(prefix_path.as_str()).is_ok()
+        && !prefix_path.contains(['%', '\\', '?', '#'])
+    {
         let below = format!("{prefix_path}/{}", path.trim_start_matches('/'));
         if http::Uri::try_from(below.as_str()).is_ok()
             && !path.contains(['?', '#'])
-            && !path.split('/').any(|s| s == ".." || s.contains('%') || s.contains('\\'))
+            && !path
+                .split('/')
+                .any(|s| s == ".." || s.contains('%') || s.contains('\\'))
         {
-            assert!(protected(&prefix_path, &below, None), "{prefix_path:?} {below:?}");
+            assert!(
+                protected(&prefix_path, &below, None),
+                "{prefix_path:?} {below:?}"
+            );
         }
     }
 });
