@@ -857,6 +857,25 @@ mod tests {
     }
 
     #[test]
+    fn claims_decode_as_they_were_encoded_floats_included() {
+        // Found by the jwt_decode fuzz target: without serde_json's exact float parsing a
+        // large number came back one unit in the last place off.
+        let codec = JwtCodec::new(["s"]).unwrap_or_else(|_| unreachable!());
+        let claims: Map<String, Value> =
+            serde_json::from_str(r#"{"sub":999999999989999499999,"ratio":0.1,"n":-1.5e-300}"#)
+                .unwrap_or_default();
+        let token = codec
+            .encode_at(&claims, "salt", 60, 1_700_000_000)
+            .unwrap_or_default();
+        let back = codec
+            .decode_at(&token, "salt", 1_700_000_000)
+            .unwrap_or_default();
+        for key in ["sub", "ratio", "n"] {
+            assert_eq!(back.get(key), claims.get(key), "{key}");
+        }
+    }
+
+    #[test]
     fn non_numeric_time_claims_name_the_claim() {
         let codec = JwtCodec::new(["s"]).unwrap_or_else(|_| unreachable!());
         for (payload, expected) in [
