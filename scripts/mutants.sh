@@ -28,14 +28,17 @@ declare -A MODULES=(
   [redirect]=auth-runtime/src/callbacks.rs
   [request]=auth-runtime/src/engine/request.rs
   [init]=auth-runtime/src/engine/init.rs
-  [oauth]="auth-runtime/src/engine/oauth/mod.rs auth-runtime/src/engine/oauth/authorize.rs auth-runtime/src/engine/oauth/checks.rs auth-runtime/src/engine/oauth/callback.rs auth-runtime/src/engine/oauth/discovery.rs"
+  [oauth]="auth-runtime/src/engine/oauth/mod.rs auth-runtime/src/engine/oauth/authorize.rs auth-runtime/src/engine/oauth/checks.rs auth-runtime/src/engine/oauth/callback.rs auth-runtime/src/engine/oauth/discovery.rs auth-runtime/src/engine/oauth/proxy.rs"
   [token]=auth-runtime/src/engine/oauth/token.rs
   [oidc]=auth-runtime/src/providers/oidc.rs
   [session]=auth-runtime/src/engine/session.rs
   [config]=auth-runtime/src/config.rs
   [layer]="auth-runtime/src/integration.rs auth-runtime/src/axum/layer.rs"
+  [ratelimit]="auth-runtime/src/rate_limit/mod.rs auth-runtime/src/rate_limit/memory.rs"
+  [refresh]=auth-runtime/src/engine/refresh.rs
+  [engine]="auth-runtime/src/engine/mod.rs auth-runtime/src/engine/response.rs auth-runtime/src/engine/login.rs"
 )
-ORDER=(jose csrf cookies redirect request init oauth token oidc session config layer)
+ORDER=(jose csrf cookies redirect request init oauth token oidc session config layer ratelimit refresh engine)
 
 extra=()
 case "${1:-}" in
