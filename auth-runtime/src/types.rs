@@ -54,8 +54,8 @@ impl User {
 }
 
 /// How a user signed in with a provider: the provider, the account id there, and for OAuth the
-/// token set.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// token set. `Debug` shows the tokens as `<redacted>`.
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Account {
     /// Provider id, e.g. `github`.
     pub provider: String,
@@ -94,6 +94,59 @@ pub struct Account {
     pub extra: Map<String, Value>,
 }
 
+impl std::fmt::Debug for Account {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let hidden = |t: &Option<String>| t.as_ref().map(|_| REDACTED);
+        f.debug_struct("Account")
+            .field("provider", &self.provider)
+            .field("kind", &self.kind)
+            .field("provider_account_id", &self.provider_account_id)
+            .field("user_id", &self.user_id)
+            .field("access_token", &hidden(&self.access_token))
+            .field("refresh_token", &hidden(&self.refresh_token))
+            .field("id_token", &hidden(&self.id_token))
+            .field("expires_at", &self.expires_at)
+            .field("scope", &self.scope)
+            .field("token_type", &self.token_type)
+            .field("session_state", &self.session_state)
+            .field("extra", &Redacted(&self.extra))
+            .finish()
+    }
+}
+
+const REDACTED: &str = "<redacted>";
+
+/// Members of token responses, token claims and sessions that are secrets: `Debug` never shows
+/// their values.
+const SECRET_MEMBERS: [&str; 9] = [
+    "access_token",
+    "refresh_token",
+    "id_token",
+    "accessToken",
+    "refreshToken",
+    "idToken",
+    "sessionToken",
+    "session_token",
+    "code_verifier",
+];
+
+/// A JSON object in `Debug` output, with the values of [`SECRET_MEMBERS`] hidden.
+pub(crate) struct Redacted<'a>(pub(crate) &'a Map<String, Value>);
+
+impl std::fmt::Debug for Redacted<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut map = f.debug_map();
+        for (key, value) in self.0 {
+            if SECRET_MEMBERS.contains(&key.as_str()) {
+                map.entry(key, &REDACTED);
+            } else {
+                map.entry(key, value);
+            }
+        }
+        map.finish()
+    }
+}
+
 /// The user part of a [`Session`].
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SessionUser {
@@ -112,7 +165,8 @@ pub struct SessionUser {
 }
 
 /// What `GET /session` returns and what handlers read: the user and the expiry (ISO 8601).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// `Debug` hides token values a `session` callback copied in (`accessToken`, ...).
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Session {
     /// The signed-in user.
     #[serde(default)]
@@ -125,10 +179,27 @@ pub struct Session {
 }
 
 /// The claims of a session token. Auth.js sets `name`, `email`, `picture` and `sub` at sign-in,
-/// and `iat`, `exp`, `jti` when encoding; a `jwt` callback may add anything.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// and `iat`, `exp`, `jti` when encoding; a `jwt` callback may add anything. `Debug` hides the
+/// provider tokens kept for refresh rotation.
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Jwt(pub Map<String, Value>);
+
+impl std::fmt::Debug for Jwt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Jwt").field(&Redacted(&self.0)).finish()
+    }
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("user", &self.user)
+            .field("expires", &self.expires)
+            .field("extra", &Redacted(&self.extra))
+            .finish()
+    }
+}
 
 impl Jwt {
     /// The default token of a sign-in: `{name, email, picture, sub}`, absent values left out.
@@ -183,5 +254,51 @@ impl Jwt {
     /// Sets a claim.
     pub fn insert(&mut self, key: impl Into<String>, value: impl Into<Value>) {
         self.0.insert(key.into(), value.into());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_never_shows_a_provider_or_session_token() {
+        let secret = "tok-SECRET-1234";
+        let mut extra = Map::new();
+        extra.insert("refreshToken".into(), secret.into());
+        extra.insert("plan".into(), "pro".into());
+        let account = Account {
+            provider: "github".into(),
+            access_token: Some(secret.into()),
+            refresh_token: Some(secret.into()),
+            id_token: Some(secret.into()),
+            extra: extra.clone(),
+            ..Account::default()
+        };
+        let mut claims = extra.clone();
+        claims.insert("access_token".into(), secret.into());
+        let session = Session {
+            extra: extra.clone(),
+            ..Session::default()
+        };
+        let tokens = crate::providers::TokenSet {
+            raw: claims.clone(),
+        };
+        let row = crate::adapter::AdapterSession {
+            session_token: secret.into(),
+            user_id: "1".into(),
+            expires: time::OffsetDateTime::UNIX_EPOCH,
+        };
+        for shown in [
+            format!("{account:?}"),
+            format!("{:?}", Jwt(claims)),
+            format!("{session:?}"),
+            format!("{tokens:?}"),
+            format!("{row:?}"),
+        ] {
+            assert!(!shown.contains(secret), "{shown}");
+            assert!(shown.contains("<redacted>"), "{shown}");
+        }
+        assert!(format!("{account:?}").contains("\"pro\""));
     }
 }

@@ -11,8 +11,8 @@ use time::OffsetDateTime;
 use crate::callbacks::{BoxError, BoxFuture};
 use crate::types::{Account, User};
 
-/// A database session row.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A database session row. `Debug` hides the session token (it is the cookie's value).
+#[derive(Clone, PartialEq, Eq)]
 pub struct AdapterSession {
     /// The cookie value.
     pub session_token: String,
@@ -20,6 +20,16 @@ pub struct AdapterSession {
     pub user_id: String,
     /// When the session expires.
     pub expires: OffsetDateTime,
+}
+
+impl std::fmt::Debug for AdapterSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AdapterSession")
+            .field("session_token", &"<redacted>")
+            .field("user_id", &self.user_id)
+            .field("expires", &self.expires)
+            .finish()
+    }
 }
 
 /// An email sign-in token; `token` is the hash, never the raw token.

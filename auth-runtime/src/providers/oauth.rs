@@ -89,11 +89,19 @@ impl TokenAuthMethod {
     }
 }
 
-/// The tokens of a token response.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// The tokens of a token response. `Debug` shows the tokens as `<redacted>`.
+#[derive(Clone, Default, PartialEq)]
 pub struct TokenSet {
     /// The whole token response as JSON.
     pub raw: serde_json::Map<String, Value>,
+}
+
+impl std::fmt::Debug for TokenSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenSet")
+            .field("raw", &crate::types::Redacted(&self.raw))
+            .finish()
+    }
 }
 
 impl TokenSet {
