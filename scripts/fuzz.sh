@@ -38,5 +38,6 @@ for target in jwt_decode cookie_header redirect engine_request registry protecte
   runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo '?')
   cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*' || echo '?')
   slowest=$(grep -o 'stat::slowest_unit_time_sec: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo '?')
-  echo "fuzz: $target: $runs runs in ${seconds}s, coverage $cov, slowest input ${slowest}s, no crash"
+  added=$(grep -o 'stat::new_units_added: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo '?')
+  echo "fuzz: $target: $runs runs in ${seconds}s, coverage $cov, $added new inputs, slowest input ${slowest}s, no crash"
 done
