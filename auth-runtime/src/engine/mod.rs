@@ -450,3 +450,101 @@ pub(crate) fn user_error(err: crate::callbacks::BoxError, fallback: ErrorType) -
         Err(other) => AuthError::new(fallback, other.to_string()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::providers::{CredentialsProvider, OAuthProvider, ProviderKind};
+    use crate::rate_limit::Rule;
+
+    fn request(method: &str, path: &str, body: &str) -> request::AuthRequest {
+        let parts = http::Request::builder()
+            .method(method)
+            .uri(path)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(())
+            .map(|r| r.into_parts().0)
+            .unwrap_or_else(|_| unreachable!("a valid test request"));
+        let (action, provider) = request::parse_route(&parts.method, path, "/auth")
+            .unwrap_or_else(|_| unreachable!("a route"));
+        request::build(
+            parts,
+            body.as_bytes(),
+            action,
+            provider,
+            "http://app.test".into(),
+        )
+    }
+
+    #[test]
+    fn each_sign_in_route_gets_its_rate_limit_rules() {
+        let config = AuthConfig::new()
+            .secret("s")
+            .provider(OAuthProvider::new("gh", "GitHub", ProviderKind::OAuth))
+            .provider(OAuthProvider::new("idp", "IdP", ProviderKind::Oidc))
+            .provider(OAuthProvider::new("mail", "Email", ProviderKind::Email))
+            .provider(CredentialsProvider::new());
+        let rules = |method: &str, path: &str, body: &str| {
+            rate_gate(&config, None, &request(method, path, body)).map(|g| {
+                let (client, id, subject) = g.rules();
+                (client, id, subject.map(str::to_owned))
+            })
+        };
+        assert_eq!(
+            rules("POST", "/auth/signin/gh", ""),
+            Some((Some(Rule::SignIn), None, None))
+        );
+        assert_eq!(
+            rules("POST", "/auth/signin/idp", ""),
+            Some((Some(Rule::SignIn), None, None))
+        );
+        assert_eq!(
+            rules("POST", "/auth/signin/mail", "email=Ann%40Example.org"),
+            Some((
+                Some(Rule::Email),
+                Some(Rule::EmailAddress),
+                Some("ann@example.org".into())
+            ))
+        );
+        assert_eq!(
+            rules("POST", "/auth/callback/credentials", "username=Bob"),
+            Some((
+                Some(Rule::Credentials),
+                Some(Rule::CredentialsFailures),
+                Some("bob".into())
+            ))
+        );
+        for (method, path) in [
+            ("GET", "/auth/callback/gh"),
+            ("POST", "/auth/callback/idp"),
+            ("GET", "/auth/callback/mail"),
+        ] {
+            assert_eq!(
+                rules(method, path, ""),
+                Some((Some(Rule::Callback), None, None)),
+                "{path}"
+            );
+        }
+        for (method, path) in [
+            ("GET", "/auth/signin/gh"),
+            ("GET", "/auth/session"),
+            ("POST", "/auth/signout"),
+            ("GET", "/auth/callback/credentials"),
+            ("POST", "/auth/signin/nobody"),
+        ] {
+            assert_eq!(rules(method, path, ""), None, "{method} {path}");
+        }
+        let off = AuthConfig::new()
+            .secret("s")
+            .provider(CredentialsProvider::new())
+            .rate_limit(crate::rate_limit::RateLimits::off());
+        assert!(
+            rate_gate(
+                &off,
+                None,
+                &request("POST", "/auth/callback/credentials", "")
+            )
+            .is_none()
+        );
+    }
+}

@@ -404,6 +404,16 @@ impl<'a> Gate<'a> {
         }
     }
 
+    /// The rules and the identifier this gate applies (tests).
+    #[cfg(test)]
+    pub(crate) fn rules(&self) -> (Option<Rule>, Option<Rule>, Option<&str>) {
+        (
+            self.per_client,
+            self.per_identifier,
+            self.identifier.as_deref(),
+        )
+    }
+
     /// Counts this request against the per-client rule and checks the per-identifier one (a
     /// failure rule is only read here; [`Gate::failed`] counts).
     pub(crate) async fn admit(&self, on_store_error: impl Fn(&StoreError)) -> Result<(), Refused> {
