@@ -696,6 +696,18 @@ mod tests {
                 .is_some()
         );
         assert!(nested.find(&parts("/admin/x"), None).is_none());
-        assert_eq!(canonical_path("/plain/path"), Cow::Borrowed("/plain/path"));
+        // A path already canonical is compared as it came, without a copy.
+        for plain in ["/plain/path", "/", "/a-b_c.d/e~f"] {
+            assert!(
+                matches!(canonical_path(plain), Cow::Borrowed(p) if p == plain),
+                "{plain}"
+            );
+        }
+        for needs_work in ["/a%41", "/a\\b", "/A", "//a", "/./a", "/a/.."] {
+            assert!(
+                matches!(canonical_path(needs_work), Cow::Owned(_)),
+                "{needs_work}"
+            );
+        }
     }
 }
