@@ -5,6 +5,7 @@
 #
 #   bash scripts/fuzz.sh            # the short run of the test command
 #   bash scripts/fuzz.sh 600 keep   # a long run that keeps what it finds in the corpus
+#   bash scripts/fuzz.sh 600 keep "jwt_decode registry"   # some targets only
 #
 # libFuzzer needs unstable compiler flags; the stable toolchain accepts them with
 # RUSTC_BOOTSTRAP=1.
@@ -12,6 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../fuzz"
 seconds="${1:-10}"
 keep="${2:-}"
+targets="${3:-jwt_decode cookie_header redirect engine_request registry protected_path}"
 if ! cargo fuzz --version >/dev/null 2>&1; then
   echo "fuzz: cargo-fuzz is missing; install it with: cargo install cargo-fuzz --locked" >&2
   exit 1
@@ -20,7 +22,7 @@ RUSTC_BOOTSTRAP=1 cargo fuzz build -O >/dev/null
 bin=target/x86_64-unknown-linux-gnu/release
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-for target in jwt_decode cookie_header redirect engine_request registry protected_path; do
+for target in $targets; do
   corpus="corpus/$target"
   if [ -z "$keep" ]; then
     mkdir -p "$work/$target"
