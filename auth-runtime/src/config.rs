@@ -485,7 +485,7 @@ impl AuthConfig {
             )
             .with_reason(crate::error::Reason::HostNotTrusted));
         }
-        crate::engine::oauth::check_proxy_targets(&self.redirect_proxy_targets)?;
+        crate::redirect_proxy::check_patterns(&self.redirect_proxy_targets)?;
         if self.secret.is_empty() {
             return Err(AuthError::new(
                 ErrorType::MissingSecret,

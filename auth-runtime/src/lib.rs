@@ -60,6 +60,7 @@ pub mod jose;
 pub mod pages;
 pub mod providers;
 pub mod rate_limit;
+mod redirect_proxy;
 #[cfg(test)]
 mod test_support;
 pub mod types;

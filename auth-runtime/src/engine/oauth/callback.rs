@@ -6,12 +6,12 @@ use serde_json::{Map, Value};
 
 use super::super::{Ctx, Out};
 use super::authorize::{origin_of, proxy_url, redirect_uris};
-use super::proxy;
 use super::{checks, discovery, token};
 use crate::error::{AuthError, Endpoint, ErrorType, Reason};
 use crate::providers::oidc::{self, IdTokenExpectations};
 use crate::providers::quirks::{self, Quirk};
 use crate::providers::{OAuthProvider, ProviderKind, default_profile};
+use crate::redirect_proxy as proxy;
 use crate::types::{Account, User};
 
 /// The outcome of a successful OAuth callback, before account rules.

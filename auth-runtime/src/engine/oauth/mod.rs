@@ -13,7 +13,6 @@ mod authorize;
 mod callback;
 mod checks;
 mod discovery;
-mod proxy;
 pub(crate) mod token;
 
 use serde_json::{Value, json};
@@ -23,7 +22,6 @@ use crate::types::Account;
 pub use authorize::sign_in;
 pub use callback::{callback, proxy_hop};
 pub(crate) use discovery::client_for;
-pub(crate) use proxy::check_patterns as check_proxy_targets;
 
 /// A stable user id for a provider account when there is no database: a UUID-shaped hash of the
 /// provider and the account id (Auth.js uses a random UUID per sign-in; spec Appendix B.5).
