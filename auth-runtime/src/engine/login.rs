@@ -353,3 +353,25 @@ pub async fn complete(
     }
     Ok(Out::redirect(ctx.callback_url.clone()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_provider_that_says_so_has_verified_the_email() {
+        for (claim, verified) in [
+            (serde_json::json!({"email_verified": true}), true),
+            (serde_json::json!({"email_verified": "true"}), true),
+            (serde_json::json!({"email_verified": "TRUE"}), true),
+            (serde_json::json!({"email_verified": false}), false),
+            (serde_json::json!({"email_verified": "false"}), false),
+            (serde_json::json!({"email_verified": "yes"}), false),
+            (serde_json::json!({"email_verified": 1}), false),
+            (serde_json::json!({"verified": true}), false),
+            (serde_json::json!(null), false),
+        ] {
+            assert_eq!(email_verified(&claim), verified, "{claim}");
+        }
+    }
+}
