@@ -246,6 +246,9 @@ mod tests {
         let (entry, now) = finished(tokens(), Duration::from_secs(59), 0);
         assert_eq!(entry.still_answers(now), Some(true));
         assert_eq!(entry.failures_after(), 0);
+        // The window is half-open: at exactly 60 s it is over.
+        let (entry, now) = finished(tokens(), REUSE_SUCCESS, 0);
+        assert_eq!(entry.still_answers(now), Some(false));
         let (entry, now) = finished(tokens(), Duration::from_secs(61), 3);
         assert_eq!(entry.still_answers(now), Some(false));
         assert_eq!(entry.failures_after(), 0, "a success resets the count");
