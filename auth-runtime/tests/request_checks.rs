@@ -814,7 +814,7 @@ async fn pages_and_cookie_answers_are_private_and_pages_cannot_be_framed() {
         );
         assert_eq!(header("x-content-type-options"), "nosniff", "{path}");
     }
-    // A JSON answer that sets a cookie is private too.
+    // A JSON answer that sets a cookie is private too, and so is a redirect that signs in.
     let mut fresh = Browser::new(config(), ORIGIN);
     let reply = fresh.get("/auth/csrf").await;
     assert!(reply.sets("authjs.csrf-token"));
@@ -824,4 +824,26 @@ async fn pages_and_cookie_answers_are_private_and_pages_cannot_be_framed() {
             .unwrap()
             .contains("private")
     );
+    let token = fresh.csrf().await;
+    let signed_in = fresh
+        .post(
+            "/auth/callback/credentials",
+            &[
+                ("csrfToken", &token),
+                ("username", "demo"),
+                ("password", "demo"),
+            ],
+        )
+        .await;
+    assert!(signed_in.sets("authjs.session-token"));
+    assert!(
+        signed_in.headers["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("private")
+    );
+    // An answer that is neither a page nor sets a cookie says nothing about caching.
+    let providers = fresh.get("/auth/providers").await;
+    assert!(providers.set_cookies().is_empty());
+    assert!(!providers.headers.contains_key("cache-control"));
 }

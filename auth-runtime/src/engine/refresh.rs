@@ -240,6 +240,69 @@ mod tests {
         )
     }
 
+    struct NoHttp;
+
+    impl HttpClient for NoHttp {
+        fn send(
+            &self,
+            _: crate::http_client::HttpRequest,
+        ) -> BoxFuture<'_, Result<crate::http_client::HttpResponse, crate::http_client::HttpError>>
+        {
+            unreachable!("a flight that is never awaited sends nothing")
+        }
+    }
+
+    fn running() -> Entry {
+        let flight: BoxFuture<'static, Finished> = Box::pin(std::future::pending());
+        Entry {
+            flight: flight.shared(),
+            failures_before: 0,
+        }
+    }
+
+    #[test]
+    fn a_full_gate_drops_finished_windows_first_and_never_a_running_refresh() {
+        let provider = OAuthProvider::new("p", "P", crate::providers::ProviderKind::OAuth);
+        let http: Arc<dyn HttpClient> = Arc::new(NoHttp);
+        let token = |i: usize| format!("t{i}");
+        let mut entries: HashMap<[u8; 32], Entry> = (0..CAPACITY)
+            .map(|i| (key(&provider, &token(i)), running()))
+            .collect();
+        // A failed refresh whose back-off is over, in the full gate.
+        let (failed, now) = finished(Refreshed::Failed, Duration::from_secs(31), 2);
+        let retried = key(&provider, &token(0));
+        entries.insert(retried, failed);
+
+        // Its retry replaces it and counts on from its failures.
+        let _flight = RefreshGate::launch(
+            &mut entries,
+            retried,
+            now,
+            http.clone(),
+            &provider,
+            &token(0),
+        );
+        assert_eq!(entries.len(), CAPACITY);
+        assert_eq!(entries[&retried].failures_before, 3);
+        assert_eq!(entries[&retried].still_answers(now), None);
+
+        // Full of running refreshes: a newcomer runs but is not recorded; none is dropped.
+        let newcomer = key(&provider, "new");
+        let _flight =
+            RefreshGate::launch(&mut entries, newcomer, now, http.clone(), &provider, "new");
+        assert_eq!(entries.len(), CAPACITY);
+        assert!(!entries.contains_key(&newcomer));
+
+        // One finished window in the gate: it goes, and the newcomer takes its place.
+        let (done, _) = finished(Refreshed::Failed, Duration::from_secs(31), 0);
+        let finished_key = key(&provider, &token(1));
+        entries.insert(finished_key, done);
+        let _flight = RefreshGate::launch(&mut entries, newcomer, now, http, &provider, "new");
+        assert_eq!(entries.len(), CAPACITY);
+        assert!(entries.contains_key(&newcomer));
+        assert!(!entries.contains_key(&finished_key));
+    }
+
     #[test]
     fn a_success_answers_for_a_minute_and_a_failure_for_its_backoff() {
         let tokens = || Refreshed::Tokens(Arc::new(Account::default()));

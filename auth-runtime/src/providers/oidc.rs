@@ -238,6 +238,12 @@ fn pick_key<'a>(
     }
 }
 
+/// Whether an `iat` is later than `now` beyond the 15 s of clock skew allowed for `exp` and
+/// `nbf`: a token minted ahead to outlive its `exp`, or a provider with a broken clock.
+fn issued_in_future(iat: f64, now: i64) -> bool {
+    iat > (now + 15) as f64
+}
+
 /// Which check a `jsonwebtoken` rejection stands for.
 fn rejection_reason(err: &jsonwebtoken::errors::Error) -> Reason {
     use jsonwebtoken::errors::ErrorKind;
@@ -328,9 +334,7 @@ pub async fn validate_id_token(
             Reason::IdTokenClaimMissing,
         ));
     };
-    // Issued later than now, beyond the clock skew allowed for exp and nbf: a token minted
-    // ahead to outlive its exp, or a provider with a broken clock.
-    if iat > (crate::jose::now_unix() + 15) as f64 {
+    if issued_in_future(iat, crate::jose::now_unix()) {
         return Err(callback_error(
             "ID token iat is in the future",
             Reason::IdTokenIssuedInFuture,
@@ -382,6 +386,14 @@ pub async fn validate_id_token(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn iat_may_be_15_seconds_ahead_and_no_more() {
+        assert!(!issued_in_future(1_000.0, 1_000));
+        assert!(!issued_in_future(1_015.0, 1_000));
+        assert!(issued_in_future(1_015.5, 1_000));
+        assert!(issued_in_future(1_016.0, 1_000));
+    }
 
     #[test]
     fn only_a_signing_key_of_the_tokens_type_and_alg_is_picked() {
