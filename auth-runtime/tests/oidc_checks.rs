@@ -439,6 +439,24 @@ async fn es256_signatures_are_verified_like_rs256_ones() {
 }
 
 #[tokio::test]
+async fn discovered_plain_http_endpoints_are_refused_only_in_a_release_build() {
+    let idp = MockIdp::new();
+    idp.set(|b| b.http_endpoints = true);
+    let mut b = browser(&idp);
+    let start = b.start_sign_in("mock").await;
+    if cfg!(debug_assertions) {
+        assert!(
+            start.location().starts_with("http://idp-"),
+            "{}",
+            start.location()
+        );
+    } else {
+        assert_eq!(start.location(), CONFIGURATION);
+        assert_eq!(b.log.reasons(), [Reason::PlainHttpEndpoint]);
+    }
+}
+
+#[tokio::test]
 async fn a_token_response_needs_a_bearer_token_type() {
     refused_for(
         |b| b.token_type = Some(Value::Null),
@@ -1198,6 +1216,16 @@ fn entra_idp(tid: Value, iss_tenant: &str) -> MockIdp {
 #[tokio::test]
 async fn entra_tenant_issuers_come_from_the_tokens_tid_and_nothing_else() {
     let idp = entra_idp(json!("TENANT-1"), "TENANT-1");
+    let mut b = Browser::new(config([entra(&idp, true)]), ORIGIN);
+    assert_eq!(
+        sign_in(&mut b, &idp, "entra").await.location(),
+        "http://app.test/after"
+    );
+    // A tenant's `iss` parameter is not compared with the `{tenantid}` template (the ID token's
+    // issuer is checked against the tenant instead).
+    let idp = entra_idp(json!("TENANT-1"), "TENANT-1");
+    let tenant_issuer = format!("{}/TENANT-1/v2.0", idp.issuer());
+    idp.set(|b| b.iss_param = Some(tenant_issuer));
     let mut b = Browser::new(config([entra(&idp, true)]), ORIGIN);
     assert_eq!(
         sign_in(&mut b, &idp, "entra").await.location(),

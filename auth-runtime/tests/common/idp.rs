@@ -116,6 +116,8 @@ pub struct Behaviour {
     pub iss_param: Option<String>,
     /// Advertise `authorization_response_iss_parameter_supported` in discovery.
     pub advertise_iss_param: bool,
+    /// Advertise the endpoints in discovery with `http://` instead of `https://`.
+    pub http_endpoints: bool,
     /// The `token_type` of the token response instead of `Bearer` (`null`: none).
     pub token_type: Option<Value>,
     /// The issuer named in the discovery document (default: the real one).
@@ -156,6 +158,7 @@ impl Default for Behaviour {
             iss_param: None,
             advertise_iss_param: false,
             token_type: None,
+            http_endpoints: false,
             discovery_issuer: None,
             published: vec![Key::K1],
             signing_key: Key::K1,
@@ -341,9 +344,14 @@ impl MockIdp {
     }
 
     fn discovery(&self, b: &Behaviour) -> Value {
-        let i = &self.issuer;
+        let plain = self.issuer.replacen("https://", "http://", 1);
+        let i = if b.http_endpoints {
+            &plain
+        } else {
+            &self.issuer
+        };
         let mut doc = json!({
-            "issuer": b.discovery_issuer.clone().unwrap_or_else(|| i.clone()),
+            "issuer": b.discovery_issuer.clone().unwrap_or_else(|| self.issuer.clone()),
             "authorization_endpoint": format!("{i}/authorize"),
             "token_endpoint": format!("{i}/token"),
             "userinfo_endpoint": format!("{i}/userinfo"),
