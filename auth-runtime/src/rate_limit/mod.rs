@@ -568,6 +568,129 @@ mod tests {
     }
 
     #[test]
+    fn the_documented_defaults() {
+        let d = RateLimits::default();
+        assert!(d.enabled);
+        assert_eq!(d.sign_in, Limit::new(20, Duration::from_secs(60)));
+        assert_eq!(d.callback, Limit::new(20, Duration::from_secs(60)));
+        assert_eq!(d.credentials, Limit::new(10, Duration::from_secs(60)));
+        assert_eq!(
+            d.credentials_failures,
+            Limit::new(10, Duration::from_secs(900))
+        );
+        assert_eq!(d.email, Limit::new(10, Duration::from_secs(60)));
+        assert_eq!(d.email_address, Limit::new(5, Duration::from_secs(900)));
+        assert_eq!(d.client_address, ClientAddress::Connection);
+        assert!(!RateLimits::off().enabled);
+        let shown = format!(
+            "{:?}",
+            d.client_address(ClientAddress::XForwardedFor { trusted_hops: 2 })
+        );
+        assert!(shown.starts_with("RateLimits {"), "{shown}");
+        for field in [
+            "enabled: true",
+            "credentials_failures: Limit { max: 10",
+            "trusted_hops: 2",
+        ] {
+            assert!(shown.contains(field), "{field} in {shown}");
+        }
+    }
+
+    #[test]
+    fn a_limit_with_no_requests_or_no_window_is_off() {
+        assert!(!Limit::OFF.is_on());
+        assert!(!Limit::new(0, Duration::from_secs(60)).is_on());
+        assert!(!Limit::new(5, Duration::ZERO).is_on());
+        assert!(Limit::new(1, Duration::from_millis(1)).is_on());
+    }
+
+    fn gate_for<'a>(limits: &'a RateLimits, client: &str) -> Gate<'a> {
+        Gate::new(
+            limits,
+            client.parse().ok(),
+            Some("alice".into()),
+            Some(Rule::Credentials),
+            Some(Rule::CredentialsFailures),
+        )
+    }
+
+    #[tokio::test]
+    async fn the_n_plus_first_request_is_refused_and_an_off_rule_never_is() {
+        let limits = RateLimits::default().credentials(Limit::new(2, Duration::from_secs(60)));
+        let gate = gate_for(&limits, "192.0.2.1");
+        assert!(gate.admit(|_| {}).await.is_ok());
+        assert!(gate.admit(|_| {}).await.is_ok());
+        let refused = gate.admit(|_| {}).await.unwrap_err();
+        assert!(refused.retry_after <= Duration::from_secs(60));
+        assert!(refused.retry_after > Duration::from_secs(58));
+        // Another client has its own counter.
+        assert!(gate_for(&limits, "192.0.2.2").admit(|_| {}).await.is_ok());
+
+        let off = RateLimits::default().credentials(Limit::OFF);
+        let gate = gate_for(&off, "192.0.2.1");
+        for _ in 0..30 {
+            assert!(gate.admit(|_| {}).await.is_ok());
+        }
+        let disabled = RateLimits {
+            credentials: Limit::new(1, Duration::from_secs(60)),
+            ..RateLimits::off()
+        };
+        let gate = gate_for(&disabled, "192.0.2.1");
+        for _ in 0..3 {
+            assert!(gate.admit(|_| {}).await.is_ok());
+            gate.failed(|_| {}).await;
+        }
+    }
+
+    #[tokio::test]
+    async fn failures_are_counted_only_when_reported_and_refuse_at_the_limit() {
+        let limits =
+            RateLimits::default().credentials_failures(Limit::new(2, Duration::from_secs(60)));
+        // Different clients, one identifier.
+        for _ in 0..5 {
+            assert!(
+                gate_for(&limits, "198.51.100.1")
+                    .admit(|_| {})
+                    .await
+                    .is_ok()
+            );
+        }
+        gate_for(&limits, "198.51.100.2").failed(|_| {}).await;
+        assert!(
+            gate_for(&limits, "198.51.100.3")
+                .admit(|_| {})
+                .await
+                .is_ok()
+        );
+        gate_for(&limits, "198.51.100.4").failed(|_| {}).await;
+        assert!(
+            gate_for(&limits, "198.51.100.5")
+                .admit(|_| {})
+                .await
+                .is_err()
+        );
+        // A gate without the failure rule records nothing.
+        let other = Gate::new(
+            &limits,
+            None,
+            Some("bob".into()),
+            Some(Rule::Credentials),
+            None,
+        );
+        for _ in 0..3 {
+            other.failed(|_| {}).await;
+        }
+        let bob = Gate::new(
+            &limits,
+            None,
+            Some("bob".into()),
+            None,
+            Some(Rule::CredentialsFailures),
+        );
+        assert!(bob.admit(|_| {}).await.is_ok());
+    }
+
+    #[test]
     fn keys_hide_the_subject() {
         let k = key(Rule::CredentialsFailures, "alice@example.com");
         assert!(k.starts_with("authjs:rl:credentials-failures:"));
