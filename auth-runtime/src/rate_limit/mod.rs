@@ -248,17 +248,19 @@ impl RateLimits {
     }
 }
 
-#[cfg(feature = "axum")]
+/// The peer address axum records when served with `into_make_service_with_connect_info`.
 fn connect_info(parts: &http::request::Parts) -> Option<IpAddr> {
-    parts
+    #[cfg(feature = "axum")]
+    let address = parts
         .extensions
         .get::<axum::extract::ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip())
-}
-
-#[cfg(not(feature = "axum"))]
-fn connect_info(_: &http::request::Parts) -> Option<IpAddr> {
-    None
+        .map(|c| c.0.ip());
+    #[cfg(not(feature = "axum"))]
+    let address = {
+        let _ = parts;
+        None
+    };
+    address
 }
 
 /// The `hops`-th address from the right of every `X-Forwarded-For` header taken together.
@@ -582,6 +584,9 @@ mod tests {
         assert_eq!(d.email_address, Limit::new(5, Duration::from_secs(900)));
         assert_eq!(d.client_address, ClientAddress::Connection);
         assert!(!RateLimits::off().enabled);
+        let email = RateLimits::default().email(Limit::new(3, Duration::from_secs(1)), Limit::OFF);
+        assert_eq!(email.email, Limit::new(3, Duration::from_secs(1)));
+        assert_eq!(email.email_address, Limit::OFF);
         let shown = format!(
             "{:?}",
             d.client_address(ClientAddress::XForwardedFor { trusted_hops: 2 })
