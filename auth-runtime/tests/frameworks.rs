@@ -260,11 +260,10 @@ async fn post(c: &reqwest::Client, url: String) -> reqwest::Response {
     c.post(url).send().await.unwrap()
 }
 
-/// Signs in through the engine's own routes, as a browser does.
-async fn sign_in_as_demo(c: &reqwest::Client, o: &str) {
+/// Posts the demo's credentials through the engine's own routes, as a browser does.
+async fn post_demo_credentials(c: &reqwest::Client, o: &str) -> reqwest::Response {
     let csrf: Value = get(c, format!("{o}/auth/csrf")).await.json().await.unwrap();
-    let res = c
-        .post(format!("{o}/auth/callback/credentials"))
+    c.post(format!("{o}/auth/callback/credentials"))
         .form(&[
             ("csrfToken", csrf["csrfToken"].as_str().unwrap()),
             ("username", "demo"),
@@ -272,7 +271,12 @@ async fn sign_in_as_demo(c: &reqwest::Client, o: &str) {
         ])
         .send()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+/// Signs in through the engine's own routes, as a browser does.
+async fn sign_in_as_demo(c: &reqwest::Client, o: &str) {
+    let res = post_demo_credentials(c, o).await;
     assert_eq!(res.status(), 302);
     assert_eq!(location(&res), *o);
 }
@@ -552,21 +556,7 @@ async fn sign_in_attempts_are_limited_per_connection<F: Framework>() {
     for _ in 0..10 {
         sign_in_as_demo(&c, o).await;
     }
-    let csrf: Value = get(&c, format!("{o}/auth/csrf"))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let res = c
-        .post(format!("{o}/auth/callback/credentials"))
-        .form(&[
-            ("csrfToken", csrf["csrfToken"].as_str().unwrap()),
-            ("username", "demo"),
-            ("password", "demo"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let res = post_demo_credentials(&c, o).await;
     assert_eq!(res.status(), 429);
     assert!(res.headers().contains_key("retry-after"));
 }
