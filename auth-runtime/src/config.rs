@@ -226,7 +226,7 @@ pub struct AuthConfig {
     /// `AUTH_RATE_LIMIT=off` turns them off.
     pub rate_limit: crate::rate_limit::RateLimits,
     /// Database adapter.
-    pub adapter: Option<Arc<dyn crate::adapter::Adapter>>,
+    pub adapter: Option<crate::adapter::Adapters>,
     /// HTTP client for every provider request (next-auth's `customFetch`); default reqwest.
     pub http_client: Option<Arc<dyn crate::http_client::HttpClient>>,
     /// True when [`AuthConfig::apply_env`] generated a development secret because none was set.
@@ -420,9 +420,12 @@ impl AuthConfig {
         self
     }
 
-    /// Sets the adapter.
-    pub fn adapter(mut self, adapter: Arc<dyn crate::adapter::Adapter>) -> Self {
-        self.adapter = Some(adapter);
+    /// Sets the adapter: an `Arc` of an adapter with every capability, or [`Adapters`] naming
+    /// what a partial one stores (`validate` then checks that the configuration needs no more).
+    ///
+    /// [`Adapters`]: crate::adapter::Adapters
+    pub fn adapter(mut self, adapter: impl Into<crate::adapter::Adapters>) -> Self {
+        self.adapter = Some(adapter.into());
         self
     }
 
@@ -574,14 +577,46 @@ impl AuthConfig {
             .providers
             .iter()
             .any(|p| p.kind() == ProviderKind::Email);
-        if (has_email || database) && self.adapter.is_none() {
+        let Some(adapter) = &self.adapter else {
+            if has_email || database {
+                return Err(AuthError::new(
+                    ErrorType::MissingAdapter,
+                    if has_email {
+                        "Email login requires an adapter"
+                    } else {
+                        "Database session requires an adapter"
+                    },
+                ));
+            }
+            return Ok(());
+        };
+        let has_webauthn = self
+            .providers
+            .iter()
+            .any(|p| p.kind() == ProviderKind::WebAuthn);
+        let missing = [
+            (database && adapter.sessions().is_none(), "sessions"),
+            (
+                has_email && adapter.verification_tokens().is_none(),
+                "verification tokens",
+            ),
+            (
+                has_webauthn && adapter.authenticators().is_none(),
+                "authenticators",
+            ),
+        ];
+        let missing: Vec<&str> = missing
+            .iter()
+            .filter(|(lacking, _)| *lacking)
+            .map(|(_, what)| *what)
+            .collect();
+        if !missing.is_empty() {
             return Err(AuthError::new(
-                ErrorType::MissingAdapter,
-                if has_email {
-                    "Email login requires an adapter"
-                } else {
-                    "Database session requires an adapter"
-                },
+                ErrorType::MissingAdapterMethods,
+                format!(
+                    "the adapter does not store {}, which this configuration needs",
+                    missing.join(" or ")
+                ),
             ));
         }
         Ok(())
@@ -735,9 +770,10 @@ mod tests {
     #[test]
     fn every_misconfiguration_is_named() {
         let oidc = || OAuthProvider::new("idp", "IdP", ProviderKind::Oidc);
-        let adapter = || -> Arc<dyn crate::adapter::Adapter> {
-            Arc::new(crate::adapter::MemoryAdapter::new())
-        };
+        let adapter = || Arc::new(crate::adapter::MemoryAdapter::new());
+        let users_only = || crate::adapter::Adapters::users_only(adapter());
+        let webauthn =
+            || OAuthProvider::new("passkey", "Passkey", ProviderKind::WebAuthn).issuer("x");
         let base = || AuthConfig::new().secret("s").trust_host(true);
         let cases: Vec<(AuthConfig, Option<ErrorType>)> = vec![
             (base(), None),
@@ -825,6 +861,41 @@ mod tests {
                 base()
                     .provider(OAuthProvider::new("email", "Email", ProviderKind::Email).issuer("x"))
                     .adapter(adapter()),
+                None,
+            ),
+            // An adapter that stores less than the configuration needs (Auth.js's
+            // MissingAdapterMethods; `#[auth]` refuses it at compile time).
+            (
+                base()
+                    .session_strategy(SessionStrategy::Database)
+                    .adapter(users_only()),
+                Some(ErrorType::MissingAdapterMethods),
+            ),
+            (
+                base()
+                    .provider(OAuthProvider::new("email", "Email", ProviderKind::Email).issuer("x"))
+                    .session_strategy(SessionStrategy::Jwt)
+                    .adapter(users_only().with_sessions(adapter())),
+                Some(ErrorType::MissingAdapterMethods),
+            ),
+            (
+                base()
+                    .provider(webauthn())
+                    .session_strategy(SessionStrategy::Jwt)
+                    .adapter(users_only().with_verification_tokens(adapter())),
+                Some(ErrorType::MissingAdapterMethods),
+            ),
+            (
+                base()
+                    .provider(webauthn())
+                    .session_strategy(SessionStrategy::Jwt)
+                    .adapter(users_only().with_authenticators(adapter())),
+                None,
+            ),
+            (
+                base()
+                    .session_strategy(SessionStrategy::Jwt)
+                    .adapter(users_only()),
                 None,
             ),
         ];

@@ -20,6 +20,14 @@ pub struct User {
     /// Avatar URL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
+    /// When the email address was verified (email sign-in), as the adapter stores it.
+    #[serde(
+        rename = "emailVerified",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "time::serde::rfc3339::option"
+    )]
+    pub email_verified: Option<time::OffsetDateTime>,
     /// Any other fields.
     #[serde(flatten)]
     pub extra: Map<String, Value>,

@@ -9,7 +9,7 @@ use common::{Server, client, location, set_cookies};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use auth_runtime::adapter::{Adapter, AdapterSession, MemoryAdapter};
+use auth_runtime::adapter::{Adapter, AdapterSession, MemoryAdapter, SessionAdapter};
 use auth_runtime::callbacks::{Callbacks, Events, JwtTrigger, SignInDecision};
 use auth_runtime::config::{AuthConfig, JwtReissue, SessionStrategy};
 use auth_runtime::engine::AuthHandler;

@@ -16,7 +16,8 @@ use common::browser::Browser;
 use common::idp::MockIdp;
 
 use auth_runtime::adapter::{
-    Adapter, AdapterResult, AdapterSession, MemoryAdapter, VerificationToken,
+    Adapter, AdapterError, AdapterResult, AdapterSession, Authenticator, AuthenticatorAdapter,
+    MemoryAdapter, SessionAdapter, VerificationToken, VerificationTokenAdapter,
 };
 use auth_runtime::callbacks::BoxFuture;
 use auth_runtime::config::{AuthConfig, SessionStrategy};
@@ -223,7 +224,9 @@ struct Switchable {
 impl Switchable {
     fn check(&self) -> AdapterResult<()> {
         if self.down.load(Ordering::SeqCst) {
-            Err("connection to the database lost".into())
+            Err(AdapterError::Unavailable(
+                "connection to the database lost".into(),
+            ))
         } else {
             Ok(())
         }
@@ -250,14 +253,36 @@ impl Adapter for Switchable {
         delete_user(id: &str) -> ();
         update_user(user: User) -> User;
         link_account(account: Account) -> ();
+        unlink_account(provider: &str, provider_account_id: &str) -> ();
+        get_account(provider_account_id: &str, provider: &str) -> Option<Account>;
         get_accounts_by_user(user_id: &str) -> Vec<Account>;
         update_account(account: Account) -> ();
+        create_user_with_account(user: User, account: Account) -> User;
+    }
+}
+
+impl SessionAdapter for Switchable {
+    forward! {
         create_session(session: AdapterSession) -> AdapterSession;
         get_session_and_user(session_token: &str) -> Option<(AdapterSession, User)>;
         update_session(session_token: &str, expires: OffsetDateTime) -> Option<AdapterSession>;
         delete_session(session_token: &str) -> ();
+    }
+}
+
+impl VerificationTokenAdapter for Switchable {
+    forward! {
         create_verification_token(token: VerificationToken) -> ();
         use_verification_token(identifier: &str, token: &str) -> Option<VerificationToken>;
+    }
+}
+
+impl AuthenticatorAdapter for Switchable {
+    forward! {
+        create_authenticator(authenticator: Authenticator) -> Authenticator;
+        get_authenticator(credential_id: &str) -> Option<Authenticator>;
+        list_authenticators_by_user_id(user_id: &str) -> Vec<Authenticator>;
+        update_authenticator_counter(credential_id: &str, counter: u32) -> Authenticator;
     }
 }
 

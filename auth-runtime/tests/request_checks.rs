@@ -11,7 +11,7 @@ use std::sync::Arc;
 use common::browser::Browser;
 use common::idp::MockIdp;
 
-use auth_runtime::adapter::{Adapter, AdapterSession, MemoryAdapter};
+use auth_runtime::adapter::{Adapter, AdapterSession, MemoryAdapter, SessionAdapter};
 use auth_runtime::config::{AuthConfig, SessionStrategy};
 use auth_runtime::error::{ErrorType, Reason};
 use auth_runtime::providers::{CredentialField, CredentialsProvider};

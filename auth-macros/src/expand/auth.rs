@@ -88,6 +88,39 @@ pub fn expand(target: &Target<'_>, model: &Model) -> TokenStream {
         quote!(#private::Given)
     };
 
+    // What the adapter must store, from the attribute: the builder's `adapter` asks for it.
+    let needs_sessions =
+        model.adapter_required && !matches!(model.strategy, Some(crate::attr::Strategy::Jwt));
+    let capabilities = [
+        (needs_sessions, "SessionAdapter", "with_sessions"),
+        (
+            model.providers.iter().any(|p| p.kind == Kind::Email),
+            "VerificationTokenAdapter",
+            "with_verification_tokens",
+        ),
+        (
+            model.providers.iter().any(|p| p.kind == Kind::WebAuthn),
+            "AuthenticatorAdapter",
+            "with_authenticators",
+        ),
+    ];
+    let adapter_bounds: Vec<_> = capabilities
+        .iter()
+        .filter(|(needed, ..)| *needed)
+        .map(|(_, bound, _)| {
+            let bound = format_ident!("{}", bound);
+            quote!(::auth_runtime::adapter::#bound)
+        })
+        .collect();
+    let adapter_capabilities: Vec<_> = capabilities
+        .iter()
+        .filter(|(needed, ..)| *needed)
+        .map(|(.., method)| {
+            let method = format_ident!("{}", method);
+            quote!(.#method(adapter.clone()))
+        })
+        .collect();
+
     let credentials_init = match credentials {
         Some(spec) => {
             let (id, display) = (&spec.id, &spec.name);
@@ -258,12 +291,21 @@ pub fn expand(target: &Target<'_>, model: &Model) -> TokenStream {
                 self
             }
 
-            /// The database adapter.
-            pub fn adapter(
+            /// The database adapter. It must store what this configuration keeps in it:
+            /// users and accounts always, and as the attribute asks, sessions
+            /// (`SessionAdapter`), email tokens (`VerificationTokenAdapter`) and passkeys
+            /// (`AuthenticatorAdapter`).
+            pub fn adapter<A>(
                 mut self,
-                adapter: ::std::sync::Arc<dyn ::auth_runtime::adapter::Adapter>,
-            ) -> #builder<Authorize, #private::Given> {
-                self.config.adapter = ::core::option::Option::Some(adapter);
+                adapter: ::std::sync::Arc<A>,
+            ) -> #builder<Authorize, #private::Given>
+            where
+                A: ::auth_runtime::adapter::Adapter #(+ #adapter_bounds)* + 'static,
+            {
+                self.config.adapter = ::core::option::Option::Some(
+                    ::auth_runtime::adapter::Adapters::users_only(adapter.clone())
+                        #(#adapter_capabilities)*
+                );
                 #builder { #moved_fields }
             }
 

@@ -1,10 +1,26 @@
-//! Database adapters (spec §6): where users, accounts, database sessions and verification tokens
-//! live. Every method Auth.js requires for database sessions is a required trait method, so an
-//! adapter that lacks one does not compile (Auth.js's `MissingAdapterMethods` at run time).
+//! Database adapters (spec §6): where users, accounts, database sessions, verification tokens and
+//! passkey authenticators live.
+//!
+//! Auth.js has one `Adapter` interface whose methods are all optional, and checks at the first
+//! request that the configuration's methods are there (`MissingAdapterMethods`). Here the
+//! interface is four traits, each one capability:
+//!
+//! - [`Adapter`]: users and accounts, which every adapter stores;
+//! - [`SessionAdapter`]: database sessions (`session = "database"`);
+//! - [`VerificationTokenAdapter`]: email sign-in tokens (`providers(email)`);
+//! - [`AuthenticatorAdapter`]: passkeys (`providers(passkey)`).
+//!
+//! The builder `#[auth]` generates asks for exactly the traits its configuration needs, so an
+//! adapter without sessions given to an app with database sessions does not compile.
+//! [`Adapters`] carries the capabilities at run time.
 
 mod memory;
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+pub mod sql;
 
 pub use memory::MemoryAdapter;
+
+use std::sync::Arc;
 
 use time::OffsetDateTime;
 
@@ -43,15 +59,66 @@ pub struct VerificationToken {
     pub expires: OffsetDateTime,
 }
 
-/// Result of an adapter call.
-pub type AdapterResult<T> = Result<T, BoxError>;
+/// A passkey (WebAuthn credential) of a user, as Auth.js stores it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Authenticator {
+    /// The credential id, standard base64 (not base64url), as Auth.js stores it.
+    pub credential_id: String,
+    /// The user's id.
+    pub user_id: String,
+    /// The id of the `webauthn` account this credential signs in to.
+    pub provider_account_id: String,
+    /// The public key, base64.
+    pub credential_public_key: String,
+    /// The signature counter; a counter that goes backwards means a cloned authenticator.
+    pub counter: u32,
+    /// `singleDevice` or `multiDevice`.
+    pub credential_device_type: String,
+    /// Whether the credential is backed up (synced).
+    pub credential_backed_up: bool,
+    /// Transports, comma-joined (`internal,hybrid`).
+    pub transports: Option<String>,
+}
 
-/// Storage for users, accounts, sessions and verification tokens. Methods mirror Auth.js's
-/// `Adapter` interface; user ids are strings whatever the database uses.
+/// Why an adapter call failed. Messages never carry row values: they are logged.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AdapterError {
+    /// The store could not be reached: connection refused or lost, the pool timed out.
+    #[error("the database is unavailable: {0}")]
+    Unavailable(#[source] BoxError),
+    /// The store refused or failed a statement.
+    #[error("the database failed: {0}")]
+    Database(#[source] BoxError),
+    /// A row the call works on does not exist (`update_user` of an unknown id, ...).
+    #[error("no such {0}")]
+    NotFound(&'static str),
+    /// The row exists already: an account linked twice, a session token reused.
+    #[error("the {0} exists already")]
+    Conflict(&'static str),
+    /// A stored value could not be read back (a bad timestamp, an id of the wrong type).
+    #[error("unreadable {0} in the database")]
+    Corrupt(&'static str),
+    /// The call lacks something it needs (a user without id).
+    #[error("invalid call: {0}")]
+    Invalid(&'static str),
+}
+
+impl From<BoxError> for AdapterError {
+    fn from(err: BoxError) -> Self {
+        Self::Database(err)
+    }
+}
+
+/// Result of an adapter call.
+pub type AdapterResult<T> = Result<T, AdapterError>;
+
+/// Users and accounts: what every adapter stores. Methods mirror Auth.js's `Adapter` interface;
+/// user ids are strings whatever the database uses.
 pub trait Adapter: Send + Sync {
-    /// Creates a user (its `id` may be replaced by the database's) and returns it.
+    /// Creates a user (the database assigns the id; one given is ignored) and returns it.
     fn create_user(&self, user: User) -> BoxFuture<'_, AdapterResult<User>>;
-    /// A user by id.
+    /// A user by id; `None` for an unknown id or one the database cannot hold.
     fn get_user(&self, id: &str) -> BoxFuture<'_, AdapterResult<Option<User>>>;
     /// A user by email.
     fn get_user_by_email(&self, email: &str) -> BoxFuture<'_, AdapterResult<Option<User>>>;
@@ -61,43 +128,224 @@ pub trait Adapter: Send + Sync {
         provider: &str,
         provider_account_id: &str,
     ) -> BoxFuture<'_, AdapterResult<Option<User>>>;
-    /// Deletes a user with its accounts and sessions.
-    fn delete_user(&self, id: &str) -> BoxFuture<'_, AdapterResult<()>>;
-    /// Updates a user's fields that are set and returns the user.
+    /// Updates the fields of `user` that are set (`id` names the user) and returns the user;
+    /// [`AdapterError::NotFound`] for an unknown id.
     fn update_user(&self, user: User) -> BoxFuture<'_, AdapterResult<User>>;
-    /// Links an account to `account.user_id`.
+    /// Deletes a user with its accounts, sessions and authenticators.
+    fn delete_user(&self, id: &str) -> BoxFuture<'_, AdapterResult<()>>;
+    /// Links an account to `account.user_id`; [`AdapterError::Conflict`] when the provider
+    /// account is linked already.
     fn link_account(&self, account: Account) -> BoxFuture<'_, AdapterResult<()>>;
-    /// The accounts linked to a user (for refresh-token rotation with database sessions).
+    /// Unlinks an account; unlinking an unknown account does nothing.
+    fn unlink_account(
+        &self,
+        provider: &str,
+        provider_account_id: &str,
+    ) -> BoxFuture<'_, AdapterResult<()>>;
+    /// An account by provider account id and provider (Auth.js's argument order).
+    fn get_account(
+        &self,
+        provider_account_id: &str,
+        provider: &str,
+    ) -> BoxFuture<'_, AdapterResult<Option<Account>>>;
+    /// The accounts linked to a user (refresh-token rotation with database sessions).
     fn get_accounts_by_user(&self, user_id: &str) -> BoxFuture<'_, AdapterResult<Vec<Account>>>;
     /// Replaces the stored tokens of the account with the same provider and provider account id.
     fn update_account(&self, account: Account) -> BoxFuture<'_, AdapterResult<()>>;
-    /// Creates a session.
+    /// Creates a user and links its first account as one change: either both exist afterwards or
+    /// neither does. [`AdapterError::Conflict`] when the account was linked meanwhile (two first
+    /// sign-ins racing); the engine then reads the user the other one created.
+    ///
+    /// The default creates, links, and deletes the user again when linking fails; SQL adapters
+    /// use a transaction.
+    fn create_user_with_account(
+        &self,
+        user: User,
+        account: Account,
+    ) -> BoxFuture<'_, AdapterResult<User>> {
+        Box::pin(async move {
+            let created = self.create_user(user).await?;
+            let id = created.id.clone().ok_or(AdapterError::Invalid(
+                "create_user returned a user without id",
+            ))?;
+            let mut account = account;
+            account.user_id = Some(id.clone());
+            if let Err(err) = self.link_account(account).await {
+                self.delete_user(&id).await?;
+                return Err(err);
+            }
+            Ok(created)
+        })
+    }
+}
+
+/// Database sessions (spec §5).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not store sessions, which database sessions need",
+    label = "this adapter has no `SessionAdapter` implementation",
+    note = "use an adapter that implements `auth_runtime::adapter::SessionAdapter`, or declare `session = \"jwt\"` in #[auth]"
+)]
+pub trait SessionAdapter: Adapter {
+    /// Creates a session; [`AdapterError::Conflict`] when the token exists.
     fn create_session(
         &self,
         session: AdapterSession,
     ) -> BoxFuture<'_, AdapterResult<AdapterSession>>;
-    /// A session and its user.
+    /// A session and its user, expired or not (the engine decides).
     fn get_session_and_user(
         &self,
         session_token: &str,
     ) -> BoxFuture<'_, AdapterResult<Option<(AdapterSession, User)>>>;
-    /// Moves a session's expiry.
+    /// Moves a session's expiry; `None` when there is no such session.
     fn update_session(
         &self,
         session_token: &str,
         expires: OffsetDateTime,
     ) -> BoxFuture<'_, AdapterResult<Option<AdapterSession>>>;
-    /// Deletes a session.
+    /// Deletes a session; deleting an unknown session does nothing.
     fn delete_session(&self, session_token: &str) -> BoxFuture<'_, AdapterResult<()>>;
+}
+
+/// Email sign-in tokens (spec §8).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not store verification tokens, which email sign-in needs",
+    label = "this adapter has no `VerificationTokenAdapter` implementation",
+    note = "use an adapter that implements `auth_runtime::adapter::VerificationTokenAdapter`"
+)]
+pub trait VerificationTokenAdapter: Adapter {
     /// Stores a verification token.
     fn create_verification_token(
         &self,
         token: VerificationToken,
     ) -> BoxFuture<'_, AdapterResult<()>>;
-    /// Returns and deletes a verification token.
+    /// Returns and deletes a verification token, at most once: of two racing calls for one
+    /// token, one gets it.
     fn use_verification_token(
         &self,
         identifier: &str,
         token: &str,
     ) -> BoxFuture<'_, AdapterResult<Option<VerificationToken>>>;
+}
+
+/// Passkey authenticators (spec §6.1, WebAuthn).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not store authenticators, which passkeys need",
+    label = "this adapter has no `AuthenticatorAdapter` implementation",
+    note = "use an adapter that implements `auth_runtime::adapter::AuthenticatorAdapter`"
+)]
+pub trait AuthenticatorAdapter: Adapter {
+    /// Stores an authenticator; [`AdapterError::Conflict`] when the credential id exists.
+    fn create_authenticator(
+        &self,
+        authenticator: Authenticator,
+    ) -> BoxFuture<'_, AdapterResult<Authenticator>>;
+    /// An authenticator by credential id.
+    fn get_authenticator(
+        &self,
+        credential_id: &str,
+    ) -> BoxFuture<'_, AdapterResult<Option<Authenticator>>>;
+    /// A user's authenticators.
+    fn list_authenticators_by_user_id(
+        &self,
+        user_id: &str,
+    ) -> BoxFuture<'_, AdapterResult<Vec<Authenticator>>>;
+    /// Sets an authenticator's counter; [`AdapterError::NotFound`] for an unknown credential.
+    fn update_authenticator_counter(
+        &self,
+        credential_id: &str,
+        counter: u32,
+    ) -> BoxFuture<'_, AdapterResult<Authenticator>>;
+}
+
+/// An adapter with every capability.
+pub trait FullAdapter: SessionAdapter + VerificationTokenAdapter + AuthenticatorAdapter {}
+impl<A: SessionAdapter + VerificationTokenAdapter + AuthenticatorAdapter> FullAdapter for A {}
+
+/// The adapter of a configuration, with the capabilities it was given.
+#[derive(Clone)]
+pub struct Adapters {
+    users: Arc<dyn Adapter>,
+    sessions: Option<Arc<dyn SessionAdapter>>,
+    verification_tokens: Option<Arc<dyn VerificationTokenAdapter>>,
+    authenticators: Option<Arc<dyn AuthenticatorAdapter>>,
+}
+
+impl std::fmt::Debug for Adapters {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Adapters")
+            .field("sessions", &self.sessions.is_some())
+            .field("verification_tokens", &self.verification_tokens.is_some())
+            .field("authenticators", &self.authenticators.is_some())
+            .finish()
+    }
+}
+
+impl Adapters {
+    /// Users and accounts only; add capabilities with the `with_*` methods.
+    pub fn users_only<A: Adapter + 'static>(adapter: Arc<A>) -> Self {
+        Self {
+            users: adapter,
+            sessions: None,
+            verification_tokens: None,
+            authenticators: None,
+        }
+    }
+
+    /// Every capability of one adapter.
+    pub fn full<A: FullAdapter + 'static>(adapter: Arc<A>) -> Self {
+        Self::users_only(adapter.clone())
+            .with_sessions(adapter.clone())
+            .with_verification_tokens(adapter.clone())
+            .with_authenticators(adapter)
+    }
+
+    /// Database sessions in `adapter`.
+    pub fn with_sessions<A: SessionAdapter + 'static>(mut self, adapter: Arc<A>) -> Self {
+        self.sessions = Some(adapter);
+        self
+    }
+
+    /// Email tokens in `adapter`.
+    pub fn with_verification_tokens<A: VerificationTokenAdapter + 'static>(
+        mut self,
+        adapter: Arc<A>,
+    ) -> Self {
+        self.verification_tokens = Some(adapter);
+        self
+    }
+
+    /// Passkeys in `adapter`.
+    pub fn with_authenticators<A: AuthenticatorAdapter + 'static>(
+        mut self,
+        adapter: Arc<A>,
+    ) -> Self {
+        self.authenticators = Some(adapter);
+        self
+    }
+
+    /// Users and accounts.
+    pub fn users(&self) -> &dyn Adapter {
+        self.users.as_ref()
+    }
+
+    /// Database sessions, when given.
+    pub fn sessions(&self) -> Option<&dyn SessionAdapter> {
+        self.sessions.as_deref()
+    }
+
+    /// Email tokens, when given.
+    pub fn verification_tokens(&self) -> Option<&dyn VerificationTokenAdapter> {
+        self.verification_tokens.as_deref()
+    }
+
+    /// Passkeys, when given.
+    pub fn authenticators(&self) -> Option<&dyn AuthenticatorAdapter> {
+        self.authenticators.as_deref()
+    }
+}
+
+impl<A: FullAdapter + 'static> From<Arc<A>> for Adapters {
+    fn from(adapter: Arc<A>) -> Self {
+        Self::full(adapter)
+    }
 }

@@ -6,7 +6,7 @@ use time::OffsetDateTime;
 
 use super::session::seconds;
 use super::{Ctx, Out, user_error};
-use crate::adapter::{Adapter, AdapterSession};
+use crate::adapter::{Adapter, AdapterError, AdapterSession, Adapters};
 use crate::callbacks::{
     Events, JwtParams, JwtTrigger, LinkAccountMessage, SignInDecision, SignInMessage, SignInParams,
 };
@@ -15,8 +15,17 @@ use crate::cookies::{SessionStore, SetCookie};
 use crate::error::{AuthError, ErrorType, Reason};
 use crate::types::{Account, Jwt, User};
 
-fn adapter_error(err: crate::callbacks::BoxError) -> AuthError {
+pub(crate) fn adapter_error(err: AdapterError) -> AuthError {
     AuthError::new(ErrorType::AdapterError, err.to_string())
+}
+
+/// A database session without a session store: `AuthConfig::validate` refuses that
+/// configuration, and `#[auth]` does not compile it.
+pub(crate) fn missing_sessions() -> AuthError {
+    AuthError::new(
+        ErrorType::MissingAdapterMethods,
+        "database sessions need an adapter that stores sessions",
+    )
 }
 
 /// Runs the `sign_in` callback (spec §15): `Ok(None)` to go on, `Ok(Some(redirect))` when it
@@ -67,13 +76,15 @@ async fn emit_linked(ctx: &Ctx<'_>, user: &User, account: Account, profile: &Val
 }
 
 /// The user signed in on this request before the callback, if any.
-async fn current_user(ctx: &Ctx<'_>, adapter: &dyn Adapter) -> Result<Option<User>, AuthError> {
+async fn current_user(ctx: &Ctx<'_>, adapters: &Adapters) -> Result<Option<User>, AuthError> {
     let store = SessionStore::new(&ctx.cookies.session_token, &ctx.req.cookies);
     let Some(value) = store.value() else {
         return Ok(None);
     };
     match ctx.strategy_for(Some(value)) {
-        SessionStrategy::Database => Ok(adapter
+        SessionStrategy::Database => Ok(adapters
+            .sessions()
+            .ok_or_else(missing_sessions)?
             .get_session_and_user(value)
             .await
             .map_err(adapter_error)?
@@ -84,7 +95,7 @@ async fn current_user(ctx: &Ctx<'_>, adapter: &dyn Adapter) -> Result<Option<Use
                 return Ok(None);
             };
             match claims.get("sub").and_then(Value::as_str) {
-                Some(sub) => adapter.get_user(sub).await.map_err(adapter_error),
+                Some(sub) => adapters.users().get_user(sub).await.map_err(adapter_error),
                 None => Ok(None),
             }
         }
@@ -104,13 +115,14 @@ fn email_verified(profile: &Value) -> bool {
 /// Applies the account rules with an adapter; returns the local user and whether it is new.
 async fn link_or_create(
     ctx: &Ctx<'_>,
-    adapter: &dyn Adapter,
+    adapters: &Adapters,
     profile_user: &User,
     account: &Account,
     profile: &Value,
     allow_email_linking: bool,
 ) -> Result<(User, bool), AuthError> {
-    let signed_in = current_user(ctx, adapter).await?;
+    let signed_in = current_user(ctx, adapters).await?;
+    let adapter = adapters.users();
     let linked = adapter
         .get_user_by_account(&account.provider, &account.provider_account_id)
         .await
@@ -159,23 +171,28 @@ async fn link_or_create(
     }
     let mut new_user = profile_user.clone();
     new_user.id = None;
-    new_user.extra.insert("emailVerified".into(), Value::Null);
-    let created = adapter.create_user(new_user).await.map_err(adapter_error)?;
-    let stored = match link(adapter, &created, account).await {
-        Ok(stored) => stored,
-        Err(err) => {
-            // Nothing half-written: a user without its account would block the next attempt.
-            if let Some(id) = &created.id
-                && let Err(cleanup) = adapter.delete_user(id).await
-            {
-                ctx.config.logger.error(&AuthError::new(
-                    ErrorType::AdapterError,
-                    format!("could not remove user after failed link: {cleanup}"),
-                ));
-            }
-            return Err(err);
+    new_user.email_verified = None;
+    // One change: a user without its account would block the next attempt, and of two first
+    // sign-ins racing with one provider account, one creates the user and the other reads it.
+    let created = match adapter
+        .create_user_with_account(new_user, account.clone())
+        .await
+    {
+        Ok(created) => created,
+        Err(AdapterError::Conflict(_)) => {
+            let winner = adapter
+                .get_user_by_account(&account.provider, &account.provider_account_id)
+                .await
+                .map_err(adapter_error)?
+                .ok_or_else(|| {
+                    adapter_error(AdapterError::NotFound("user of the account just linked"))
+                })?;
+            return Ok((winner, false));
         }
+        Err(err) => return Err(adapter_error(err)),
     };
+    let mut stored = account.clone();
+    stored.user_id = created.id.clone();
     Events::emit(
         ctx.config.events.create_user.clone(),
         "createUser",
@@ -244,6 +261,7 @@ pub async fn complete(
     // The sign_in callback sees the stored user when the account is known (Auth.js order).
     let known = match &adapter {
         Some(a) => a
+            .users()
             .get_user_by_account(&account.provider, &account.provider_account_id)
             .await
             .map_err(adapter_error)?,
@@ -263,15 +281,9 @@ pub async fn complete(
     let profile_value = profile.clone().unwrap_or(Value::Null);
     let is_new_user = match &adapter {
         Some(a) => {
-            let (local, is_new) = link_or_create(
-                ctx,
-                a.as_ref(),
-                &user,
-                &account,
-                &profile_value,
-                allow_email_linking,
-            )
-            .await?;
+            let (local, is_new) =
+                link_or_create(ctx, a, &user, &account, &profile_value, allow_email_linking)
+                    .await?;
             user = local;
             is_new
         }
@@ -304,6 +316,8 @@ pub async fn complete(
                 )
             })?;
             let session = a
+                .sessions()
+                .ok_or_else(missing_sessions)?
                 .create_session(AdapterSession {
                     session_token,
                     user_id,

@@ -485,12 +485,15 @@ async fn database_session(
     let Some(session_token) = store.value().map(str::to_owned) else {
         return Ok(None);
     };
-    let Some(adapter) = ctx.config.adapter.clone() else {
+    let Some(adapters) = ctx.config.adapter.clone() else {
         return Err(AuthError::new(
             ErrorType::MissingAdapter,
             "Database session requires an adapter",
         ));
     };
+    let adapter = adapters
+        .sessions()
+        .ok_or_else(super::login::missing_sessions)?;
     let found = match adapter.get_session_and_user(&session_token).await {
         Ok(found) => found,
         Err(err) => {
@@ -531,7 +534,7 @@ async fn database_session(
         }
     }
     let user_id = user.id.clone().unwrap_or_default();
-    let refresh_failed = rotate_account_tokens(ctx, adapter.as_ref(), &user_id).await;
+    let refresh_failed = rotate_account_tokens(ctx, adapters.users(), &user_id).await;
     let session = database_session_callback(ctx, user, expires, update, refresh_failed).await?;
     let mut cookie = SetCookie::new(&ctx.cookies.session_token, session_token);
     cookie.expires = Some(expires);

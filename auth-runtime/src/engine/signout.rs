@@ -37,8 +37,8 @@ pub async fn sign_out(ctx: &mut Ctx<'_>) -> Result<Out, AuthError> {
                 .await;
             }
             SessionStrategy::Database => {
-                if let Some(adapter) = &ctx.config.adapter
-                    && let Err(err) = adapter.delete_session(value).await
+                if let Some(sessions) = ctx.config.adapter.as_ref().and_then(|a| a.sessions())
+                    && let Err(err) = sessions.delete_session(value).await
                 {
                     ctx.config
                         .logger

@@ -309,6 +309,7 @@ pub fn default_profile(profile: &Value) -> User {
             .or_else(|| text("preferred_username")),
         email: text("email"),
         image: text("picture"),
+        email_verified: None,
         extra: Default::default(),
     }
 }

@@ -4,6 +4,7 @@
 #![allow(dead_code, clippy::unwrap_used)]
 
 pub mod browser;
+pub mod databases;
 pub mod idp;
 pub mod keys;
 

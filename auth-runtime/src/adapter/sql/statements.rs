@@ -1,0 +1,344 @@
+//! Every statement of the SQL adapter, built once from the schema for the dialect. Values are
+//! always placeholders; names come from a checked [`Schema`]. Timestamps travel as epoch
+//! milliseconds and ids as text, so rows read the same on every database.
+
+use std::sync::Arc;
+
+use sqlx::AssertSqlSafe;
+
+use super::schema::{Dialect, Schema, UserIds, Writer};
+
+pub(super) struct Statements {
+    pub(super) writer: Writer,
+    /// `INSERT`/`DELETE ... RETURNING` (PostgreSQL, SQLite); MySQL has none.
+    pub(super) returning: bool,
+    pub(super) create_user: Arc<str>,
+    pub(super) get_user: Arc<str>,
+    pub(super) get_user_by_email: Arc<str>,
+    pub(super) get_user_by_account: Arc<str>,
+    pub(super) update_user: Arc<str>,
+    pub(super) delete_user: Vec<Arc<str>>,
+    pub(super) link_account: Arc<str>,
+    pub(super) unlink_account: Arc<str>,
+    pub(super) get_account: Arc<str>,
+    pub(super) get_accounts_by_user: Arc<str>,
+    pub(super) update_account: Arc<str>,
+    pub(super) create_session: Arc<str>,
+    pub(super) get_session: Arc<str>,
+    pub(super) get_session_and_user: Arc<str>,
+    pub(super) update_session: Arc<str>,
+    pub(super) delete_session: Arc<str>,
+    pub(super) create_verification_token: Arc<str>,
+    pub(super) get_verification_token: Arc<str>,
+    pub(super) use_verification_token: Arc<str>,
+    pub(super) create_authenticator: Arc<str>,
+    pub(super) get_authenticator: Arc<str>,
+    pub(super) list_authenticators: Arc<str>,
+    pub(super) update_authenticator_counter: Arc<str>,
+}
+
+/// `a = p1 AND b = p2 ...`, numbering from `from`.
+fn equals(w: &Writer, columns: &[&String], from: usize) -> String {
+    columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| format!("{} = {}", w.q(c), w.p(from + i)))
+        .collect::<Vec<_>>()
+        .join(" AND ")
+}
+
+fn placeholders(w: &Writer, count: usize) -> Vec<String> {
+    (1..=count).map(|n| w.p(n)).collect()
+}
+
+impl Statements {
+    pub(super) fn new(dialect: Dialect, s: &Schema) -> Self {
+        let w = Writer::new(dialect, s);
+        let returning = dialect != Dialect::MySql;
+        let q = |name: &String| w.q(name);
+        let [users, uid, name, email, verified, image] = &s.users;
+        let user_columns = |alias: &str| {
+            let c = |column: &String| format!("{alias}{}", q(column));
+            format!(
+                "{}, {}, {}, {}, {}",
+                w.id_out(&c(uid)),
+                c(name),
+                c(email),
+                w.time_out(&c(verified)),
+                c(image)
+            )
+        };
+        let select_user = format!("SELECT {} FROM {}", user_columns(""), q(users));
+
+        let serial = s.user_ids == UserIds::Serial;
+        let create_user = if serial {
+            let mut sql = format!(
+                "INSERT INTO {} ({}, {}, {}, {}) VALUES ({}, {}, {}, {})",
+                q(users),
+                q(name),
+                q(email),
+                q(verified),
+                q(image),
+                w.p(1),
+                w.p(2),
+                w.time_in(3),
+                w.p(4)
+            );
+            if returning {
+                sql.push_str(&format!(" RETURNING {}", w.id_out(&q(uid))));
+            }
+            sql
+        } else {
+            format!(
+                "INSERT INTO {} ({}, {}, {}, {}, {}) VALUES ({}, {}, {}, {}, {})",
+                q(users),
+                q(uid),
+                q(name),
+                q(email),
+                q(verified),
+                q(image),
+                w.p(1),
+                w.p(2),
+                w.p(3),
+                w.time_in(4),
+                w.p(5)
+            )
+        };
+        let update_user = format!(
+            "UPDATE {} SET {n} = COALESCE({}, {n}), {e} = COALESCE({}, {e}), {v} = COALESCE({}, {v}), {i} = COALESCE({}, {i}) WHERE {} = {}",
+            q(users),
+            w.p(1),
+            w.p(2),
+            w.time_in(3),
+            w.p(4),
+            q(uid),
+            w.p(5),
+            n = q(name),
+            e = q(email),
+            v = q(verified),
+            i = q(image),
+        );
+
+        let a = &s.accounts;
+        let [accounts, a_user, a_type, a_provider, a_account_id] =
+            [&a[0], &a[1], &a[2], &a[3], &a[4]];
+        let account_columns = format!(
+            "{}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}",
+            w.id_out(&q(a_user)),
+            q(a_type),
+            q(a_provider),
+            q(a_account_id),
+            q(&a[5]),
+            q(&a[6]),
+            w.int_out(&q(&a[7])),
+            q(&a[8]),
+            q(&a[9]),
+            q(&a[10]),
+            q(&a[11])
+        );
+        let link_account = format!(
+            "INSERT INTO {} ({}) VALUES ({})",
+            q(accounts),
+            a[1..].iter().map(q).collect::<Vec<_>>().join(", "),
+            placeholders(&w, 11).join(", ")
+        );
+        let token_columns = a[5..]
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{} = {}", q(c), w.p(i + 1)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let update_account = format!(
+            "UPDATE {} SET {token_columns} WHERE {}",
+            q(accounts),
+            equals(&w, &[a_provider, a_account_id], 8)
+        );
+
+        let [sessions, token, s_user, s_expires] = &s.sessions;
+        let session_columns = |alias: &str| {
+            format!(
+                "{alias}{}, {}, {}",
+                q(token),
+                w.id_out(&format!("{alias}{}", q(s_user))),
+                w.time_out(&format!("{alias}{}", q(s_expires)))
+            )
+        };
+
+        let [tokens, identifier, v_token, v_expires] = &s.verification_tokens;
+        let token_row = format!(
+            "{}, {}, {}",
+            q(identifier),
+            q(v_token),
+            w.time_out(&q(v_expires))
+        );
+        let token_key = equals(&w, &[identifier, v_token], 1);
+        let use_verification_token = if returning {
+            format!(
+                "DELETE FROM {} WHERE {token_key} RETURNING {token_row}",
+                q(tokens)
+            )
+        } else {
+            format!("DELETE FROM {} WHERE {token_key}", q(tokens))
+        };
+
+        let au = &s.authenticators;
+        let authenticator_columns = format!(
+            "{}, {}, {}, {}, {}, {}, CASE WHEN {} THEN 1 ELSE 0 END, {}",
+            q(&au[1]),
+            w.id_out(&q(&au[2])),
+            q(&au[3]),
+            q(&au[4]),
+            w.int_out(&q(&au[5])),
+            q(&au[6]),
+            q(&au[7]),
+            q(&au[8])
+        );
+        let select_authenticator = format!("SELECT {authenticator_columns} FROM {}", q(&au[0]));
+
+        let arc = |sql: String| -> Arc<str> { sql.into() };
+        Self {
+            returning,
+            create_user: arc(create_user),
+            get_user: arc(format!("{select_user} WHERE {}", equals(&w, &[uid], 1))),
+            get_user_by_email: arc(format!(
+                "{select_user} WHERE {} LIMIT 1",
+                equals(&w, &[email], 1)
+            )),
+            get_user_by_account: arc(format!(
+                "SELECT {} FROM {} u JOIN {} a ON a.{} = u.{} WHERE a.{} = {} AND a.{} = {}",
+                user_columns("u."),
+                q(users),
+                q(accounts),
+                q(a_user),
+                q(uid),
+                q(a_provider),
+                w.p(1),
+                q(a_account_id),
+                w.p(2)
+            )),
+            update_user: arc(update_user),
+            delete_user: vec![
+                arc(format!(
+                    "DELETE FROM {} WHERE {}",
+                    q(sessions),
+                    equals(&w, &[s_user], 1)
+                )),
+                arc(format!(
+                    "DELETE FROM {} WHERE {}",
+                    q(accounts),
+                    equals(&w, &[a_user], 1)
+                )),
+                arc(format!(
+                    "DELETE FROM {} WHERE {}",
+                    q(&au[0]),
+                    equals(&w, &[&au[2]], 1)
+                )),
+                arc(format!(
+                    "DELETE FROM {} WHERE {}",
+                    q(users),
+                    equals(&w, &[uid], 1)
+                )),
+            ],
+            link_account: arc(link_account),
+            unlink_account: arc(format!(
+                "DELETE FROM {} WHERE {}",
+                q(accounts),
+                equals(&w, &[a_provider, a_account_id], 1)
+            )),
+            get_account: arc(format!(
+                "SELECT {account_columns} FROM {} WHERE {}",
+                q(accounts),
+                equals(&w, &[a_provider, a_account_id], 1)
+            )),
+            get_accounts_by_user: arc(format!(
+                "SELECT {account_columns} FROM {} WHERE {}",
+                q(accounts),
+                equals(&w, &[a_user], 1)
+            )),
+            update_account: arc(update_account),
+            create_session: arc(format!(
+                "INSERT INTO {} ({}, {}, {}) VALUES ({}, {}, {})",
+                q(sessions),
+                q(token),
+                q(s_user),
+                q(s_expires),
+                w.p(1),
+                w.p(2),
+                w.time_in(3)
+            )),
+            get_session: arc(format!(
+                "SELECT {} FROM {} WHERE {}",
+                session_columns(""),
+                q(sessions),
+                equals(&w, &[token], 1)
+            )),
+            get_session_and_user: arc(format!(
+                "SELECT {}, {} FROM {} s JOIN {} u ON u.{} = s.{} WHERE s.{} = {}",
+                session_columns("s."),
+                user_columns("u."),
+                q(sessions),
+                q(users),
+                q(uid),
+                q(s_user),
+                q(token),
+                w.p(1)
+            )),
+            update_session: arc(format!(
+                "UPDATE {} SET {} = {} WHERE {} = {}",
+                q(sessions),
+                q(s_expires),
+                w.time_in(1),
+                q(token),
+                w.p(2)
+            )),
+            delete_session: arc(format!(
+                "DELETE FROM {} WHERE {}",
+                q(sessions),
+                equals(&w, &[token], 1)
+            )),
+            create_verification_token: arc(format!(
+                "INSERT INTO {} ({}, {}, {}) VALUES ({}, {}, {})",
+                q(tokens),
+                q(identifier),
+                q(v_expires),
+                q(v_token),
+                w.p(1),
+                w.time_in(2),
+                w.p(3)
+            )),
+            get_verification_token: arc(format!(
+                "SELECT {token_row} FROM {} WHERE {token_key}",
+                q(tokens)
+            )),
+            use_verification_token: arc(use_verification_token),
+            create_authenticator: arc(format!(
+                "INSERT INTO {} ({}) VALUES ({})",
+                q(&au[0]),
+                au[1..].iter().map(q).collect::<Vec<_>>().join(", "),
+                placeholders(&w, 8).join(", ")
+            )),
+            get_authenticator: arc(format!(
+                "{select_authenticator} WHERE {}",
+                equals(&w, &[&au[1]], 1)
+            )),
+            list_authenticators: arc(format!(
+                "{select_authenticator} WHERE {}",
+                equals(&w, &[&au[2]], 1)
+            )),
+            update_authenticator_counter: arc(format!(
+                "UPDATE {} SET {} = {} WHERE {} = {}",
+                q(&au[0]),
+                q(&au[5]),
+                w.p(1),
+                q(&au[1]),
+                w.p(2)
+            )),
+            writer: w,
+        }
+    }
+
+    /// A query of one of these statements.
+    pub(super) fn query(&self, sql: &Arc<str>) -> super::Query {
+        sqlx::query(AssertSqlSafe(sql.clone()))
+    }
+}
