@@ -359,3 +359,147 @@ fn providers_lists_the_builtin_registry_with_its_variables() {
         .expect("entra row");
     assert!(entra.contains("AUTH_MICROSOFT_ENTRA_ID_ID"));
 }
+
+mod common;
+
+/// Runs `auth` and expects a failure with one line on stderr; returns that line.
+fn auth_fails(args: &[&str]) -> String {
+    let out = auth(args, "");
+    assert!(!out.success(), "auth {args:?} should fail: {}", out.stdout);
+    let line = out.stderr.strip_suffix('\n').unwrap_or(&out.stderr);
+    assert!(
+        line.starts_with("auth: ") && !line.contains('\n'),
+        "one line on stderr, got {:?}",
+        out.stderr
+    );
+    line.to_owned()
+}
+
+/// The columns of every table, as the database describes them.
+async fn postgres_columns(url: &str) -> Vec<(String, String, String, String)> {
+    use sqlx::Connection;
+    let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
+    sqlx::query_as(
+        "SELECT table_name::text, column_name::text, data_type::text, is_nullable::text \
+         FROM information_schema.columns WHERE table_schema = 'public' \
+         ORDER BY table_name, ordinal_position",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn migrate_creates_the_pg_adapter_tables_once() {
+    let db = common::databases::FreshDb::postgres().await;
+    let url = db.url.clone();
+    let first =
+        tokio::task::spawn_blocking(move || auth_ok(&["migrate", "--database-url", &url], ""))
+            .await
+            .unwrap();
+    assert!(
+        first.starts_with("applied: users, accounts, sessions"),
+        "{first}"
+    );
+    let columns = postgres_columns(&db.url).await;
+    let of = |table: &str| -> Vec<(String, String, String)> {
+        columns
+            .iter()
+            .filter(|c| c.0 == table)
+            .map(|c| (c.1.clone(), c.2.clone(), c.3.clone()))
+            .collect()
+    };
+    let t = |name: &str, ty: &str, null: &str| (name.to_owned(), ty.to_owned(), null.to_owned());
+    // @auth/pg-adapter's schema.sql, column for column.
+    assert_eq!(
+        of("users"),
+        [
+            t("id", "integer", "NO"),
+            t("name", "character varying", "YES"),
+            t("email", "character varying", "YES"),
+            t("emailVerified", "timestamp with time zone", "YES"),
+            t("image", "text", "YES"),
+        ]
+    );
+    assert_eq!(
+        of("sessions"),
+        [
+            t("id", "integer", "NO"),
+            t("userId", "integer", "NO"),
+            t("expires", "timestamp with time zone", "NO"),
+            t("sessionToken", "character varying", "NO"),
+        ]
+    );
+    assert_eq!(
+        of("verification_token"),
+        [
+            t("identifier", "text", "NO"),
+            t("expires", "timestamp with time zone", "NO"),
+            t("token", "text", "NO"),
+        ]
+    );
+    let mut accounts = of("accounts");
+    accounts.sort();
+    let mut expected = vec![
+        t("id", "integer", "NO"),
+        t("userId", "integer", "NO"),
+        t("type", "character varying", "NO"),
+        t("provider", "character varying", "NO"),
+        t("providerAccountId", "character varying", "NO"),
+        t("refresh_token", "text", "YES"),
+        t("access_token", "text", "YES"),
+        t("expires_at", "bigint", "YES"),
+        t("id_token", "text", "YES"),
+        t("scope", "text", "YES"),
+        t("session_state", "text", "YES"),
+        t("token_type", "text", "YES"),
+    ];
+    expected.sort();
+    assert_eq!(accounts, expected);
+
+    // A second run changes nothing.
+    let url = db.url.clone();
+    let second =
+        tokio::task::spawn_blocking(move || auth_ok(&["migrate", "--database-url", &url], ""))
+            .await
+            .unwrap();
+    assert_eq!(second, "up to date: nothing to apply");
+    assert_eq!(postgres_columns(&db.url).await, columns);
+    db.drop_now().await;
+}
+
+#[test]
+fn migrate_creates_a_sqlite_file_and_is_idempotent() {
+    let db = common::databases::FreshDb::sqlite();
+    let first = auth_ok(&["migrate", "--database-url", &db.url], "");
+    assert!(first.starts_with("applied: "), "{first}");
+    assert_eq!(
+        auth_ok(&["migrate", &format!("--database-url={}", db.url)], ""),
+        "up to date: nothing to apply"
+    );
+}
+
+#[test]
+fn migrate_errors_are_one_line() {
+    let unknown = auth_fails(&["migrate", "--database-url", "mongodb://127.0.0.1/x"]);
+    assert!(
+        unknown.contains("unsupported database URL scheme `mongodb`"),
+        "{unknown}"
+    );
+    let closed = auth_fails(&[
+        "migrate",
+        "--database-url",
+        "postgres://postgres@127.0.0.1:1/x",
+    ]);
+    assert!(closed.contains("cannot open the database"), "{closed}");
+    let missing = auth(&["migrate"], "");
+    assert!(!missing.success());
+    let schema = auth_fails(&[
+        "migrate",
+        "--database-url",
+        "sqlite::memory:",
+        "--schema",
+        "x",
+    ]);
+    assert!(schema.contains("unknown schema `x`"), "{schema}");
+}

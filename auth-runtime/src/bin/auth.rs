@@ -1,4 +1,5 @@
-//! The `auth` command: `auth secret`, `auth jwt encode`, `auth jwt decode`.
+//! The `auth` command: `auth secret`, `auth providers`, `auth jwt encode|decode`,
+//! `auth migrate`.
 
 use std::io::{Read, Write};
 use std::process::ExitCode;
@@ -15,6 +16,9 @@ const USAGE: &str = "usage:
       read claims (a JSON object) on stdin, print an Auth.js session token
   auth jwt decode --secret S [--secret S2 ...] [--salt NAME] TOKEN
       print the claims of a session token as JSON
+  auth migrate --database-url URL [--schema pg-adapter|embedded]
+      create the adapter's tables that are missing (sqlite:, postgres:, mysql: URLs; the URL
+      may come from DATABASE_URL); a second run changes nothing
 --salt defaults to authjs.session-token (use __Secure-authjs.session-token for HTTPS sites)";
 
 fn main() -> ExitCode {
@@ -110,6 +114,7 @@ fn run(args: &[String]) -> Result<String, String> {
             Ok(base64::engine::general_purpose::STANDARD.encode(bytes))
         }
         Some("providers") => Ok(providers_table()),
+        Some("migrate") => migrate(&args[1..]),
         Some("jwt") => match args.get(1).map(String::as_str) {
             Some("encode") => {
                 let a = parse_jwt_args(&args[2..])?;
@@ -144,5 +149,85 @@ fn run(args: &[String]) -> Result<String, String> {
             _ => Err(USAGE.replace('\n', " ")),
         },
         _ => Err(USAGE.replace('\n', " ")),
+    }
+}
+
+/// `auth migrate`: the SQL adapter's migrations on the database at `--database-url`.
+fn migrate(args: &[String]) -> Result<String, String> {
+    let mut url = std::env::var("DATABASE_URL").ok();
+    let mut schema = None;
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f, Some(v.to_owned())),
+            _ => (arg.as_str(), None),
+        };
+        let mut value = |name: &str| {
+            inline
+                .clone()
+                .or_else(|| iter.next().cloned())
+                .ok_or_else(|| format!("{name} needs a value"))
+        };
+        match flag {
+            "--database-url" => url = Some(value("--database-url")?),
+            "--schema" => schema = Some(value("--schema")?),
+            other => return Err(format!("unknown argument `{other}` for migrate")),
+        }
+    }
+    let url = url.ok_or("migrate needs --database-url URL (or DATABASE_URL)")?;
+    sql::migrate(&url, schema.as_deref())
+}
+
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+mod sql {
+    use auth_runtime::adapter::sql::{Dialect, Schema, SqlAdapter, SqlOptions};
+
+    pub fn migrate(url: &str, schema: Option<&str>) -> Result<String, String> {
+        let dialect = Dialect::from_url(url).ok_or_else(|| {
+            let scheme = url.split_once(':').map_or(url, |(s, _)| s);
+            format!("unsupported database URL scheme `{scheme}`: use sqlite:, postgres: or mysql:")
+        })?;
+        let schema = match schema {
+            None => Schema::default_for(dialect),
+            Some("pg-adapter") => Schema::pg_adapter(),
+            Some("embedded") => Schema::embedded(),
+            Some(other) => {
+                return Err(format!(
+                    "unknown schema `{other}`: use pg-adapter or embedded"
+                ));
+            }
+        };
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| format!("cannot start the runtime: {e}"))?;
+        runtime.block_on(async {
+            let options = SqlOptions {
+                schema: Some(schema),
+                max_connections: 1,
+                ..SqlOptions::default()
+            };
+            let adapter = SqlAdapter::connect_with(url, options)
+                .await
+                .map_err(|e| format!("cannot open the database: {e}"))?;
+            let applied = adapter
+                .migrate()
+                .await
+                .map_err(|e| format!("migration failed: {e}"));
+            adapter.close().await;
+            let applied = applied?;
+            Ok(if applied.is_empty() {
+                "up to date: nothing to apply".to_owned()
+            } else {
+                format!("applied: {}", applied.join("; "))
+            })
+        })
+    }
+}
+
+#[cfg(not(any(feature = "sqlite", feature = "postgres", feature = "mysql")))]
+mod sql {
+    pub fn migrate(_url: &str, _schema: Option<&str>) -> Result<String, String> {
+        Err("this build of auth has no database driver: build it with --features sqlite,postgres,mysql".into())
     }
 }
