@@ -4,7 +4,16 @@
 //!
 //! `cargo run -p demo`, then open http://127.0.0.1:3000. `PORT` changes the port; `AUTH_URL` is
 //! honoured (its path, if any, becomes the base path instead of `/auth`).
+//!
+//! Users and accounts live in a database: the SQLite file `auth-demo.db` in the working
+//! directory (created and migrated at start), or the database at `DATABASE_URL` (`postgres://`,
+//! `mysql://` or another `sqlite://` file). A user who signs in, restarts the demo and comes
+//! back is the same user.
 
+use std::sync::Arc;
+
+use auth_runtime::adapter::Adapter;
+use auth_runtime::adapter::sql::SqlAdapter;
 use auth_runtime::axum::{AuthContext, AuthLayer, Redirected, RequireSession, SignInRedirect};
 use auth_runtime::engine::SignOutOptions;
 use auth_runtime::pages::escape;
@@ -17,12 +26,23 @@ use subtle::ConstantTimeEq;
 
 /// The providers: the registry's GitHub, Google and Keycloak (offered when their `AUTH_<ID>_ID` is
 /// set) and a credentials form.
-#[auth(providers(github, google, keycloak, credentials), session = "jwt")]
+#[auth(
+    providers(github, google, keycloak, credentials),
+    session = "jwt",
+    adapter
+)]
 pub struct Auth;
 
+/// The database when `DATABASE_URL` is not set.
+const DEFAULT_DATABASE: &str = "sqlite://auth-demo.db";
+
 /// Accepts `demo` / `demo`, with constant-time comparisons so the check does not leak how much
-/// of a guess matched.
-async fn authorize_demo(creds: serde_json::Map<String, Value>) -> Option<User> {
+/// of a guess matched. Credentials sign-in writes nothing itself (as in Auth.js, the app's
+/// `authorize` reads its own users): the user is the database's `demo@example.com` row.
+async fn authorize_demo(
+    adapter: &SqlAdapter,
+    creds: serde_json::Map<String, Value>,
+) -> Result<Option<User>, auth_runtime::adapter::AdapterError> {
     let field = |k: &str| {
         creds
             .get(k)
@@ -32,11 +52,23 @@ async fn authorize_demo(creds: serde_json::Map<String, Value>) -> Option<User> {
     };
     let ok = bool::from(field("username").as_bytes().ct_eq(b"demo"))
         & bool::from(field("password").as_bytes().ct_eq(b"demo"));
-    ok.then(|| {
-        User::new("demo")
-            .name("Demo User")
-            .email("demo@example.com")
-    })
+    if !ok {
+        return Ok(None);
+    }
+    adapter.get_user_by_email(DEMO_EMAIL).await
+}
+
+/// The demo user's address.
+const DEMO_EMAIL: &str = "demo@example.com";
+
+/// Creates the demo user at start when the database does not have it yet.
+async fn ensure_demo_user(adapter: &SqlAdapter) -> Result<(), auth_runtime::adapter::AdapterError> {
+    if adapter.get_user_by_email(DEMO_EMAIL).await?.is_none() {
+        adapter
+            .create_user(User::default().name("Demo User").email(DEMO_EMAIL))
+            .await?;
+    }
+    Ok(())
 }
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:44rem;margin:2rem auto;padding:0 1rem;\
@@ -169,12 +201,25 @@ async fn sign_out(auth: AuthContext) -> Result<Redirected, AuthError> {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let database_url =
+        std::env::var("DATABASE_URL").unwrap_or_else(|_| DEFAULT_DATABASE.to_owned());
+    let adapter = Arc::new(SqlAdapter::connect(&database_url).await?);
+    let applied = adapter.migrate().await?;
+    if !applied.is_empty() {
+        eprintln!("demo: database migrated ({})", applied.join("; "));
+    }
+    ensure_demo_user(&adapter).await?;
+    let users = adapter.clone();
     let mut config = Auth::builder()
+        .adapter(adapter)
         .credentials_provider(|p| {
             p.field(CredentialField::new("username", "Username", "text"))
                 .field(CredentialField::new("password", "Password", "password"))
         })
-        .credentials(|creds, _request| async move { Ok(authorize_demo(creds).await) })
+        .credentials(move |creds, _request| {
+            let users = users.clone();
+            async move { Ok(authorize_demo(&users, creds).await?) }
+        })
         .into_config();
     // Offer an OAuth/OIDC provider only when its client id is configured.
     config.providers.retain(|p| match p {

@@ -6,8 +6,6 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use futures_util::StreamExt;
@@ -17,52 +15,9 @@ const SIGN_INS: usize = 2_000;
 const CONCURRENCY: usize = 200;
 const READS_PER_SESSION: usize = 3;
 
-/// The demo on a free loopback port, killed when dropped.
-struct Demo {
-    child: Child,
-    origin: String,
-}
+use common::{browser, start_demo};
 
-impl Drop for Demo {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_demo(rate_limit: &str) -> Demo {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_demo"))
-        .env("PORT", port.to_string())
-        .env("AUTH_SECRET", "load-test-secret-load-test-secret")
-        .env("AUTH_RATE_LIMIT", rate_limit)
-        .env_remove("AUTH_URL")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the demo binary starts");
-    let stdout = child.stdout.take().unwrap();
-    let mut line = String::new();
-    BufReader::new(stdout).read_line(&mut line).unwrap();
-    assert!(line.contains("listening"), "demo said: {line}");
-    Demo {
-        child,
-        origin: format!("http://127.0.0.1:{port}"),
-    }
-}
-
-fn browser() -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .pool_max_idle_per_host(0)
-        .build()
-        .unwrap()
-}
+mod common;
 
 /// One visitor: CSRF token, credentials sign-in, then session reads. The client keeps the
 /// session cookie for the final check.
