@@ -8,6 +8,7 @@ use common::{browser, database_url, start_demo_with};
 use serde_json::Value;
 
 mod common;
+#[allow(dead_code)]
 #[path = "../../../auth-runtime/tests/common/databases.rs"]
 mod databases;
 
