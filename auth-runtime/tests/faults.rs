@@ -15,19 +15,17 @@ use std::time::Duration;
 use common::browser::Browser;
 use common::idp::MockIdp;
 
-use auth_runtime::adapter::{
-    Adapter, AdapterError, AdapterResult, AdapterSession, Authenticator, AuthenticatorAdapter,
-    MemoryAdapter, SessionAdapter, VerificationToken, VerificationTokenAdapter,
-};
+use auth_runtime::adapter::Adapter;
+use auth_runtime::adapter::sql::{SqlAdapter, SqlOptions};
 use auth_runtime::callbacks::BoxFuture;
+use common::databases::FreshDb;
 use auth_runtime::config::{AuthConfig, SessionStrategy};
 use auth_runtime::error::{Endpoint, ErrorType, Reason};
 use auth_runtime::http_client::{
     HttpClient, HttpError, HttpRequest, HttpResponse, ReqwestHttpClient,
 };
 use auth_runtime::rate_limit::{ClientAddress, Limit, RateLimits, RedisStore};
-use auth_runtime::types::{Account, User};
-use time::OffsetDateTime;
+use auth_runtime::types::User;
 use tokio::net::{TcpListener, TcpStream};
 
 const ORIGIN: &str = "http://app.test";
@@ -214,85 +212,27 @@ async fn a_slow_down_or_garbage_provider_is_a_clear_error_and_sign_in_recovers()
     assert!(b.log.take().is_empty());
 }
 
-/// The memory adapter behind a switch: while `down`, every call fails as a lost database
-/// connection does.
-struct Switchable {
-    inner: MemoryAdapter,
-    down: AtomicBool,
-}
-
-impl Switchable {
-    fn check(&self) -> AdapterResult<()> {
-        if self.down.load(Ordering::SeqCst) {
-            Err(AdapterError::Unavailable(
-                "connection to the database lost".into(),
-            ))
-        } else {
-            Ok(())
-        }
-    }
-}
-
-macro_rules! forward {
-    ($($name:ident($($arg:ident: $ty:ty),*) -> $out:ty;)*) => {
-        $(fn $name(&self, $($arg: $ty),*) -> BoxFuture<'_, AdapterResult<$out>> {
-            if let Err(err) = self.check() {
-                return Box::pin(async move { Err(err) });
-            }
-            self.inner.$name($($arg),*)
-        })*
-    };
-}
-
-impl Adapter for Switchable {
-    forward! {
-        create_user(user: User) -> User;
-        get_user(id: &str) -> Option<User>;
-        get_user_by_email(email: &str) -> Option<User>;
-        get_user_by_account(provider: &str, provider_account_id: &str) -> Option<User>;
-        delete_user(id: &str) -> ();
-        update_user(user: User) -> User;
-        link_account(account: Account) -> ();
-        unlink_account(provider: &str, provider_account_id: &str) -> ();
-        get_account(provider_account_id: &str, provider: &str) -> Option<Account>;
-        get_accounts_by_user(user_id: &str) -> Vec<Account>;
-        update_account(account: Account) -> ();
-        create_user_with_account(user: User, account: Account) -> User;
-    }
-}
-
-impl SessionAdapter for Switchable {
-    forward! {
-        create_session(session: AdapterSession) -> AdapterSession;
-        get_session_and_user(session_token: &str) -> Option<(AdapterSession, User)>;
-        update_session(session_token: &str, expires: OffsetDateTime) -> Option<AdapterSession>;
-        delete_session(session_token: &str) -> ();
-    }
-}
-
-impl VerificationTokenAdapter for Switchable {
-    forward! {
-        create_verification_token(token: VerificationToken) -> ();
-        use_verification_token(identifier: &str, token: &str) -> Option<VerificationToken>;
-    }
-}
-
-impl AuthenticatorAdapter for Switchable {
-    forward! {
-        create_authenticator(authenticator: Authenticator) -> Authenticator;
-        get_authenticator(credential_id: &str) -> Option<Authenticator>;
-        list_authenticators_by_user_id(user_id: &str) -> Vec<Authenticator>;
-        update_authenticator_counter(credential_id: &str, counter: u32) -> Authenticator;
-    }
-}
-
-#[tokio::test]
-async fn a_database_that_goes_away_signs_nobody_out_and_leaves_nothing_half_written() {
+/// Sign-in and sessions on a real database that goes away and comes back, behind a proxy: reads
+/// sign nobody out for good, a sign-in fails with the Configuration page, nothing is
+/// half-written, and everything works again without a restart.
+async fn database_goes_away_and_comes_back(server: &'static str, db: FreshDb) {
+    let proxy = TcpProxy::start(server).await;
+    let through_proxy = db.url.replacen(server, &proxy.address.to_string(), 1);
+    assert_ne!(through_proxy, db.url);
+    let database = Arc::new(
+        SqlAdapter::connect_with(
+            &through_proxy,
+            SqlOptions {
+                // A call waits this long for a connection while the database is away.
+                acquire_timeout: Duration::from_secs(1),
+                ..SqlOptions::default()
+            },
+        )
+        .await
+        .unwrap(),
+    );
+    database.migrate().await.unwrap();
     let idp = MockIdp::new();
-    let database = Arc::new(Switchable {
-        inner: MemoryAdapter::new(),
-        down: AtomicBool::new(false),
-    });
     let config = AuthConfig::new()
         .secret("faults-secret")
         .trust_host(true)
@@ -303,12 +243,14 @@ async fn a_database_that_goes_away_signs_nobody_out_and_leaves_nothing_half_writ
     assert_eq!(sign_in(&mut b, &idp).await, "http://app.test/after");
     assert_eq!(b.session().await["user"]["name"], "User alice");
 
-    database.down.store(true, Ordering::SeqCst);
+    proxy.cut();
     // Reads: signed out for now, the error logged, the cookie kept for when it is back.
     let cookie = b.jar["authjs.session-token"].clone();
     assert_eq!(b.session().await, serde_json::Value::Null);
     assert_eq!(b.jar.get("authjs.session-token"), Some(&cookie));
-    assert_eq!(b.log.take()[0].error_type, ErrorType::SessionTokenError);
+    let logged = b.log.take();
+    assert_eq!(logged[0].error_type, ErrorType::SessionTokenError);
+    assert!(logged[0].message.contains("unavailable"), "{}", logged[0].message);
     // A new user's sign-in fails cleanly.
     idp.sign_in_as("bob");
     let mut newcomer = Browser {
@@ -323,8 +265,15 @@ async fn a_database_that_goes_away_signs_nobody_out_and_leaves_nothing_half_writ
         "http://app.test/auth/error?error=Configuration"
     );
     assert!(!newcomer.jar.contains_key("authjs.session-token"));
+    assert!(
+        b.log
+            .take()
+            .iter()
+            .any(|e| e.error_type == ErrorType::AdapterError),
+        "the failed sign-in is an AdapterError"
+    );
 
-    database.down.store(false, Ordering::SeqCst);
+    proxy.restore();
     // Back: the kept cookie works again, and bob signs in once, with one user and one account.
     assert_eq!(b.session().await["user"]["name"], "User alice");
     assert_eq!(sign_in(&mut newcomer, &idp).await, "http://app.test/after");
@@ -350,17 +299,30 @@ async fn a_database_that_goes_away_signs_nobody_out_and_leaves_nothing_half_writ
             .is_some_and(|u| u.id == bob.id),
         "no second, half-made bob"
     );
+    database.close().await;
+    db.drop_now().await;
 }
 
-/// A TCP proxy in front of the real Redis on 127.0.0.1:6379, which can be cut and restored.
-struct RedisProxy {
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_that_goes_away_signs_nobody_out_and_leaves_nothing_half_written() {
+    database_goes_away_and_comes_back("127.0.0.1:5432", FreshDb::postgres().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mariadb_that_goes_away_signs_nobody_out_and_leaves_nothing_half_written() {
+    database_goes_away_and_comes_back("127.0.0.1:3306", FreshDb::mysql().await).await;
+}
+
+/// A TCP proxy in front of a real server on loopback (Redis, PostgreSQL, MariaDB), which can be
+/// cut and restored: the server going away and coming back, as the app sees it.
+struct TcpProxy {
     address: SocketAddr,
     open: Arc<AtomicBool>,
     connections: Arc<std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>>,
 }
 
-impl RedisProxy {
-    async fn start() -> Self {
+impl TcpProxy {
+    async fn start(target: &'static str) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = listener.local_addr().unwrap();
         let open = Arc::new(AtomicBool::new(true));
@@ -376,10 +338,10 @@ impl RedisProxy {
                     continue;
                 }
                 let task = tokio::spawn(async move {
-                    let Ok(mut redis) = TcpStream::connect("127.0.0.1:6379").await else {
+                    let Ok(mut server) = TcpStream::connect(target).await else {
                         return;
                     };
-                    let _ = tokio::io::copy_bidirectional(&mut client, &mut redis).await;
+                    let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
                 });
                 tasks.lock().unwrap().push(task);
             }
@@ -391,7 +353,7 @@ impl RedisProxy {
         }
     }
 
-    /// Redis goes away: open connections are cut and new ones are closed at once.
+    /// The server goes away: open connections are cut and new ones are closed at once.
     fn cut(&self) {
         self.open.store(false, Ordering::SeqCst);
         for task in self.connections.lock().unwrap().drain(..) {
@@ -418,7 +380,7 @@ async fn redis_gone_mid_run_lets_sign_in_through_and_limits_resume_when_it_is_ba
     TcpStream::connect("127.0.0.1:6379")
         .await
         .expect("Redis on 127.0.0.1:6379 (the rate-limit tests need it)");
-    let proxy = RedisProxy::start().await;
+    let proxy = TcpProxy::start("127.0.0.1:6379").await;
     let store = Arc::new(RedisStore::new(&format!("redis://{}", proxy.address)).unwrap());
     let limits = RateLimits::default()
         .client_address(ClientAddress::XForwardedFor { trusted_hops: 1 })
