@@ -18,7 +18,6 @@ use common::idp::MockIdp;
 use auth_runtime::adapter::Adapter;
 use auth_runtime::adapter::sql::{SqlAdapter, SqlOptions};
 use auth_runtime::callbacks::BoxFuture;
-use common::databases::FreshDb;
 use auth_runtime::config::{AuthConfig, SessionStrategy};
 use auth_runtime::error::{Endpoint, ErrorType, Reason};
 use auth_runtime::http_client::{
@@ -26,6 +25,7 @@ use auth_runtime::http_client::{
 };
 use auth_runtime::rate_limit::{ClientAddress, Limit, RateLimits, RedisStore};
 use auth_runtime::types::User;
+use common::databases::FreshDb;
 use tokio::net::{TcpListener, TcpStream};
 
 const ORIGIN: &str = "http://app.test";
@@ -250,7 +250,11 @@ async fn database_goes_away_and_comes_back(server: &'static str, db: FreshDb) {
     assert_eq!(b.jar.get("authjs.session-token"), Some(&cookie));
     let logged = b.log.take();
     assert_eq!(logged[0].error_type, ErrorType::SessionTokenError);
-    assert!(logged[0].message.contains("unavailable"), "{}", logged[0].message);
+    assert!(
+        logged[0].message.contains("unavailable"),
+        "{}",
+        logged[0].message
+    );
     // A new user's sign-in fails cleanly.
     idp.sign_in_as("bob");
     let mut newcomer = Browser {

@@ -1,0 +1,199 @@
+//! Database sessions (spec §5) through the engine on real databases: several app instances on one
+//! database, `update_age`, expiry and deletion, sign-out, a custom session token, and JWT
+//! sessions that still store users and accounts.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use auth_runtime::adapter::sql::SqlAdapter;
+use auth_runtime::adapter::{Adapter, AdapterSession, SessionAdapter};
+use auth_runtime::callbacks::{Events, SignOutMessage};
+use auth_runtime::config::{AuthConfig, SessionStrategy};
+use common::browser::Browser;
+use common::databases::FreshDb;
+use common::idp::MockIdp;
+use time::{Duration, OffsetDateTime};
+
+const ORIGIN: &str = "http://app.test";
+const SESSION: &str = "authjs.session-token";
+
+async fn adapter(url: &str) -> Arc<SqlAdapter> {
+    let adapter = SqlAdapter::connect(url).await.unwrap();
+    adapter.migrate().await.unwrap();
+    Arc::new(adapter)
+}
+
+fn config(idp: &MockIdp, adapter: Arc<SqlAdapter>) -> AuthConfig {
+    AuthConfig::new()
+        .secret("database-sessions-secret")
+        .trust_host(true)
+        .provider(idp.provider("mock"))
+        .adapter(adapter)
+        .session_strategy(SessionStrategy::Database)
+}
+
+async fn sign_in(b: &mut Browser, idp: &MockIdp) {
+    let start = b.start_sign_in("mock").await;
+    let back = idp.authorize(&start.location());
+    assert_eq!(b.get(&back).await.location(), "http://app.test/after");
+}
+
+async fn stored(adapter: &SqlAdapter, token: &str) -> Option<AdapterSession> {
+    adapter
+        .get_session_and_user(token)
+        .await
+        .unwrap()
+        .map(|(session, _)| session)
+}
+
+/// Instance A signs in; B reads the session, moves its expiry (`update_age` 0) and signs out;
+/// then A sees no session.
+async fn instances_share_sessions(url: &str) {
+    let idp = MockIdp::new();
+    let (one, two) = (adapter(url).await, adapter(url).await);
+    let mut a = Browser::new(config(&idp, one.clone()), ORIGIN);
+    let mut updating = config(&idp, two.clone());
+    updating.session.update_age = 0;
+    let mut b = Browser::new(updating, ORIGIN);
+
+    sign_in(&mut a, &idp).await;
+    let token = a.jar[SESSION].clone();
+    let created = stored(&one, &token).await.expect("the row");
+    b.jar = a.jar.clone();
+    assert_eq!(b.session().await["user"]["name"], "User alice");
+    let moved = stored(&one, &token).await.unwrap();
+    assert!(
+        moved.expires >= created.expires,
+        "B's write is what A reads"
+    );
+    assert_eq!(a.session().await["user"]["name"], "User alice");
+
+    let csrf = b.csrf().await;
+    b.post("/auth/signout", &[("csrfToken", &csrf)]).await;
+    assert!(!b.jar.contains_key(SESSION));
+    assert_eq!(stored(&one, &token).await, None, "sign-out deletes the row");
+    assert_eq!(a.session().await, serde_json::Value::Null);
+    one.close().await;
+    two.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_on_one_sqlite_file_share_sessions() {
+    let db = FreshDb::sqlite();
+    instances_share_sessions(&db.url).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_on_one_postgres_database_share_sessions() {
+    let db = FreshDb::postgres().await;
+    instances_share_sessions(&db.url).await;
+    db.drop_now().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_on_one_mariadb_database_share_sessions() {
+    let db = FreshDb::mysql().await;
+    instances_share_sessions(&db.url).await;
+    db.drop_now().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_row_is_written_at_most_once_per_update_age_and_expired_rows_are_deleted() {
+    let db = FreshDb::postgres().await;
+    let store = adapter(&db.url).await;
+    let idp = MockIdp::new();
+    let mut b = Browser::new(config(&idp, store.clone()), ORIGIN);
+    sign_in(&mut b, &idp).await;
+    let token = b.jar[SESSION].clone();
+    let first = stored(&store, &token).await.unwrap();
+    // Default update_age (a day): reads do not write.
+    for _ in 0..3 {
+        assert_eq!(b.session().await["user"]["name"], "User alice");
+    }
+    assert_eq!(stored(&store, &token).await.unwrap().expires, first.expires);
+
+    // A row last written more than update_age ago is written again, once.
+    let old = OffsetDateTime::now_utc() + Duration::days(28);
+    store.update_session(&token, old).await.unwrap();
+    b.session().await;
+    let renewed = stored(&store, &token).await.unwrap().expires;
+    assert!(renewed > old + Duration::days(1), "{renewed} after {old}");
+    b.session().await;
+    assert_eq!(stored(&store, &token).await.unwrap().expires, renewed);
+
+    // Expired: the read deletes the row and clears the cookie.
+    store
+        .update_session(&token, OffsetDateTime::now_utc() - Duration::seconds(1))
+        .await
+        .unwrap();
+    assert_eq!(b.session().await, serde_json::Value::Null);
+    assert!(!b.jar.contains_key(SESSION));
+    assert_eq!(stored(&store, &token).await, None);
+    store.close().await;
+    db.drop_now().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_custom_session_token_and_the_sign_out_event() {
+    let db = FreshDb::sqlite();
+    let store = adapter(&db.url).await;
+    let idp = MockIdp::new();
+    let signed_out = Arc::new(AtomicUsize::new(0));
+    let seen = signed_out.clone();
+    let mut config =
+        config(&idp, store.clone()).events(Events::default().sign_out(move |message| {
+            let seen = seen.clone();
+            async move {
+                if let SignOutMessage::Session(Some(token)) = message {
+                    assert!(token.starts_with("custom-"));
+                    seen.fetch_add(1, Ordering::SeqCst);
+                }
+                Ok(())
+            }
+        }));
+    let counter = Arc::new(AtomicUsize::new(0));
+    config.session.generate_session_token = Some(Arc::new(move || {
+        format!("custom-{}", counter.fetch_add(1, Ordering::SeqCst))
+    }));
+    let mut b = Browser::new(config, ORIGIN);
+    sign_in(&mut b, &idp).await;
+    assert_eq!(b.jar[SESSION], "custom-0");
+    assert!(stored(&store, "custom-0").await.is_some());
+    let csrf = b.csrf().await;
+    b.post("/auth/signout", &[("csrfToken", &csrf)]).await;
+    assert_eq!(signed_out.load(Ordering::SeqCst), 1);
+    assert_eq!(stored(&store, "custom-0").await, None);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn jwt_sessions_with_an_adapter_still_store_users_and_accounts() {
+    let db = FreshDb::sqlite();
+    let store = adapter(&db.url).await;
+    let idp = MockIdp::new();
+    let mut b = Browser::new(
+        config(&idp, store.clone()).session_strategy(SessionStrategy::Jwt),
+        ORIGIN,
+    );
+    sign_in(&mut b, &idp).await;
+    let token = b.jar[SESSION].clone();
+    assert_eq!(token.split('.').count(), 5, "a JWE, not a session id");
+    let user = store
+        .get_user_by_account("mock", "alice")
+        .await
+        .unwrap()
+        .expect("the user is stored");
+    let claims = auth_runtime::jose::JwtCodec::new(["database-sessions-secret"])
+        .unwrap()
+        .decode(&token, SESSION)
+        .unwrap();
+    assert_eq!(
+        claims["sub"].as_str(),
+        user.id.as_deref(),
+        "sub is the stored id"
+    );
+    assert_eq!(stored(&store, &token).await, None, "no session row");
+}
