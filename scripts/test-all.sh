@@ -9,7 +9,9 @@ node_major=$(node -p 'process.versions.node.split(".")[0]')
 [ "$node_major" -ge 20 ] || { echo "Node 20 or newer is required, found $(node --version)" >&2; exit 1; }
 command -v cargo-nextest >/dev/null || { echo "cargo-nextest is required" >&2; exit 1; }
 command -v chromium >/dev/null || [ -n "${CHROMIUM:-}" ] || { echo "chromium is required for the browser tests (apt-get install chromium)" >&2; exit 1; }
-(exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null || { echo "Redis on 127.0.0.1:6379 is required for the rate-limit and fault tests" >&2; exit 1; }
+(exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null || { echo "Redis on 127.0.0.1:6379 is required for the rate-limit, adapter and fault tests" >&2; exit 1; }
+(exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null || { echo "PostgreSQL on 127.0.0.1:5432 is required for the adapter tests" >&2; exit 1; }
+(exec 3<>/dev/tcp/127.0.0.1/3306) 2>/dev/null || { echo "MariaDB on 127.0.0.1:3306 is required for the adapter tests" >&2; exit 1; }
 cargo fuzz --version >/dev/null 2>&1 || { echo "cargo-fuzz is required for the fuzz step (cargo install cargo-fuzz --locked)" >&2; exit 1; }
 
 echo "== npm peers"
