@@ -9,8 +9,9 @@ mod common;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use auth_runtime::adapter::redis::RedisAdapter;
 use auth_runtime::adapter::sql::SqlAdapter;
-use auth_runtime::adapter::{Adapter, AdapterSession, SessionAdapter};
+use auth_runtime::adapter::{Adapter, AdapterSession, FullAdapter, SessionAdapter};
 use auth_runtime::callbacks::{Events, SignOutMessage};
 use auth_runtime::config::{AuthConfig, SessionStrategy};
 use common::browser::Browser;
@@ -27,7 +28,7 @@ async fn adapter(url: &str) -> Arc<SqlAdapter> {
     Arc::new(adapter)
 }
 
-fn config(idp: &MockIdp, adapter: Arc<SqlAdapter>) -> AuthConfig {
+fn config<A: FullAdapter + 'static>(idp: &MockIdp, adapter: Arc<A>) -> AuthConfig {
     AuthConfig::new()
         .secret("database-sessions-secret")
         .trust_host(true)
@@ -42,7 +43,7 @@ async fn sign_in(b: &mut Browser, idp: &MockIdp) {
     assert_eq!(b.get(&back).await.location(), "http://app.test/after");
 }
 
-async fn stored(adapter: &SqlAdapter, token: &str) -> Option<AdapterSession> {
+async fn stored(adapter: &impl SessionAdapter, token: &str) -> Option<AdapterSession> {
     adapter
         .get_session_and_user(token)
         .await
@@ -52,9 +53,8 @@ async fn stored(adapter: &SqlAdapter, token: &str) -> Option<AdapterSession> {
 
 /// Instance A signs in; B reads the session, moves its expiry (`update_age` 0) and signs out;
 /// then A sees no session.
-async fn instances_share_sessions(url: &str) {
+async fn instances_share_sessions<A: FullAdapter + 'static>(one: Arc<A>, two: Arc<A>) {
     let idp = MockIdp::new();
-    let (one, two) = (adapter(url).await, adapter(url).await);
     let mut a = Browser::new(config(&idp, one.clone()), ORIGIN);
     let mut updating = config(&idp, two.clone());
     updating.session.update_age = 0;
@@ -62,10 +62,10 @@ async fn instances_share_sessions(url: &str) {
 
     sign_in(&mut a, &idp).await;
     let token = a.jar[SESSION].clone();
-    let created = stored(&one, &token).await.expect("the row");
+    let created = stored(one.as_ref(), &token).await.expect("the row");
     b.jar = a.jar.clone();
     assert_eq!(b.session().await["user"]["name"], "User alice");
-    let moved = stored(&one, &token).await.unwrap();
+    let moved = stored(one.as_ref(), &token).await.unwrap();
     assert!(
         moved.expires >= created.expires,
         "B's write is what A reads"
@@ -75,8 +75,17 @@ async fn instances_share_sessions(url: &str) {
     let csrf = b.csrf().await;
     b.post("/auth/signout", &[("csrfToken", &csrf)]).await;
     assert!(!b.jar.contains_key(SESSION));
-    assert_eq!(stored(&one, &token).await, None, "sign-out deletes the row");
+    assert_eq!(
+        stored(one.as_ref(), &token).await,
+        None,
+        "sign-out deletes the row"
+    );
     assert_eq!(a.session().await, serde_json::Value::Null);
+}
+
+async fn sql_instances_share_sessions(url: &str) {
+    let (one, two) = (adapter(url).await, adapter(url).await);
+    instances_share_sessions(one.clone(), two.clone()).await;
     one.close().await;
     two.close().await;
 }
@@ -84,21 +93,30 @@ async fn instances_share_sessions(url: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_instances_on_one_sqlite_file_share_sessions() {
     let db = FreshDb::sqlite();
-    instances_share_sessions(&db.url).await;
+    sql_instances_share_sessions(&db.url).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_instances_on_one_postgres_database_share_sessions() {
     let db = FreshDb::postgres().await;
-    instances_share_sessions(&db.url).await;
+    sql_instances_share_sessions(&db.url).await;
     db.drop_now().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_instances_on_one_mariadb_database_share_sessions() {
     let db = FreshDb::mysql().await;
-    instances_share_sessions(&db.url).await;
+    sql_instances_share_sessions(&db.url).await;
     db.drop_now().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_on_one_redis_share_sessions() {
+    let prefix = format!("auth-test-{}:", uuid::Uuid::new_v4().simple());
+    let redis = |prefix: &str| {
+        Arc::new(RedisAdapter::with_prefix("redis://127.0.0.1:6379", prefix).unwrap())
+    };
+    instances_share_sessions(redis(&prefix), redis(&prefix)).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -109,21 +127,27 @@ async fn the_row_is_written_at_most_once_per_update_age_and_expired_rows_are_del
     let mut b = Browser::new(config(&idp, store.clone()), ORIGIN);
     sign_in(&mut b, &idp).await;
     let token = b.jar[SESSION].clone();
-    let first = stored(&store, &token).await.unwrap();
+    let first = stored(store.as_ref(), &token).await.unwrap();
     // Default update_age (a day): reads do not write.
     for _ in 0..3 {
         assert_eq!(b.session().await["user"]["name"], "User alice");
     }
-    assert_eq!(stored(&store, &token).await.unwrap().expires, first.expires);
+    assert_eq!(
+        stored(store.as_ref(), &token).await.unwrap().expires,
+        first.expires
+    );
 
     // A row last written more than update_age ago is written again, once.
     let old = OffsetDateTime::now_utc() + Duration::days(28);
     store.update_session(&token, old).await.unwrap();
     b.session().await;
-    let renewed = stored(&store, &token).await.unwrap().expires;
+    let renewed = stored(store.as_ref(), &token).await.unwrap().expires;
     assert!(renewed > old + Duration::days(1), "{renewed} after {old}");
     b.session().await;
-    assert_eq!(stored(&store, &token).await.unwrap().expires, renewed);
+    assert_eq!(
+        stored(store.as_ref(), &token).await.unwrap().expires,
+        renewed
+    );
 
     // Expired: the read deletes the row and clears the cookie.
     store
@@ -132,7 +156,7 @@ async fn the_row_is_written_at_most_once_per_update_age_and_expired_rows_are_del
         .unwrap();
     assert_eq!(b.session().await, serde_json::Value::Null);
     assert!(!b.jar.contains_key(SESSION));
-    assert_eq!(stored(&store, &token).await, None);
+    assert_eq!(stored(store.as_ref(), &token).await, None);
     store.close().await;
     db.drop_now().await;
 }
@@ -162,11 +186,11 @@ async fn a_custom_session_token_and_the_sign_out_event() {
     let mut b = Browser::new(config, ORIGIN);
     sign_in(&mut b, &idp).await;
     assert_eq!(b.jar[SESSION], "custom-0");
-    assert!(stored(&store, "custom-0").await.is_some());
+    assert!(stored(store.as_ref(), "custom-0").await.is_some());
     let csrf = b.csrf().await;
     b.post("/auth/signout", &[("csrfToken", &csrf)]).await;
     assert_eq!(signed_out.load(Ordering::SeqCst), 1);
-    assert_eq!(stored(&store, "custom-0").await, None);
+    assert_eq!(stored(store.as_ref(), "custom-0").await, None);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -195,5 +219,5 @@ async fn jwt_sessions_with_an_adapter_still_store_users_and_accounts() {
         user.id.as_deref(),
         "sub is the stored id"
     );
-    assert_eq!(stored(&store, &token).await, None, "no session row");
+    assert_eq!(stored(store.as_ref(), &token).await, None, "no session row");
 }

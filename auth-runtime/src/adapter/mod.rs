@@ -15,6 +15,8 @@
 //! [`Adapters`] carries the capabilities at run time.
 
 mod memory;
+#[cfg(feature = "redis")]
+pub mod redis;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 pub mod sql;
 
