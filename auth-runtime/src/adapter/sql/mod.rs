@@ -13,7 +13,7 @@
 mod schema;
 mod statements;
 
-pub use schema::{Dialect, Schema, Timestamps, UserIds};
+pub use schema::{Dialect, Flavor, Schema, Timestamps, UserIds};
 
 use std::sync::{Arc, Once};
 use std::time::Duration;

@@ -62,6 +62,17 @@ pub enum Timestamps {
     Utc,
 }
 
+/// Whose table definitions the migrations create.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flavor {
+    /// `@auth/pg-adapter`'s `schema.sql`: `VARCHAR(255)` names and keys, surrogate `SERIAL` ids
+    /// on accounts and sessions, no foreign keys.
+    PgAdapter,
+    /// `@auth/drizzle-adapter`'s default tables: `text` everywhere, composite primary keys,
+    /// foreign keys to the user with `ON DELETE CASCADE`, a unique email.
+    Drizzle,
+}
+
 /// The table and column names of an Auth.js schema. Start from a preset and change what
 /// differs; every name must be a plain identifier (letters, digits, `_`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,6 +98,8 @@ pub struct Schema {
     pub migrations: String,
     /// A surrogate `id` column on accounts and sessions (`@auth/pg-adapter` has one).
     pub surrogate_ids: bool,
+    /// Whose table definitions `migrate` creates.
+    pub flavor: Flavor,
 }
 
 fn names<const N: usize>(list: [&str; N]) -> [String; N] {
@@ -143,6 +156,35 @@ impl Schema {
             authenticators: with_table("authenticators", AUTHENTICATOR_COLUMNS),
             migrations: "auth_migrations".to_owned(),
             surrogate_ids: true,
+            flavor: Flavor::PgAdapter,
+        }
+    }
+
+    /// `@auth/drizzle-adapter` 1.11's default PostgreSQL schema: `user`, `account`, `session`,
+    /// `verificationToken`, `authenticator`; text ids the adapter makes (UUID), `timestamp`
+    /// columns holding UTC.
+    pub fn drizzle() -> Self {
+        Self {
+            user_ids: UserIds::Text,
+            timestamps: Timestamps::Utc,
+            users: names(["user", "id", "name", "email", "emailVerified", "image"]),
+            accounts: with_table("account", ACCOUNT_COLUMNS),
+            sessions: names(["session", "sessionToken", "userId", "expires"]),
+            verification_tokens: names(["verificationToken", "identifier", "token", "expires"]),
+            authenticators: with_table("authenticator", AUTHENTICATOR_COLUMNS),
+            migrations: "auth_migrations".to_owned(),
+            surrogate_ids: false,
+            flavor: Flavor::Drizzle,
+        }
+    }
+
+    /// A preset by name: `pg-adapter`, `drizzle` or `embedded`.
+    pub fn preset(name: &str) -> Option<Self> {
+        match name {
+            "pg-adapter" => Some(Self::pg_adapter()),
+            "drizzle" => Some(Self::drizzle()),
+            "embedded" => Some(Self::embedded()),
+            _ => None,
         }
     }
 
@@ -289,7 +331,7 @@ impl Writer {
         match (self.dialect, self.timestamps) {
             (Dialect::Sqlite, _) => "BIGINT",
             (Dialect::Postgres, Timestamps::WithZone) => "TIMESTAMPTZ",
-            (Dialect::Postgres, Timestamps::Utc) => "TIMESTAMP(3)",
+            (Dialect::Postgres, Timestamps::Utc) => "TIMESTAMP",
             (Dialect::MySql, _) => "DATETIME(3)",
         }
     }
@@ -330,15 +372,29 @@ impl Writer {
             }
             sql
         };
-        let (short, text, key, time) =
-            (self.short_text(), "TEXT", self.key_text(), self.time_type());
+        let drizzle = s.flavor == Flavor::Drizzle;
+        let short = if drizzle { "TEXT" } else { self.short_text() };
+        let (text, key, time) = ("TEXT", self.key_text(), self.time_type());
         let u = &s.users;
+        let user_ref = |column: &String| {
+            let mut sql = format!("{} {} NOT NULL", q(column), self.id_type(false));
+            if drizzle {
+                let _ = write!(
+                    sql,
+                    " REFERENCES {}({}) ON DELETE CASCADE",
+                    q(&u[0]),
+                    q(&u[1])
+                );
+            }
+            sql
+        };
+        let unique = if drizzle { " UNIQUE" } else { "" };
         let users = create(
             &u[0],
             vec![
                 format!("{} {}", q(&u[1]), self.id_type(true)),
                 format!("{} {short}", q(&u[2])),
-                format!("{} {short}", q(&u[3])),
+                format!("{} {short}{unique}", q(&u[3])),
                 format!("{} {time}", q(&u[4])),
                 format!("{} {text}", q(&u[5])),
             ],
@@ -348,30 +404,46 @@ impl Writer {
         if s.surrogate_ids {
             account_columns.push(format!("{} {}", q(&"id".to_owned()), self.surrogate()));
         }
+        let (account_key, account_expires) = if drizzle {
+            (key, "INTEGER")
+        } else {
+            (short, "BIGINT")
+        };
         account_columns.extend([
-            format!("{} {} NOT NULL", q(&a[1]), self.id_type(false)),
+            user_ref(&a[1]),
             format!("{} {short} NOT NULL", q(&a[2])),
-            format!("{} {short} NOT NULL", q(&a[3])),
-            format!("{} {short} NOT NULL", q(&a[4])),
+            format!("{} {account_key} NOT NULL", q(&a[3])),
+            format!("{} {account_key} NOT NULL", q(&a[4])),
             format!("{} {text}", q(&a[5])),
             format!("{} {text}", q(&a[6])),
-            format!("{} BIGINT", q(&a[7])),
+            format!("{} {account_expires}", q(&a[7])),
             format!("{} {text}", q(&a[8])),
             format!("{} {text}", q(&a[9])),
             format!("{} {text}", q(&a[10])),
             format!("{} {text}", q(&a[11])),
         ]);
+        if drizzle {
+            account_columns.push(format!("PRIMARY KEY ({}, {})", q(&a[3]), q(&a[4])));
+        }
         let accounts = create(&a[0], account_columns);
         let se = &s.sessions;
         let mut session_columns = Vec::new();
         if s.surrogate_ids {
             session_columns.push(format!("{} {}", q(&"id".to_owned()), self.surrogate()));
         }
-        session_columns.extend([
-            format!("{} {} NOT NULL", q(&se[2]), self.id_type(false)),
-            format!("{} {time} NOT NULL", q(&se[3])),
-            format!("{} {short} NOT NULL", q(&se[1])),
-        ]);
+        if drizzle {
+            session_columns.extend([
+                format!("{} {key} PRIMARY KEY", q(&se[1])),
+                user_ref(&se[2]),
+                format!("{} {time} NOT NULL", q(&se[3])),
+            ]);
+        } else {
+            session_columns.extend([
+                format!("{} {} NOT NULL", q(&se[2]), self.id_type(false)),
+                format!("{} {time} NOT NULL", q(&se[3])),
+                format!("{} {short} NOT NULL", q(&se[1])),
+            ]);
+        }
         let sessions = create(&se[0], session_columns);
         let v = &s.verification_tokens;
         let tokens = create(
@@ -384,24 +456,31 @@ impl Writer {
             ],
         );
         let au = &s.authenticators;
+        // The WebAuthn counter is unsigned 32-bit: BIGINT holds it. Drizzle's schema has
+        // INTEGER, which holds it up to 2^31 - 1.
+        let counter = if drizzle { "INTEGER" } else { "BIGINT" };
+        let authenticator_key = if drizzle {
+            format!("PRIMARY KEY ({}, {})", q(&au[2]), q(&au[1]))
+        } else {
+            format!("PRIMARY KEY ({})", q(&au[1]))
+        };
         let authenticators = create(
             &au[0],
             vec![
-                format!("{} {key} NOT NULL", q(&au[1])),
-                format!("{} {} NOT NULL", q(&au[2]), self.id_type(false)),
+                format!("{} {key} NOT NULL{unique}", q(&au[1])),
+                user_ref(&au[2]),
                 format!("{} {text} NOT NULL", q(&au[3])),
                 format!("{} {text} NOT NULL", q(&au[4])),
-                // BIGINT: the WebAuthn counter is unsigned 32-bit.
-                format!("{} BIGINT NOT NULL", q(&au[5])),
+                format!("{} {counter} NOT NULL", q(&au[5])),
                 format!("{} {text} NOT NULL", q(&au[6])),
                 format!("{} BOOLEAN NOT NULL", q(&au[7])),
                 format!("{} {text}", q(&au[8])),
-                format!("PRIMARY KEY ({})", q(&au[1])),
+                authenticator_key,
             ],
         );
         // Unique keys that keep concurrent sign-ins honest: one account per provider account,
         // one row per session token. `@auth/pg-adapter` declares none; adding them changes no
-        // query of it.
+        // query of it. Drizzle's tables have them already (primary keys).
         let index = |name: &str, table: &String, columns: &[&String]| {
             let mut sql = format!(
                 "CREATE UNIQUE INDEX {} ON {} (",
@@ -417,6 +496,14 @@ impl Writer {
             sql.push(')');
             sql
         };
+        let keys = if drizzle {
+            Vec::new()
+        } else {
+            vec![
+                index("provider_account", &a[0], &[&a[3], &a[4]]),
+                index("session_token", &se[0], &[&se[1]]),
+            ]
+        };
         vec![
             (
                 1,
@@ -424,14 +511,7 @@ impl Writer {
                 vec![users, accounts, sessions, tokens],
             ),
             (2, "authenticators", vec![authenticators]),
-            (
-                3,
-                "unique provider accounts and session tokens",
-                vec![
-                    index("provider_account", &a[0], &[&a[3], &a[4]]),
-                    index("session_token", &se[0], &[&se[1]]),
-                ],
-            ),
+            (3, "unique provider accounts and session tokens", keys),
         ]
     }
 }
