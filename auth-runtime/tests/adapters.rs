@@ -701,6 +701,60 @@ async fn postgres_adapter_conforms_on_the_drizzle_schema() {
     db.drop_now().await;
 }
 
+/// `@auth/prisma-adapter`'s documented PostgreSQL schema as `prisma migrate` creates it (the
+/// Prisma engine cannot be installed here, so the SQL is written out).
+const PRISMA_SCHEMA: &[&str] = &[
+    r#"CREATE TABLE "User" ("id" TEXT NOT NULL, "name" TEXT, "email" TEXT NOT NULL, "emailVerified" TIMESTAMP(3), "image" TEXT, "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP, "updatedAt" TIMESTAMP(3) NOT NULL, CONSTRAINT "User_pkey" PRIMARY KEY ("id"))"#,
+    r#"CREATE TABLE "Account" ("userId" TEXT NOT NULL, "type" TEXT NOT NULL, "provider" TEXT NOT NULL, "providerAccountId" TEXT NOT NULL, "refresh_token" TEXT, "access_token" TEXT, "expires_at" INTEGER, "token_type" TEXT, "scope" TEXT, "id_token" TEXT, "session_state" TEXT, "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP, "updatedAt" TIMESTAMP(3) NOT NULL, CONSTRAINT "Account_pkey" PRIMARY KEY ("provider","providerAccountId"))"#,
+    r#"CREATE TABLE "Session" ("sessionToken" TEXT NOT NULL, "userId" TEXT NOT NULL, "expires" TIMESTAMP(3) NOT NULL, "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP, "updatedAt" TIMESTAMP(3) NOT NULL)"#,
+    r#"CREATE TABLE "VerificationToken" ("identifier" TEXT NOT NULL, "token" TEXT NOT NULL, "expires" TIMESTAMP(3) NOT NULL, CONSTRAINT "VerificationToken_pkey" PRIMARY KEY ("identifier","token"))"#,
+    r#"CREATE TABLE "Authenticator" ("credentialID" TEXT NOT NULL, "userId" TEXT NOT NULL, "providerAccountId" TEXT NOT NULL, "credentialPublicKey" TEXT NOT NULL, "counter" INTEGER NOT NULL, "credentialDeviceType" TEXT NOT NULL, "credentialBackedUp" BOOLEAN NOT NULL, "transports" TEXT, CONSTRAINT "Authenticator_pkey" PRIMARY KEY ("userId","credentialID"))"#,
+    r#"CREATE UNIQUE INDEX "User_email_key" ON "User"("email")"#,
+    r#"CREATE UNIQUE INDEX "Session_sessionToken_key" ON "Session"("sessionToken")"#,
+    r#"CREATE UNIQUE INDEX "Authenticator_credentialID_key" ON "Authenticator"("credentialID")"#,
+    r#"ALTER TABLE "Account" ADD CONSTRAINT "Account_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE CASCADE ON UPDATE CASCADE"#,
+    r#"ALTER TABLE "Session" ADD CONSTRAINT "Session_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE CASCADE ON UPDATE CASCADE"#,
+    r#"ALTER TABLE "Authenticator" ADD CONSTRAINT "Authenticator_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE CASCADE ON UPDATE CASCADE"#,
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_adapter_conforms_on_the_prisma_schema() {
+    use sqlx::{Connection, Executor};
+    let db = FreshDb::postgres().await;
+    let mut conn = sqlx::PgConnection::connect(&db.url).await.unwrap();
+    for statement in PRISMA_SCHEMA {
+        conn.execute(*statement).await.unwrap();
+    }
+    // Our migrations find Prisma's tables and keep them.
+    let adapter = migrated(&db.url, Some(Schema::prisma())).await;
+    conformance(adapter.clone()).await;
+    // `updatedAt` is written with every row, as Prisma's client does.
+    let (stale,): (i64,) = sqlx::query_as(
+        r#"SELECT COUNT(*) FROM "User" WHERE "updatedAt" < NOW() AT TIME ZONE 'UTC' - INTERVAL '1 minute' OR "updatedAt" > NOW() AT TIME ZONE 'UTC' + INTERVAL '1 minute'"#,
+    )
+    .fetch_one(&mut conn)
+    .await
+    .unwrap();
+    assert_eq!(stale, 0, "updatedAt holds the UTC time of the write");
+    let (users,): (i64,) = sqlx::query_as(r#"SELECT COUNT(*) FROM "User""#)
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert!(users > 0);
+    conn.close().await.unwrap();
+    adapter.close().await;
+    db.drop_now().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_migrations_create_the_prisma_tables_too() {
+    let db = FreshDb::postgres().await;
+    let adapter = migrated(&db.url, Some(Schema::prisma())).await;
+    conformance(adapter.clone()).await;
+    adapter.close().await;
+    db.drop_now().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mysql_adapter_conforms() {
     let db = FreshDb::mysql().await;

@@ -16,7 +16,7 @@ const USAGE: &str = "usage:
       read claims (a JSON object) on stdin, print an Auth.js session token
   auth jwt decode --secret S [--secret S2 ...] [--salt NAME] TOKEN
       print the claims of a session token as JSON
-  auth migrate --database-url URL [--schema pg-adapter|drizzle|embedded]
+  auth migrate --database-url URL [--schema pg-adapter|drizzle|prisma|embedded]
       create the adapter's tables that are missing (sqlite:, postgres:, mysql: URLs; the URL
       may come from DATABASE_URL); a second run changes nothing
 --salt defaults to authjs.session-token (use __Secure-authjs.session-token for HTTPS sites)";
@@ -190,7 +190,7 @@ mod sql {
         let schema = match schema {
             None => Schema::default_for(dialect),
             Some(name) => Schema::preset(name).ok_or_else(|| {
-                format!("unknown schema `{name}`: use pg-adapter, drizzle or embedded")
+                format!("unknown schema `{name}`: use pg-adapter, drizzle, prisma or embedded")
             })?,
         };
         let runtime = tokio::runtime::Builder::new_current_thread()

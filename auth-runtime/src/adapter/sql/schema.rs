@@ -71,6 +71,10 @@ pub enum Flavor {
     /// `@auth/drizzle-adapter`'s default tables: `text` everywhere, composite primary keys,
     /// foreign keys to the user with `ON DELETE CASCADE`, a unique email.
     Drizzle,
+    /// The tables `prisma migrate` makes from `@auth/prisma-adapter`'s documented schema: as
+    /// Drizzle's, with `TIMESTAMP(3)`, `createdAt`/`updatedAt` columns and Prisma's constraint
+    /// names.
+    Prisma,
 }
 
 /// The table and column names of an Auth.js schema. Start from a preset and change what
@@ -100,6 +104,9 @@ pub struct Schema {
     pub surrogate_ids: bool,
     /// Whose table definitions `migrate` creates.
     pub flavor: Flavor,
+    /// A column users, accounts and sessions carry with the time of their last write, which
+    /// the adapter sets (Prisma's `updatedAt`: `NOT NULL` without a database default).
+    pub updated_at: Option<String>,
 }
 
 fn names<const N: usize>(list: [&str; N]) -> [String; N] {
@@ -157,6 +164,7 @@ impl Schema {
             migrations: "auth_migrations".to_owned(),
             surrogate_ids: true,
             flavor: Flavor::PgAdapter,
+            updated_at: None,
         }
     }
 
@@ -175,14 +183,36 @@ impl Schema {
             migrations: "auth_migrations".to_owned(),
             surrogate_ids: false,
             flavor: Flavor::Drizzle,
+            updated_at: None,
         }
     }
 
-    /// A preset by name: `pg-adapter`, `drizzle` or `embedded`.
+    /// `@auth/prisma-adapter` 2.11's documented PostgreSQL schema: `"User"`, `"Account"`,
+    /// `"Session"`, `"VerificationToken"`, `"Authenticator"`; text ids the adapter makes (Prisma
+    /// makes cuids; any unique text works), `TIMESTAMP(3)` holding UTC, and `createdAt` /
+    /// `updatedAt` on users, accounts and sessions.
+    pub fn prisma() -> Self {
+        Self {
+            user_ids: UserIds::Text,
+            timestamps: Timestamps::Utc,
+            users: names(["User", "id", "name", "email", "emailVerified", "image"]),
+            accounts: with_table("Account", ACCOUNT_COLUMNS),
+            sessions: names(["Session", "sessionToken", "userId", "expires"]),
+            verification_tokens: names(["VerificationToken", "identifier", "token", "expires"]),
+            authenticators: with_table("Authenticator", AUTHENTICATOR_COLUMNS),
+            migrations: "auth_migrations".to_owned(),
+            surrogate_ids: false,
+            flavor: Flavor::Prisma,
+            updated_at: Some("updatedAt".to_owned()),
+        }
+    }
+
+    /// A preset by name: `pg-adapter`, `drizzle`, `prisma` or `embedded`.
     pub fn preset(name: &str) -> Option<Self> {
         match name {
             "pg-adapter" => Some(Self::pg_adapter()),
             "drizzle" => Some(Self::drizzle()),
+            "prisma" => Some(Self::prisma()),
             "embedded" => Some(Self::embedded()),
             _ => None,
         }
@@ -236,6 +266,7 @@ pub(super) struct Writer {
     dialect: Dialect,
     timestamps: Timestamps,
     serial: bool,
+    flavor: Flavor,
 }
 
 impl Writer {
@@ -244,6 +275,7 @@ impl Writer {
             dialect,
             timestamps: schema.timestamps,
             serial: schema.user_ids == UserIds::Serial,
+            flavor: schema.flavor,
         }
     }
 
@@ -280,6 +312,18 @@ impl Writer {
                 format!("(TO_TIMESTAMP(CAST({p} AS BIGINT) / 1000.0) AT TIME ZONE 'UTC')")
             }
             (Dialect::MySql, _) => format!("FROM_UNIXTIME({p} / 1000)"),
+        }
+    }
+
+    /// The current time, as a timestamp column of this schema stores it.
+    pub(super) fn now(&self) -> &'static str {
+        match (self.dialect, self.timestamps) {
+            (Dialect::Sqlite, _) => {
+                "CAST(ROUND((julianday('now') - 2440587.5) * 86400000) AS INTEGER)"
+            }
+            (Dialect::Postgres, Timestamps::WithZone) => "NOW()",
+            (Dialect::Postgres, Timestamps::Utc) => "(NOW() AT TIME ZONE 'UTC')",
+            (Dialect::MySql, _) => "NOW(3)",
         }
     }
 
@@ -331,6 +375,7 @@ impl Writer {
         match (self.dialect, self.timestamps) {
             (Dialect::Sqlite, _) => "BIGINT",
             (Dialect::Postgres, Timestamps::WithZone) => "TIMESTAMPTZ",
+            (Dialect::Postgres, Timestamps::Utc) if self.flavor == Flavor::Prisma => "TIMESTAMP(3)",
             (Dialect::Postgres, Timestamps::Utc) => "TIMESTAMP",
             (Dialect::MySql, _) => "DATETIME(3)",
         }
@@ -372,7 +417,9 @@ impl Writer {
             }
             sql
         };
-        let drizzle = s.flavor == Flavor::Drizzle;
+        // Drizzle's and Prisma's tables: text, foreign keys, composite keys, a unique email.
+        let drizzle = s.flavor != Flavor::PgAdapter;
+        let prisma = s.flavor == Flavor::Prisma;
         let short = if drizzle { "TEXT" } else { self.short_text() };
         let (text, key, time) = ("TEXT", self.key_text(), self.time_type());
         let u = &s.users;
@@ -386,19 +433,32 @@ impl Writer {
                     q(&u[1])
                 );
             }
+            if prisma {
+                sql.push_str(" ON UPDATE CASCADE");
+            }
             sql
         };
+        // Prisma's `createdAt` (with a default) and `updatedAt` (written by the adapter).
+        let audit = |columns: &mut Vec<String>| {
+            if let Some(updated) = &s.updated_at {
+                columns.push(format!(
+                    "{} {time} NOT NULL DEFAULT CURRENT_TIMESTAMP",
+                    q(&"createdAt".to_owned())
+                ));
+                columns.push(format!("{} {time} NOT NULL", q(updated)));
+            }
+        };
         let unique = if drizzle { " UNIQUE" } else { "" };
-        let users = create(
-            &u[0],
-            vec![
-                format!("{} {}", q(&u[1]), self.id_type(true)),
-                format!("{} {short}", q(&u[2])),
-                format!("{} {short}{unique}", q(&u[3])),
-                format!("{} {time}", q(&u[4])),
-                format!("{} {text}", q(&u[5])),
-            ],
-        );
+        let email_null = if prisma { " NOT NULL" } else { "" };
+        let mut user_columns = vec![
+            format!("{} {}", q(&u[1]), self.id_type(true)),
+            format!("{} {short}", q(&u[2])),
+            format!("{} {short}{email_null}{unique}", q(&u[3])),
+            format!("{} {time}", q(&u[4])),
+            format!("{} {text}", q(&u[5])),
+        ];
+        audit(&mut user_columns);
+        let users = create(&u[0], user_columns);
         let a = &s.accounts;
         let mut account_columns = Vec::new();
         if s.surrogate_ids {
@@ -422,6 +482,7 @@ impl Writer {
             format!("{} {text}", q(&a[10])),
             format!("{} {text}", q(&a[11])),
         ]);
+        audit(&mut account_columns);
         if drizzle {
             account_columns.push(format!("PRIMARY KEY ({}, {})", q(&a[3]), q(&a[4])));
         }
@@ -432,11 +493,17 @@ impl Writer {
             session_columns.push(format!("{} {}", q(&"id".to_owned()), self.surrogate()));
         }
         if drizzle {
+            let token_key = if prisma {
+                "NOT NULL UNIQUE"
+            } else {
+                "PRIMARY KEY"
+            };
             session_columns.extend([
-                format!("{} {key} PRIMARY KEY", q(&se[1])),
+                format!("{} {key} {token_key}", q(&se[1])),
                 user_ref(&se[2]),
                 format!("{} {time} NOT NULL", q(&se[3])),
             ]);
+            audit(&mut session_columns);
         } else {
             session_columns.extend([
                 format!("{} {} NOT NULL", q(&se[2]), self.id_type(false)),

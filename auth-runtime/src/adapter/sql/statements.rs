@@ -47,6 +47,22 @@ fn equals(w: &Writer, columns: &[&String], from: usize) -> String {
         .join(" AND ")
 }
 
+/// `sql` (an `INSERT` or `UPDATE`) also writes the current time to `column`, when the schema has
+/// one (Prisma's `updatedAt`, which has no database default).
+fn stamped(w: &Writer, column: Option<&String>, sql: String) -> String {
+    let Some(column) = column else {
+        return sql;
+    };
+    let (column, now) = (w.q(column), w.now());
+    if sql.starts_with("UPDATE") {
+        return sql.replacen(" WHERE ", &format!(", {column} = {now} WHERE "), 1);
+    }
+    let sql = sql.replacen(") VALUES (", &format!(", {column}) VALUES ("), 1);
+    let end = sql.find(" RETURNING ").unwrap_or(sql.len());
+    let close = sql[..end].rfind(')').unwrap_or(end);
+    format!("{}, {now}{}", &sql[..close], &sql[close..])
+}
+
 fn placeholders(w: &Writer, count: usize) -> Vec<String> {
     (1..=count).map(|n| w.p(n)).collect()
 }
@@ -196,9 +212,10 @@ impl Statements {
         let select_authenticator = format!("SELECT {authenticator_columns} FROM {}", q(&au[0]));
 
         let arc = |sql: String| -> Arc<str> { sql.into() };
+        let stamp = |sql: String| -> Arc<str> { stamped(&w, s.updated_at.as_ref(), sql).into() };
         Self {
             returning,
-            create_user: arc(create_user),
+            create_user: stamp(create_user),
             get_user: arc(format!("{select_user} WHERE {}", equals(&w, &[uid], 1))),
             get_user_by_email: arc(format!(
                 "{select_user} WHERE {} LIMIT 1",
@@ -216,7 +233,7 @@ impl Statements {
                 q(a_account_id),
                 w.p(2)
             )),
-            update_user: arc(update_user),
+            update_user: stamp(update_user),
             delete_user: vec![
                 arc(format!(
                     "DELETE FROM {} WHERE {}",
@@ -239,7 +256,7 @@ impl Statements {
                     equals(&w, &[uid], 1)
                 )),
             ],
-            link_account: arc(link_account),
+            link_account: stamp(link_account),
             unlink_account: arc(format!(
                 "DELETE FROM {} WHERE {}",
                 q(accounts),
@@ -255,8 +272,8 @@ impl Statements {
                 q(accounts),
                 equals(&w, &[a_user], 1)
             )),
-            update_account: arc(update_account),
-            create_session: arc(format!(
+            update_account: stamp(update_account),
+            create_session: stamp(format!(
                 "INSERT INTO {} ({}, {}, {}) VALUES ({}, {}, {})",
                 q(sessions),
                 q(token),
@@ -283,7 +300,7 @@ impl Statements {
                 q(token),
                 w.p(1)
             )),
-            update_session: arc(format!(
+            update_session: stamp(format!(
                 "UPDATE {} SET {} = {} WHERE {} = {}",
                 q(sessions),
                 q(s_expires),
