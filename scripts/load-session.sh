@@ -7,9 +7,11 @@
 #   Auth.js          tests/peers/server.mjs (@auth/core on Node), same secret, same cookie
 #   bare             perf/peers `bare`: axum returning the same JSON, no auth at all (the floor)
 #   axum-login       perf/peers `axum-login-peer`: axum-login 0.18 + tower-sessions MemoryStore
+#   database         the Rust demo again with DEMO_SESSION=database, once on a SQLite file and once
+#                    on PostgreSQL (127.0.0.1:5432): GET /auth/session with a session row
 #
-# Each round runs, in turn: Rust, bare, Auth.js on /auth/session, then Rust, bare, axum-login on
-# /api/me, each with `wrk -t1 -c$CONNECTIONS -d${ROUND}s`. Ratios are taken within a round and the
+# Each round runs, in turn: Rust, bare, Auth.js, Rust on SQLite, Rust on PostgreSQL on
+# /auth/session, then Rust, bare, axum-login on /api/me, each with `wrk -t1 -c$CONNECTIONS -d${ROUND}s`. Ratios are taken within a round and the
 # report gives their median over the rounds, with the median req/s of each server and the Rust
 # demo's peak resident memory. It prints a markdown table (also written to
 # target/load-session/report.md) and exits 0 even when a target is missed: it is a report. It exits
@@ -18,7 +20,8 @@
 #   bash scripts/load-session.sh                       (defaults: ROUNDS=5 ROUND=3 CONNECTIONS=16)
 #   ROUNDS=2 ROUND=2 bash scripts/load-session.sh      (a quick check)
 #
-# Needs wrk (apt-get install wrk) and Node 20 with `npm ci --prefix tests` done. Servers are killed
+# Needs wrk (apt-get install wrk), sqlite3 and psql, PostgreSQL on 127.0.0.1:5432 and Node 20 with
+# `npm ci --prefix tests` done. Servers are killed
 # on exit, failure included; logs and wrk outputs go to target/load-session/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,12 +33,17 @@ RUST_PORT=37411
 NODE_PORT=37412
 BARE_PORT=37413
 AXL_PORT=37414
+SQLITE_PORT=37415
+PG_PORT=37416
+PG_DB="auth_load_$$"
 LOGS=target/load-session
 PEERS_TARGET="$ROOT/target/perf"
 
 die() { echo "load-session: $*" >&2; exit 1; }
 command -v wrk >/dev/null || die "wrk is required (apt-get install wrk)"
 command -v node >/dev/null || die "node is required (Node 20)"
+command -v sqlite3 >/dev/null || die "sqlite3 is required (apt-get install sqlite3)"
+command -v psql >/dev/null || die "psql is required (apt-get install postgresql-client)"
 [ -d tests/node_modules/@auth/core ] || die "tests/node_modules is missing: run npm ci --prefix tests"
 for v in ROUNDS ROUND CONNECTIONS; do
   [[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive integer (got '${!v}')"
@@ -49,7 +57,7 @@ rm -rf "$LOGS"
 mkdir -p "$LOGS"
 export AUTH_SECRET="load-test-secret-$(date +%s)-$$"
 
-for port in $RUST_PORT $NODE_PORT $BARE_PORT $AXL_PORT; do
+for port in $RUST_PORT $NODE_PORT $BARE_PORT $AXL_PORT $SQLITE_PORT $PG_PORT; do
   if curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$port/"; then
     die "port $port already answers: stop what listens there first"
   fi
@@ -60,15 +68,32 @@ cleanup() {
   local pid
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  psql -q -h 127.0.0.1 -U postgres -d postgres -c "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # A release build counts as production: the host must be trusted explicitly.
-PORT=$RUST_PORT AUTH_TRUST_HOST=true ./target/release/demo >"$LOGS/demo.log" 2>&1 &
+SQLITE_URL="sqlite://$ROOT/$LOGS/sessions.db"
+PG_URL="postgres://postgres@127.0.0.1:5432/$PG_DB"
+psql -q -h 127.0.0.1 -U postgres -d postgres -c "CREATE DATABASE $PG_DB" >/dev/null ||
+  die "cannot create the PostgreSQL database $PG_DB on 127.0.0.1:5432"
+DATABASE_URL="sqlite://$ROOT/$LOGS/jwt.db" PORT=$RUST_PORT AUTH_TRUST_HOST=true \
+  env -u AUTH_KEYCLOAK_ID ./target/release/demo >"$LOGS/demo.log" 2>&1 &
 RUST_PID=$!
 PIDS+=("$RUST_PID")
+# Database sessions need a provider besides credentials (Auth.js's UnsupportedStrategy): a
+# Keycloak entry, never contacted here (sessions are read, nobody signs in through it).
+export AUTH_KEYCLOAK_ID=load AUTH_KEYCLOAK_SECRET=load AUTH_KEYCLOAK_ISSUER=http://127.0.0.1:9/realms/load
+DATABASE_URL="$SQLITE_URL" DEMO_SESSION=database PORT=$SQLITE_PORT AUTH_TRUST_HOST=true \
+  ./target/release/demo >"$LOGS/demo-sqlite.log" 2>&1 &
+SQLITE_PID=$!
+PIDS+=("$SQLITE_PID")
+DATABASE_URL="$PG_URL" DEMO_SESSION=database PORT=$PG_PORT AUTH_TRUST_HOST=true \
+  ./target/release/demo >"$LOGS/demo-pg.log" 2>&1 &
+PG_PID=$!
+PIDS+=("$PG_PID")
 # server.mjs exits when its stdin closes: a sleeping writer holds a FIFO open (bounded, so that
 # Node ends by itself even if this script is killed without its trap).
 mkfifo "$LOGS/node.stdin"
@@ -98,6 +123,20 @@ wait_up "Rust demo" $RUST_PID $RUST_PORT "$LOGS/demo.log"
 wait_up "Auth.js (server.mjs)" $NODE_PID $NODE_PORT "$LOGS/node.log"
 wait_up "bare" $BARE_PID $BARE_PORT "$LOGS/bare.log"
 wait_up "axum-login-peer" $AXL_PID $AXL_PORT "$LOGS/axum-login.log"
+wait_up "Rust demo on SQLite" $SQLITE_PID $SQLITE_PORT "$LOGS/demo-sqlite.log"
+wait_up "Rust demo on PostgreSQL" $PG_PID $PG_PORT "$LOGS/demo-pg.log"
+
+# A database session for the demo user in each database, as an OAuth sign-in would leave it
+# (credentials sign-in issues a session token whatever the strategy, as in Auth.js).
+DB_TOKEN="load-$(date +%s)-$$"
+EXPIRES_MS=$((($(date +%s) + 30 * 86400) * 1000))
+sqlite3 "$LOGS/sessions.db" "INSERT INTO sessions (\"sessionToken\", \"userId\", expires)
+  SELECT '$DB_TOKEN', id, $EXPIRES_MS FROM users WHERE email = 'demo@example.com'" ||
+  die "cannot insert the SQLite session row"
+psql -q -h 127.0.0.1 -U postgres -d "$PG_DB" -c "INSERT INTO sessions (\"sessionToken\", \"userId\", expires)
+  SELECT '$DB_TOKEN', id, to_timestamp($EXPIRES_MS / 1000.0) FROM users WHERE email = 'demo@example.com'" >/dev/null ||
+  die "cannot insert the PostgreSQL session row"
+DB_COOKIE="authjs.session-token=$DB_TOKEN"
 
 # Sign in to the Rust demo with the CSRF dance; the cookie it sets is read by the demo and by
 # Auth.js (same secret).
@@ -126,6 +165,8 @@ expect_signed_in "Rust demo" "http://127.0.0.1:$RUST_PORT/auth/session" "$RUST_C
 expect_signed_in "Rust demo" "http://127.0.0.1:$RUST_PORT/api/me" "$RUST_COOKIE"
 expect_signed_in "Auth.js" "http://127.0.0.1:$NODE_PORT/auth/session" "$RUST_COOKIE"
 expect_signed_in "bare" "http://127.0.0.1:$BARE_PORT/auth/session" ""
+expect_signed_in "Rust demo on SQLite" "http://127.0.0.1:$SQLITE_PORT/auth/session" "$DB_COOKIE"
+expect_signed_in "Rust demo on PostgreSQL" "http://127.0.0.1:$PG_PORT/auth/session" "$DB_COOKIE"
 expect_signed_in "bare" "http://127.0.0.1:$BARE_PORT/api/me" ""
 expect_signed_in "axum-login" "http://127.0.0.1:$AXL_PORT/api/me" "$AXL_COOKIE"
 # And the protected routes really are protected.
@@ -158,12 +199,14 @@ measure() { # label url cookie round
   echo "$rps"
 }
 
-declare -a R_RS B_RS N_RS R_ME B_ME A_ME
+declare -a R_RS B_RS N_RS S_RS P_RS R_ME B_ME A_ME
 for round in $(seq "$ROUNDS"); do
   echo "load-session: round $round/$ROUNDS" >&2
   R_RS+=("$(measure rust-session "http://127.0.0.1:$RUST_PORT/auth/session" "$RUST_COOKIE" "$round")")
   B_RS+=("$(measure bare-session "http://127.0.0.1:$BARE_PORT/auth/session" "" "$round")")
   N_RS+=("$(measure authjs-session "http://127.0.0.1:$NODE_PORT/auth/session" "$RUST_COOKIE" "$round")")
+  S_RS+=("$(measure sqlite-session "http://127.0.0.1:$SQLITE_PORT/auth/session" "$DB_COOKIE" "$round")")
+  P_RS+=("$(measure postgres-session "http://127.0.0.1:$PG_PORT/auth/session" "$DB_COOKIE" "$round")")
   R_ME+=("$(measure rust-me "http://127.0.0.1:$RUST_PORT/api/me" "$RUST_COOKIE" "$round")")
   B_ME+=("$(measure bare-me "http://127.0.0.1:$BARE_PORT/api/me" "" "$round")")
   A_ME+=("$(measure axum-login-me "http://127.0.0.1:$AXL_PORT/api/me" "$AXL_COOKIE" "$round")")
@@ -184,6 +227,8 @@ RATIO_NODE=$(med_ratio R_RS N_RS)
 RATIO_BARE_RS=$(med_ratio R_RS B_RS)
 RATIO_BARE_ME=$(med_ratio R_ME B_ME)
 RATIO_AXL=$(med_ratio R_ME A_ME)
+RATIO_SQLITE=$(med_ratio S_RS R_RS)
+RATIO_PG=$(med_ratio P_RS R_RS)
 RSS_KB=$(sort -g "$RSS_LOG" | tail -n 1)
 [ -n "$RSS_KB" ] || die "no VmRSS sample of the demo (pid $RUST_PID)"
 RSS_MB=$(awk -v k="$RSS_KB" 'BEGIN { printf "%.1f", k / 1024 }')
@@ -204,6 +249,7 @@ REPORT="$LOGS/report.md"
   echo "| Node | $(node --version), @auth/core $AUTHJS_VERSION |"
   echo "| load | \`$WRK -H 'Cookie: …' URL\`, one run each per round, in the order of the table below |"
   echo "| Rust demo | \`cargo build --release -p demo\`; \`PORT=$RUST_PORT AUTH_TRUST_HOST=true AUTH_SECRET=… ./target/release/demo\` |"
+  echo "| database sessions | the same demo with \`DEMO_SESSION=database\` and \`DATABASE_URL\` a SQLite file or a PostgreSQL database on 127.0.0.1:5432; one session row inserted by SQL |"
   echo "| Auth.js | \`cd tests && AUTH_SECRET=… node peers/server.mjs $NODE_PORT\` (cookie minted by the Rust demo) |"
   echo "| bare | \`PORT=$BARE_PORT target/perf/release/bare\` (perf/peers, fixed JSON, no auth) |"
   echo "| axum-login | \`PORT=$AXL_PORT target/perf/release/axum-login-peer\` (axum-login 0.18, tower-sessions MemoryStore) |"
@@ -213,6 +259,8 @@ REPORT="$LOGS/report.md"
   echo "| Rust demo | GET /auth/session | $(rps "$(med "${R_RS[@]}")") |"
   echo "| bare | GET /auth/session | $(rps "$(med "${B_RS[@]}")") |"
   echo "| Auth.js | GET /auth/session | $(rps "$(med "${N_RS[@]}")") |"
+  echo "| Rust demo, database sessions on SQLite | GET /auth/session | $(rps "$(med "${S_RS[@]}")") |"
+  echo "| Rust demo, database sessions on PostgreSQL | GET /auth/session | $(rps "$(med "${P_RS[@]}")") |"
   echo "| Rust demo | GET /api/me | $(rps "$(med "${R_ME[@]}")") |"
   echo "| bare | GET /api/me | $(rps "$(med "${B_ME[@]}")") |"
   echo "| axum-login | GET /api/me | $(rps "$(med "${A_ME[@]}")") |"
@@ -228,4 +276,6 @@ REPORT="$LOGS/report.md"
   awk -v v="$RATIO_AXL" 'BEGIN { printf "| /api/me, Rust / axum-login | %.2fx | >= 2x | ", v }'
   verdict "$RATIO_AXL" 2 | sed 's/$/ |/'
   echo "| Rust demo max RSS under load (VmRSS) | $RSS_MB MB | <= 10 MB | $(verdict 10 "$RSS_MB") |"
+  awk -v v="$RATIO_SQLITE" 'BEGIN { printf "| /auth/session, database (SQLite) / JWT | %.0f%% | (reported) | |\n", v * 100 }'
+  awk -v v="$RATIO_PG" 'BEGIN { printf "| /auth/session, database (PostgreSQL) / JWT | %.0f%% | (reported) | |\n", v * 100 }'
 } | tee "$REPORT"

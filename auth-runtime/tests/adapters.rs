@@ -842,4 +842,22 @@ async fn bad_urls_and_names_are_clear_errors() {
     .await
     .unwrap_err();
     assert!(matches!(err, AdapterError::Unavailable(_)), "{err:?}");
+    // The password of a URL never shows in an error.
+    for url in [
+        "postgres://app:s3cr3t-pw@127.0.0.1:1/x",
+        "postgres://app:s3cr3t-pw@127.0.0.1:notaport/x",
+        "mysql://app:s3cr3t-pw@127.0.0.1:1/x",
+        "sqlite://app:s3cr3t-pw@/nonexistent-dir/x.db",
+    ] {
+        let err = SqlAdapter::connect_with(
+            url,
+            SqlOptions {
+                acquire_timeout: std::time::Duration::from_secs(1),
+                ..SqlOptions::default()
+            },
+        )
+        .await
+        .unwrap_err();
+        assert!(!format!("{err} {err:?}").contains("s3cr3t"), "{url}: {err:?}");
+    }
 }

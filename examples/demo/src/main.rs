@@ -8,7 +8,9 @@
 //! Users and accounts live in a database: the SQLite file `auth-demo.db` in the working
 //! directory (created and migrated at start), or the database at `DATABASE_URL` (`postgres://`,
 //! `mysql://` or another `sqlite://` file). A user who signs in, restarts the demo and comes
-//! back is the same user.
+//! back is the same user. `DEMO_SESSION=database` keeps sessions in the database too (Auth.js's
+//! database strategy; it needs an OAuth provider configured besides credentials, and credentials
+//! sign-in still issues a session token, as in Auth.js).
 
 use std::sync::Arc;
 
@@ -210,6 +212,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     ensure_demo_user(&adapter).await?;
     let users = adapter.clone();
+    let sessions = adapter.clone();
     let mut config = Auth::builder()
         .adapter(adapter)
         .credentials_provider(|p| {
@@ -226,6 +229,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         Provider::OAuth(o) => o.client_id.is_some(),
         _ => true,
     });
+    if std::env::var("DEMO_SESSION").is_ok_and(|v| v == "database") {
+        config.session.strategy = Some(auth_runtime::config::SessionStrategy::Database);
+        config.adapter = Some(auth_runtime::adapter::Adapters::full(sessions));
+    }
     if std::env::var("DEMO_SIGNIN_PAGE").is_ok_and(|v| v == "custom") {
         config.pages.sign_in = Some("/login".into());
     }
