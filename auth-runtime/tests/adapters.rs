@@ -858,6 +858,9 @@ async fn bad_urls_and_names_are_clear_errors() {
         )
         .await
         .unwrap_err();
-        assert!(!format!("{err} {err:?}").contains("s3cr3t"), "{url}: {err:?}");
+        assert!(
+            !format!("{err} {err:?}").contains("s3cr3t"),
+            "{url}: {err:?}"
+        );
     }
 }

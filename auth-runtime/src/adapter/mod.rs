@@ -112,6 +112,17 @@ impl From<BoxError> for AdapterError {
     }
 }
 
+/// Epoch milliseconds, as the SQL and Redis adapters store timestamps.
+pub(crate) fn epoch_millis(at: OffsetDateTime) -> i64 {
+    i64::try_from(at.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX)
+}
+
+/// The time at `ms` epoch milliseconds; [`AdapterError::Corrupt`] out of range.
+pub(crate) fn from_epoch_millis(ms: i64) -> AdapterResult<OffsetDateTime> {
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .map_err(|_| AdapterError::Corrupt("timestamp"))
+}
+
 /// Result of an adapter call.
 pub type AdapterResult<T> = Result<T, AdapterError>;
 
