@@ -221,3 +221,82 @@ async fn jwt_sessions_with_an_adapter_still_store_users_and_accounts() {
     );
     assert_eq!(stored(store.as_ref(), &token).await, None, "no session row");
 }
+
+/// Two first sign-ins with one provider account at the same moment, through the engine: both
+/// succeed, as one user with one account.
+async fn racing_first_sign_ins<A: FullAdapter + 'static>(store: Arc<A>) {
+    let idp = MockIdp::new();
+    let mut a = Browser::new(config(&idp, store.clone()), ORIGIN);
+    let mut b = Browser {
+        handler: a.handler.clone(),
+        origin: ORIGIN.into(),
+        jar: Default::default(),
+        headers: Vec::new(),
+        log: a.log.clone(),
+    };
+    let (start_a, start_b) = (a.start_sign_in("mock").await, b.start_sign_in("mock").await);
+    let (back_a, back_b) = (
+        idp.authorize(&start_a.location()),
+        idp.authorize(&start_b.location()),
+    );
+    let (done_a, done_b) = tokio::join!(a.get(&back_a), b.get(&back_b));
+    assert_eq!(
+        done_a.location(),
+        "http://app.test/after",
+        "{:?}",
+        a.log.take()
+    );
+    assert_eq!(
+        done_b.location(),
+        "http://app.test/after",
+        "{:?}",
+        b.log.take()
+    );
+    let user = store
+        .get_user_by_account("mock", "alice")
+        .await
+        .unwrap()
+        .expect("alice");
+    let id = user.id.clone().unwrap();
+    assert_eq!(store.get_accounts_by_user(&id).await.unwrap().len(), 1);
+    assert_eq!(
+        store.get_user_by_email("alice@example.com").await.unwrap(),
+        Some(user)
+    );
+    let (_, first) = store
+        .get_session_and_user(&a.jar[SESSION])
+        .await
+        .unwrap()
+        .unwrap();
+    let (_, second) = store
+        .get_session_and_user(&b.jar[SESSION])
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(first.id, second.id, "both signed in as the one user");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn racing_first_sign_ins_make_one_user_on_postgres() {
+    let db = FreshDb::postgres().await;
+    let store = adapter(&db.url).await;
+    racing_first_sign_ins(store.clone()).await;
+    store.close().await;
+    db.drop_now().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn racing_first_sign_ins_make_one_user_on_mariadb() {
+    let db = FreshDb::mysql().await;
+    let store = adapter(&db.url).await;
+    racing_first_sign_ins(store.clone()).await;
+    store.close().await;
+    db.drop_now().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn racing_first_sign_ins_make_one_user_on_redis() {
+    let prefix = format!("auth-test-{}:", uuid::Uuid::new_v4().simple());
+    let store = Arc::new(RedisAdapter::with_prefix("redis://127.0.0.1:6379", &prefix).unwrap());
+    racing_first_sign_ins(store).await;
+}
