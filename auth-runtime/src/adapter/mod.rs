@@ -106,6 +106,13 @@ pub enum AdapterError {
     Invalid(&'static str),
 }
 
+impl From<AdapterError> for crate::error::AuthError {
+    /// Auth.js's `AdapterError`: not client-safe, so visitors see `Configuration`.
+    fn from(err: AdapterError) -> Self {
+        Self::new(crate::error::ErrorType::AdapterError, err.to_string())
+    }
+}
+
 impl From<BoxError> for AdapterError {
     fn from(err: BoxError) -> Self {
         Self::Database(err)
@@ -113,11 +120,23 @@ impl From<BoxError> for AdapterError {
 }
 
 /// Epoch milliseconds, as the SQL and Redis adapters store timestamps.
+#[cfg(any(
+    feature = "sqlite",
+    feature = "postgres",
+    feature = "mysql",
+    feature = "redis"
+))]
 pub(crate) fn epoch_millis(at: OffsetDateTime) -> i64 {
     i64::try_from(at.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX)
 }
 
 /// The time at `ms` epoch milliseconds; [`AdapterError::Corrupt`] out of range.
+#[cfg(any(
+    feature = "sqlite",
+    feature = "postgres",
+    feature = "mysql",
+    feature = "redis"
+))]
 pub(crate) fn from_epoch_millis(ms: i64) -> AdapterResult<OffsetDateTime> {
     OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
         .map_err(|_| AdapterError::Corrupt("timestamp"))
@@ -344,6 +363,18 @@ impl Adapters {
     /// Database sessions, when given.
     pub fn sessions(&self) -> Option<&dyn SessionAdapter> {
         self.sessions.as_deref()
+    }
+
+    /// Database sessions, or `MissingAdapterMethods`: `AuthConfig::validate` refuses a
+    /// configuration with database sessions and no session store, and `#[auth]` does not
+    /// compile one.
+    pub(crate) fn require_sessions(&self) -> Result<&dyn SessionAdapter, crate::error::AuthError> {
+        self.sessions().ok_or_else(|| {
+            crate::error::AuthError::new(
+                crate::error::ErrorType::MissingAdapterMethods,
+                "database sessions need an adapter that stores sessions",
+            )
+        })
     }
 
     /// Email tokens, when given.

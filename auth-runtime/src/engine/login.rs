@@ -15,19 +15,6 @@ use crate::cookies::{SessionStore, SetCookie};
 use crate::error::{AuthError, ErrorType, Reason};
 use crate::types::{Account, Jwt, User};
 
-pub(crate) fn adapter_error(err: AdapterError) -> AuthError {
-    AuthError::new(ErrorType::AdapterError, err.to_string())
-}
-
-/// A database session without a session store: `AuthConfig::validate` refuses that
-/// configuration, and `#[auth]` does not compile it.
-pub(crate) fn missing_sessions() -> AuthError {
-    AuthError::new(
-        ErrorType::MissingAdapterMethods,
-        "database sessions need an adapter that stores sessions",
-    )
-}
-
 /// Runs the `sign_in` callback (spec §15): `Ok(None)` to go on, `Ok(Some(redirect))` when it
 /// returned a URL, `AccessDenied` when it said no or failed with anything but an [`AuthError`].
 pub(crate) async fn sign_in_gate(
@@ -57,7 +44,7 @@ async fn link(adapter: &dyn Adapter, user: &User, account: &Account) -> Result<A
     adapter
         .link_account(account.clone())
         .await
-        .map_err(adapter_error)?;
+        .map_err(AuthError::from)?;
     Ok(account)
 }
 
@@ -83,11 +70,10 @@ async fn current_user(ctx: &Ctx<'_>, adapters: &Adapters) -> Result<Option<User>
     };
     match ctx.strategy_for(Some(value)) {
         SessionStrategy::Database => Ok(adapters
-            .sessions()
-            .ok_or_else(missing_sessions)?
+            .require_sessions()?
             .get_session_and_user(value)
             .await
-            .map_err(adapter_error)?
+            .map_err(AuthError::from)?
             .filter(|(s, _)| s.expires > OffsetDateTime::now_utc())
             .map(|(_, u)| u)),
         SessionStrategy::Jwt => {
@@ -95,7 +81,11 @@ async fn current_user(ctx: &Ctx<'_>, adapters: &Adapters) -> Result<Option<User>
                 return Ok(None);
             };
             match claims.get("sub").and_then(Value::as_str) {
-                Some(sub) => adapters.users().get_user(sub).await.map_err(adapter_error),
+                Some(sub) => adapters
+                    .users()
+                    .get_user(sub)
+                    .await
+                    .map_err(AuthError::from),
                 None => Ok(None),
             }
         }
@@ -126,7 +116,7 @@ async fn link_or_create(
     let linked = adapter
         .get_user_by_account(&account.provider, &account.provider_account_id)
         .await
-        .map_err(adapter_error)?;
+        .map_err(AuthError::from)?;
     if let Some(linked) = linked {
         if let Some(current) = &signed_in
             && current.id != linked.id
@@ -147,7 +137,7 @@ async fn link_or_create(
         && let Some(existing) = adapter
             .get_user_by_email(email)
             .await
-            .map_err(adapter_error)?
+            .map_err(AuthError::from)?
     {
         if !allow_email_linking {
             return Err(AuthError::new(
@@ -183,13 +173,13 @@ async fn link_or_create(
             let winner = adapter
                 .get_user_by_account(&account.provider, &account.provider_account_id)
                 .await
-                .map_err(adapter_error)?
+                .map_err(AuthError::from)?
                 .ok_or_else(|| {
-                    adapter_error(AdapterError::NotFound("user of the account just linked"))
+                    AuthError::from(AdapterError::NotFound("user of the account just linked"))
                 })?;
             return Ok((winner, false));
         }
-        Err(err) => return Err(adapter_error(err)),
+        Err(err) => return Err(err.into()),
     };
     let mut stored = account.clone();
     stored.user_id = created.id.clone();
@@ -264,7 +254,7 @@ pub async fn complete(
             .users()
             .get_user_by_account(&account.provider, &account.provider_account_id)
             .await
-            .map_err(adapter_error)?,
+            .map_err(AuthError::from)?,
         None => None,
     };
     let params = SignInParams {
@@ -316,15 +306,14 @@ pub async fn complete(
                 )
             })?;
             let session = a
-                .sessions()
-                .ok_or_else(missing_sessions)?
+                .require_sessions()?
                 .create_session(AdapterSession {
                     session_token,
                     user_id,
                     expires,
                 })
                 .await
-                .map_err(adapter_error)?;
+                .map_err(AuthError::from)?;
             let mut cookie = SetCookie::new(&ctx.cookies.session_token, session.session_token);
             cookie.expires = Some(session.expires);
             ctx.set_cookies.extend(

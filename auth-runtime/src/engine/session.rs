@@ -491,9 +491,7 @@ async fn database_session(
             "Database session requires an adapter",
         ));
     };
-    let adapter = adapters
-        .sessions()
-        .ok_or_else(super::login::missing_sessions)?;
+    let adapter = adapters.require_sessions()?;
     let found = match adapter.get_session_and_user(&session_token).await {
         Ok(found) => found,
         Err(err) => {
