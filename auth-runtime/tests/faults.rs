@@ -15,7 +15,8 @@ use std::time::Duration;
 use common::browser::Browser;
 use common::idp::MockIdp;
 
-use auth_runtime::adapter::Adapter;
+use auth_runtime::adapter::FullAdapter;
+use auth_runtime::adapter::redis::RedisAdapter;
 use auth_runtime::adapter::sql::{SqlAdapter, SqlOptions};
 use auth_runtime::callbacks::BoxFuture;
 use auth_runtime::config::{AuthConfig, SessionStrategy};
@@ -215,7 +216,7 @@ async fn a_slow_down_or_garbage_provider_is_a_clear_error_and_sign_in_recovers()
 /// Sign-in and sessions on a real database that goes away and comes back, behind a proxy: reads
 /// sign nobody out for good, a sign-in fails with the Configuration page, nothing is
 /// half-written, and everything works again without a restart.
-async fn database_goes_away_and_comes_back(server: &'static str, db: FreshDb) {
+async fn sql_goes_away_and_comes_back(server: &'static str, db: FreshDb) {
     let proxy = TcpProxy::start(server).await;
     let through_proxy = db.url.replacen(server, &proxy.address.to_string(), 1);
     assert_ne!(through_proxy, db.url);
@@ -232,6 +233,15 @@ async fn database_goes_away_and_comes_back(server: &'static str, db: FreshDb) {
         .unwrap(),
     );
     database.migrate().await.unwrap();
+    database_goes_away_and_comes_back(&proxy, database.clone()).await;
+    database.close().await;
+    db.drop_now().await;
+}
+
+async fn database_goes_away_and_comes_back<A: FullAdapter + 'static>(
+    proxy: &TcpProxy,
+    database: Arc<A>,
+) {
     let idp = MockIdp::new();
     let config = AuthConfig::new()
         .secret("faults-secret")
@@ -303,18 +313,26 @@ async fn database_goes_away_and_comes_back(server: &'static str, db: FreshDb) {
             .is_some_and(|u| u.id == bob.id),
         "no second, half-made bob"
     );
-    database.close().await;
-    db.drop_now().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_that_goes_away_signs_nobody_out_and_leaves_nothing_half_written() {
-    database_goes_away_and_comes_back("127.0.0.1:5432", FreshDb::postgres().await).await;
+    sql_goes_away_and_comes_back("127.0.0.1:5432", FreshDb::postgres().await).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mariadb_that_goes_away_signs_nobody_out_and_leaves_nothing_half_written() {
-    database_goes_away_and_comes_back("127.0.0.1:3306", FreshDb::mysql().await).await;
+    sql_goes_away_and_comes_back("127.0.0.1:3306", FreshDb::mysql().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redis_adapter_that_goes_away_signs_nobody_out_and_leaves_nothing_half_written() {
+    let proxy = TcpProxy::start("127.0.0.1:6379").await;
+    let prefix = format!("auth-test-{}:", uuid::Uuid::new_v4().simple());
+    let database = Arc::new(
+        RedisAdapter::with_prefix(&format!("redis://{}", proxy.address), &prefix).unwrap(),
+    );
+    database_goes_away_and_comes_back(&proxy, database).await;
 }
 
 /// A TCP proxy in front of a real server on loopback (Redis, PostgreSQL, MariaDB), which can be
