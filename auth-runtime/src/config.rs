@@ -429,6 +429,12 @@ impl AuthConfig {
         self
     }
 
+    /// Whether `provider` can reach its endpoints: through its own client, the configuration's,
+    /// or the default one (`default`: the `reqwest` feature is on).
+    fn has_http_client(&self, provider: &crate::providers::OAuthProvider, default: bool) -> bool {
+        provider.http_client.is_some() || self.http_client.is_some() || default
+    }
+
     /// The strategy in force: the explicit one, else `Database` with an adapter, else `Jwt`.
     pub fn resolved_strategy(&self) -> SessionStrategy {
         self.session.strategy.unwrap_or(if self.adapter.is_some() {
@@ -514,10 +520,8 @@ impl AuthConfig {
             match provider {
                 Provider::OAuth(p) => {
                     only_credentials = false;
-                    let client = p.http_client.is_some()
-                        || self.http_client.is_some()
-                        || crate::http_client::default_client().is_some();
-                    if !client {
+                    let default = crate::http_client::default_client().is_some();
+                    if !self.has_http_client(p, default) {
                         return Err(AuthError::new(
                             ErrorType::InvalidEndpoints,
                             format!(
@@ -765,6 +769,24 @@ mod tests {
                 .assert_valid()
                 .is_ok()
         );
+    }
+
+    #[test]
+    fn a_provider_needs_an_http_client_from_somewhere() {
+        let client = || -> Arc<dyn crate::http_client::HttpClient> {
+            Arc::new(crate::http_client::NoClient)
+        };
+        let bare = OAuthProvider::new("idp", "IdP", ProviderKind::Oidc);
+        let mut own = bare.clone();
+        own.http_client = Some(client());
+        let config = AuthConfig::new();
+        let mut shared = AuthConfig::new();
+        shared.http_client = Some(client());
+        // Without the default client (no `reqwest` feature), only a configured one will do.
+        assert!(!config.has_http_client(&bare, false));
+        assert!(config.has_http_client(&own, false));
+        assert!(shared.has_http_client(&bare, false));
+        assert!(config.has_http_client(&bare, true));
     }
 
     #[test]
