@@ -10,6 +10,8 @@
 #   bash scripts/mutants.sh --iterate       # only the mutants the last run missed
 #   git diff BASE -- auth-runtime/src > target/change.diff
 #   bash scripts/mutants.sh --in-diff target/change.diff   # only mutants on changed lines
+#   bash scripts/mutants.sh --shard 1/3     # the second third of the mutants (shards 0/3..2/3),
+#                                           # for a run spread over several sittings
 #
 # Not part of the test command (too slow for CI). Prints caught / missed / unviable / timeout per
 # module; exits 1 when a mutant was missed. Outcomes land in target/mutants/.
@@ -49,6 +51,11 @@ case "${1:-}" in
   --in-diff)
     [ -f "${2:-}" ] || { echo "--in-diff needs a diff file" >&2; exit 2; }
     extra+=(--in-diff "$2")
+    shift 2
+    ;;
+  --shard)
+    [[ ${2:-} =~ ^[0-9]+/[1-9][0-9]*$ ]] || { echo "--shard needs K/N (0-based K)" >&2; exit 2; }
+    extra+=(--shard "$2" --sharding slice)
     shift 2
     ;;
 esac
