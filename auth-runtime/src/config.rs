@@ -518,6 +518,7 @@ impl AuthConfig {
         let mut only_credentials = !self.providers.is_empty();
         for provider in &self.providers {
             match provider {
+                Provider::Email(_) => only_credentials = false,
                 Provider::OAuth(p) => {
                     only_credentials = false;
                     let default = crate::http_client::default_client().is_some();

@@ -11,6 +11,7 @@ use crate::types::Account;
 pub async fn callback(ctx: &mut Ctx<'_>, provider_id: &str) -> Result<Out, AuthError> {
     let provider = ctx.provider(provider_id)?;
     match &provider {
+        Provider::Email(p) => super::email::callback(ctx, p).await,
         Provider::Credentials(p) => {
             if !ctx.req.is_post {
                 return Err(AuthError::new(

@@ -286,7 +286,20 @@ pub async fn complete(
         }
     };
     account.user_id = user.id.clone();
+    establish(ctx, user, account, profile, is_new_user, extra_claims).await
+}
 
+/// The end of every sign-in: the session (a database row or a session token), the `sign_in`
+/// event, and the redirect (the new-user page for a new user, when configured).
+pub(crate) async fn establish(
+    ctx: &mut Ctx<'_>,
+    user: User,
+    account: Account,
+    profile: Option<Value>,
+    is_new_user: bool,
+    extra_claims: Option<Value>,
+) -> Result<Out, AuthError> {
+    let adapter = ctx.config.adapter.clone();
     let store = SessionStore::new(&ctx.cookies.session_token, &ctx.req.cookies);
     let now = OffsetDateTime::now_utc();
     let expires = now + seconds(ctx.config.session.max_age);

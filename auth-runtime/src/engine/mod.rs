@@ -16,6 +16,7 @@
 //! ```
 
 mod callback;
+mod email;
 mod init;
 mod login;
 pub(crate) mod oauth;

@@ -411,6 +411,22 @@ pub(crate) async fn sign_in(
             };
             redirect_of(ctx, out)
         }
+        // next-auth's `signIn("email", { email })`: the link goes out, the answer is the
+        // verify-request page.
+        Provider::Email(p) => {
+            let mut ctx = context(
+                prepared,
+                parts,
+                Init::TRUSTED,
+                Action::SignIn,
+                Some(p.id.clone()),
+                body,
+            )
+            .await?;
+            admit(prepared, parts, &ctx).await?;
+            let out = super::email::sign_in(&mut ctx, p).await?;
+            redirect_of(ctx, out)
+        }
     }
 }
 

@@ -37,5 +37,6 @@ pub async fn sign_in(ctx: &mut Ctx<'_>, provider_id: &str) -> Result<Out, AuthEr
     match &provider {
         Provider::Credentials(_) => Ok(Out::redirect(ctx.action_url("signin"))),
         Provider::OAuth(p) => super::oauth::sign_in(ctx, p).await,
+        Provider::Email(p) => super::email::sign_in(ctx, p).await,
     }
 }

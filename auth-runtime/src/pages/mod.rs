@@ -162,7 +162,22 @@ fn credentials_form(p: &crate::providers::CredentialsProvider, page: &SignInPage
     form
 }
 
-/// `GET /signin`: an error banner, a button per OAuth/OIDC provider, then the credentials forms.
+/// An email provider's form: the address, posted to `signin/<id>`, which sends the link.
+fn email_form(p: &crate::providers::EmailProvider, page: &SignInPage<'_>) -> String {
+    let input_id = format!("input-email-for-{}-provider", p.id);
+    format!(
+        r#"<form action="{base}signin/{id}" method="POST">{csrf}{callback}<label for="{iid}">Email</label><input name="email" id="{iid}" type="email" autocomplete="email" placeholder="email@example.com" required><button type="submit" class="button">Sign in with {name}</button></form>"#,
+        base = escape(page.base_url),
+        id = escape(&encode_path_segment(&p.id)),
+        csrf = hidden("csrfToken", page.csrf_token),
+        callback = hidden("callbackUrl", page.callback_url),
+        iid = escape(&input_id),
+        name = escape(&p.name),
+    )
+}
+
+/// `GET /signin`: an error banner, a button per OAuth/OIDC provider, then the email and
+/// credentials forms.
 pub fn sign_in_page(config: &AuthConfig, page: &SignInPage<'_>) -> String {
     let mut body = String::from("<h1>Sign in</h1>");
     if let Some(error) = page.error {
@@ -180,6 +195,7 @@ pub fn sign_in_page(config: &AuthConfig, page: &SignInPage<'_>) -> String {
         .providers
         .iter()
         .filter_map(|p| match p {
+            Provider::Email(p) => Some(email_form(p, page)),
             Provider::Credentials(p) => Some(credentials_form(p, page)),
             _ => None,
         })

@@ -2,11 +2,13 @@
 //! carry their client settings (inferred from `AUTH_<ID>_*`) for the sign-in flow.
 
 mod credentials;
+pub mod email;
 mod oauth;
 pub mod oidc;
 pub mod quirks;
 
 pub use credentials::{Authorize, AuthorizeRequest, CredentialField, CredentialsProvider};
+pub use email::{EmailProvider, EmailSender, StdoutSender, VerificationRequest};
 pub use oauth::{
     Checks, OAuthProvider, ProfileFn, ProviderStyle, TokenAuthMethod, TokenSet, default_profile,
 };
@@ -52,6 +54,8 @@ pub enum Provider {
     Credentials(CredentialsProvider),
     /// An OAuth 2 or OIDC provider.
     OAuth(OAuthProvider),
+    /// Magic links by email.
+    Email(EmailProvider),
 }
 
 impl Provider {
@@ -60,6 +64,7 @@ impl Provider {
         match self {
             Self::Credentials(p) => &p.id,
             Self::OAuth(p) => &p.id,
+            Self::Email(p) => &p.id,
         }
     }
 
@@ -68,6 +73,7 @@ impl Provider {
         match self {
             Self::Credentials(p) => &p.name,
             Self::OAuth(p) => &p.name,
+            Self::Email(p) => &p.name,
         }
     }
 
@@ -76,6 +82,7 @@ impl Provider {
         match self {
             Self::Credentials(_) => ProviderKind::Credentials,
             Self::OAuth(p) => p.kind,
+            Self::Email(_) => ProviderKind::Email,
         }
     }
 }
@@ -83,6 +90,12 @@ impl Provider {
 impl From<CredentialsProvider> for Provider {
     fn from(p: CredentialsProvider) -> Self {
         Self::Credentials(p)
+    }
+}
+
+impl From<EmailProvider> for Provider {
+    fn from(p: EmailProvider) -> Self {
+        Self::Email(p)
     }
 }
 

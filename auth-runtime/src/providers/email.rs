@@ -1,0 +1,238 @@
+//! Email (magic-link) providers (spec §8): the address normalisation, the token, and the sender
+//! that delivers the sign-in link.
+
+use std::sync::Arc;
+
+use time::OffsetDateTime;
+use unicode_normalization::UnicodeNormalization;
+
+use crate::callbacks::{BoxError, BoxFuture};
+
+/// What a sender delivers: the sign-in link for one address. `Debug` hides the link and the
+/// token (whoever has them signs in).
+#[derive(Clone)]
+pub struct VerificationRequest {
+    /// The normalised address.
+    pub identifier: String,
+    /// The sign-in link: `<origin><base>/callback/<id>?callbackUrl=..&token=..&email=..`.
+    pub url: String,
+    /// The raw token (only its hash is stored).
+    pub token: String,
+    /// When the link stops working.
+    pub expires: OffsetDateTime,
+    /// The provider's id.
+    pub provider: String,
+    /// The sender address (`from`).
+    pub from: String,
+    /// The site's host, for the subject line.
+    pub host: String,
+}
+
+impl std::fmt::Debug for VerificationRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VerificationRequest")
+            .field("identifier", &self.identifier)
+            .field("url", &"<redacted>")
+            .field("token", &"<redacted>")
+            .field("expires", &self.expires)
+            .field("provider", &self.provider)
+            .finish()
+    }
+}
+
+/// Delivers sign-in links (Auth.js's `sendVerificationRequest`).
+pub trait EmailSender: Send + Sync {
+    /// Sends the link; an error fails the sign-in with `EmailSignInError`.
+    fn send<'a>(&'a self, request: &'a VerificationRequest) -> BoxFuture<'a, Result<(), BoxError>>;
+}
+
+/// Prints each sign-in link on standard output, one line: for development without a mail server.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StdoutSender;
+
+impl EmailSender for StdoutSender {
+    fn send<'a>(&'a self, request: &'a VerificationRequest) -> BoxFuture<'a, Result<(), BoxError>> {
+        println!(
+            "auth: sign-in link for {}: {}",
+            request.identifier, request.url
+        );
+        Box::pin(std::future::ready(Ok(())))
+    }
+}
+
+/// Turns a typed address into the identifier tokens are stored under.
+pub type NormalizeIdentifier = Arc<dyn Fn(&str) -> Result<String, BoxError> + Send + Sync>;
+
+/// An email provider.
+#[derive(Clone)]
+pub struct EmailProvider {
+    /// Id in URLs (`email`).
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// The sender address.
+    pub from: String,
+    /// How long a link works, in seconds (Auth.js: 24 hours).
+    pub max_age: u64,
+    /// Who delivers the link; `None` prints it on standard output ([`StdoutSender`]).
+    pub sender: Option<Arc<dyn EmailSender>>,
+    /// Replaces [`normalize_identifier`].
+    pub normalize_identifier: Option<NormalizeIdentifier>,
+    /// Replaces the default token (32 random bytes, hex).
+    pub generate_verification_token: Option<Arc<dyn Fn() -> String + Send + Sync>>,
+}
+
+impl std::fmt::Debug for EmailProvider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EmailProvider")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("from", &self.from)
+            .field("max_age", &self.max_age)
+            .field("sender", &self.sender.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Auth.js's default sender address.
+pub const DEFAULT_FROM: &str = "Auth.js <no-reply@authjs.dev>";
+/// Auth.js's default link lifetime: 24 hours.
+pub const DEFAULT_MAX_AGE: u64 = 24 * 60 * 60;
+
+impl EmailProvider {
+    /// A provider with Auth.js's defaults (`from`, 24 hours) that prints links on stdout until a
+    /// sender is set.
+    pub fn new(id: impl Into<String>, name: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            from: DEFAULT_FROM.to_owned(),
+            max_age: DEFAULT_MAX_AGE,
+            sender: None,
+            normalize_identifier: None,
+            generate_verification_token: None,
+        }
+    }
+
+    /// Sets the sender.
+    pub fn sender(mut self, sender: impl EmailSender + 'static) -> Self {
+        self.sender = Some(Arc::new(sender));
+        self
+    }
+
+    /// Sets the sender address.
+    pub fn from(mut self, from: impl Into<String>) -> Self {
+        self.from = from.into();
+        self
+    }
+
+    /// Sets how long a link works, in seconds.
+    pub fn max_age(mut self, seconds: u64) -> Self {
+        self.max_age = seconds;
+        self
+    }
+
+    /// Replaces the address normalisation (next-auth's `normalizeIdentifier`).
+    pub fn normalize_identifier(
+        mut self,
+        f: impl Fn(&str) -> Result<String, BoxError> + Send + Sync + 'static,
+    ) -> Self {
+        self.normalize_identifier = Some(Arc::new(f));
+        self
+    }
+
+    /// Replaces the token generator (next-auth's `generateVerificationToken`).
+    pub fn generate_verification_token(
+        mut self,
+        f: impl Fn() -> String + Send + Sync + 'static,
+    ) -> Self {
+        self.generate_verification_token = Some(Arc::new(f));
+        self
+    }
+
+    /// The identifier of `raw`: the provider's normalisation, else [`normalize_identifier`].
+    pub fn identifier(&self, raw: &str) -> Result<String, BoxError> {
+        match &self.normalize_identifier {
+            Some(f) => f(raw),
+            None => normalize_identifier(raw).map_err(Into::into),
+        }
+    }
+}
+
+/// Auth.js's default normalisation: Unicode NFKC, lowercase, trimmed; no `"`; exactly one `@`
+/// between a non-empty local part and domain; the domain cut at its first `,`. The domain must
+/// also be a name IDNA can write in ASCII (punycode); it is kept as typed, as Auth.js keeps it,
+/// so a Next.js app sharing the database stores the same identifier.
+pub fn normalize_identifier(raw: &str) -> Result<String, &'static str> {
+    let text: String = raw.nfkc().collect::<String>().to_lowercase();
+    let text = text.trim();
+    if text.is_empty() {
+        return Err("no email address");
+    }
+    if text.contains('"') {
+        return Err("an email address cannot contain a quote");
+    }
+    let mut parts = text.split('@');
+    let (Some(local), Some(domain), None) = (parts.next(), parts.next(), parts.next()) else {
+        return Err("an email address has exactly one @");
+    };
+    let domain = domain.split(',').next().unwrap_or_default();
+    if local.is_empty() || domain.is_empty() {
+        return Err("an email address needs a name and a domain");
+    }
+    match url::Host::parse(domain) {
+        Ok(url::Host::Domain(ascii)) if ascii.contains('.') || ascii == "localhost" => {}
+        _ => return Err("the domain of the email address is not a domain name"),
+    }
+    Ok(format!("{local}@{domain}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_are_normalised_as_authjs_does() {
+        for (raw, expected) in [
+            ("  Ada@Example.COM ", "ada@example.com"),
+            ("ada@example.com,evil.com", "ada@example.com"),
+            ("ＡＤＡ@ｅｘａｍｐｌｅ.com", "ada@example.com"),
+            ("zoë@例え.jp", "zoë@例え.jp"),
+            ("a+tag@sub.example.org", "a+tag@sub.example.org"),
+        ] {
+            assert_eq!(normalize_identifier(raw).as_deref(), Ok(expected), "{raw}");
+        }
+    }
+
+    #[test]
+    fn malformed_addresses_are_refused() {
+        for raw in [
+            "",
+            "   ",
+            "ada",
+            "ada@",
+            "@example.com",
+            "a@b@example.com",
+            "\"ada\"@example.com",
+            "ada@exa mple.com",
+            "ada@[127.0.0.1]",
+            "ada@nodot",
+        ] {
+            assert!(normalize_identifier(raw).is_err(), "{raw:?} was accepted");
+        }
+    }
+
+    #[test]
+    fn debug_hides_the_link() {
+        let request = VerificationRequest {
+            identifier: "ada@example.com".into(),
+            url: "http://app.test/auth/callback/email?token=secret-token".into(),
+            token: "secret-token".into(),
+            expires: OffsetDateTime::UNIX_EPOCH,
+            provider: "email".into(),
+            from: DEFAULT_FROM.into(),
+            host: "app.test".into(),
+        };
+        assert!(!format!("{request:?}").contains("secret-token"));
+    }
+}

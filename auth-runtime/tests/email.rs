@@ -1,0 +1,256 @@
+//! Email sign-in through the engine (spec §8) on a SQLite adapter: the link is sent, only the
+//! token's hash is stored, the link signs in once, and a reused, expired or re-addressed link
+//! fails with `Verification`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+
+use auth_runtime::adapter::Adapter;
+use auth_runtime::adapter::sql::SqlAdapter;
+use auth_runtime::callbacks::{BoxError, BoxFuture, Callbacks, SignInDecision};
+use auth_runtime::config::{AuthConfig, SessionStrategy};
+use auth_runtime::providers::{EmailProvider, EmailSender, VerificationRequest};
+use common::browser::Browser;
+use common::databases::FreshDb;
+use sqlx::Connection;
+
+const ORIGIN: &str = "http://app.test";
+const SECRET: &str = "email-secret";
+
+/// Keeps every request it is asked to send.
+#[derive(Clone, Default)]
+struct Outbox(Arc<Mutex<Vec<VerificationRequest>>>);
+
+impl Outbox {
+    fn last(&self) -> VerificationRequest {
+        self.0.lock().unwrap().last().cloned().expect("a sent link")
+    }
+}
+
+impl EmailSender for Outbox {
+    fn send<'a>(&'a self, request: &'a VerificationRequest) -> BoxFuture<'a, Result<(), BoxError>> {
+        self.0.lock().unwrap().push(request.clone());
+        Box::pin(std::future::ready(Ok(())))
+    }
+}
+
+struct Setup {
+    browser: Browser,
+    outbox: Outbox,
+    adapter: Arc<SqlAdapter>,
+    db: FreshDb,
+}
+
+async fn setup(
+    provider: impl FnOnce(EmailProvider) -> EmailProvider,
+    callbacks: Callbacks,
+) -> Setup {
+    let db = FreshDb::sqlite();
+    let adapter = Arc::new(SqlAdapter::connect(&db.url).await.unwrap());
+    adapter.migrate().await.unwrap();
+    let outbox = Outbox::default();
+    let config = AuthConfig::new()
+        .secret(SECRET)
+        .trust_host(true)
+        .provider(provider(
+            EmailProvider::new("email", "Email").sender(outbox.clone()),
+        ))
+        .adapter(adapter.clone())
+        .session_strategy(SessionStrategy::Database)
+        .callbacks(callbacks);
+    Setup {
+        browser: Browser::new(config, ORIGIN),
+        outbox,
+        adapter,
+        db,
+    }
+}
+
+async fn request_link(b: &mut Browser, email: &str) -> common::browser::Reply {
+    let csrf = b.csrf().await;
+    b.post(
+        "/auth/signin/email",
+        &[
+            ("csrfToken", &csrf),
+            ("email", email),
+            ("callbackUrl", "/after"),
+        ],
+    )
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_link_signs_in_once_and_only_its_hash_is_stored() {
+    let mut s = setup(|p| p, Callbacks::default()).await;
+    let sent = request_link(&mut s.browser, "  Ada@Example.com ").await;
+    assert_eq!(sent.status, 302);
+    assert_eq!(
+        sent.location(),
+        "http://app.test/auth/verify-request?provider=email&type=email"
+    );
+    let link = s.outbox.last();
+    assert_eq!(link.identifier, "ada@example.com");
+    assert_eq!(link.token.len(), 64);
+    assert!(
+        link.url
+            .starts_with("http://app.test/auth/callback/email?callbackUrl=")
+    );
+    let url = url::Url::parse(&link.url).unwrap();
+    let query: std::collections::HashMap<_, _> = url.query_pairs().into_owned().collect();
+    assert_eq!(query["token"], link.token);
+    assert_eq!(query["email"], "ada@example.com");
+    assert_eq!(query["callbackUrl"], "http://app.test/after");
+
+    // The database holds the hash, never the token.
+    let path = s.db.url.trim_start_matches("sqlite://");
+    let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{path}"))
+        .await
+        .unwrap();
+    let (stored,): (String,) = sqlx::query_as("SELECT token FROM verification_token")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_ne!(stored, link.token);
+    let expected = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(format!("{}{SECRET}", link.token)))
+    };
+    assert_eq!(stored, expected);
+
+    // The link signs in: a new, verified user and a database session.
+    let done = s.browser.get(&link.url).await;
+    assert_eq!(done.location(), "http://app.test/after");
+    assert_eq!(
+        s.browser.session().await["user"]["email"],
+        "ada@example.com"
+    );
+    let user = s
+        .adapter
+        .get_user_by_email("ada@example.com")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(user.email_verified.is_some());
+
+    // Once.
+    let mut other = Browser {
+        handler: s.browser.handler.clone(),
+        origin: ORIGIN.into(),
+        jar: Default::default(),
+        headers: Vec::new(),
+        log: s.browser.log.clone(),
+    };
+    let again = other.get(&link.url).await;
+    assert_eq!(
+        again.location(),
+        "http://app.test/auth/error?error=Verification"
+    );
+    assert!(!other.jar.contains_key("authjs.session-token"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_or_readdressed_link_fails_with_verification() {
+    let mut s = setup(|p| p.max_age(0), Callbacks::default()).await;
+    request_link(&mut s.browser, "bob@example.com").await;
+    let link = s.outbox.last();
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    let expired = s.browser.get(&link.url).await;
+    assert_eq!(
+        expired.location(),
+        "http://app.test/auth/error?error=Verification"
+    );
+
+    let mut s = setup(|p| p, Callbacks::default()).await;
+    request_link(&mut s.browser, "bob@example.com").await;
+    let link = s.outbox.last();
+    let readdressed = link.url.replace("bob%40example.com", "eve%40example.com");
+    assert_ne!(readdressed, link.url);
+    let answer = s.browser.get(&readdressed).await;
+    assert_eq!(
+        answer.location(),
+        "http://app.test/auth/error?error=Verification"
+    );
+    // The right address still works: a wrong guess does not burn the link.
+    assert_eq!(
+        s.browser.get(&link.url).await.location(),
+        "http://app.test/after"
+    );
+    // No token at all.
+    let bare = s
+        .browser
+        .get("/auth/callback/email?email=bob%40example.com")
+        .await;
+    assert_eq!(
+        bare.location(),
+        "http://app.test/auth/error?error=Verification"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sign_in_callback_sees_the_request_and_can_refuse_it() {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = seen.clone();
+    let callbacks = Callbacks::default().sign_in(move |params| {
+        let log = log.clone();
+        async move {
+            let email = params.user.email.clone().unwrap_or_default();
+            log.lock()
+                .unwrap()
+                .push((email.clone(), params.email_verification_request));
+            Ok(if email.ends_with("@blocked.example") {
+                SignInDecision::Deny
+            } else {
+                SignInDecision::Allow
+            })
+        }
+    });
+    let mut s = setup(|p| p, callbacks).await;
+    let refused = request_link(&mut s.browser, "mallory@blocked.example").await;
+    assert_eq!(
+        refused.location(),
+        "http://app.test/auth/error?error=AccessDenied"
+    );
+    assert!(
+        s.outbox.0.lock().unwrap().is_empty(),
+        "no link for a refused address"
+    );
+    request_link(&mut s.browser, "carol@example.com").await;
+    s.browser.get(&s.outbox.last().url).await;
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(
+        seen,
+        [
+            ("mallory@blocked.example".to_owned(), Some(true)),
+            ("carol@example.com".to_owned(), Some(true)),
+            ("carol@example.com".to_owned(), None),
+        ]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_malformed_address_sends_nothing() {
+    let mut s = setup(|p| p, Callbacks::default()).await;
+    for bad in ["", "not-an-address", "a@b@example.com", "\"q\"@example.com"] {
+        let answer = request_link(&mut s.browser, bad).await;
+        assert_eq!(
+            answer.location(),
+            "http://app.test/auth/signin?error=Configuration",
+            "{bad:?}"
+        );
+    }
+    assert!(s.outbox.0.lock().unwrap().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sign_in_page_offers_the_email_form() {
+    let mut s = setup(|p| p, Callbacks::default()).await;
+    let page = s.browser.get("/auth/signin").await.text();
+    assert!(
+        page.contains(r#"action="http://app.test/auth/signin/email""#),
+        "{page}"
+    );
+    assert!(page.contains(r#"name="email""#) && page.contains(r#"type="email""#));
+}
