@@ -254,3 +254,141 @@ async fn the_sign_in_page_offers_the_email_form() {
     );
     assert!(page.contains(r#"name="email""#) && page.contains(r#"type="email""#));
 }
+
+/// An SMTP sink on loopback: it answers like a server and keeps each message it receives.
+struct SmtpSink {
+    port: u16,
+    messages: Arc<Mutex<Vec<String>>>,
+}
+
+impl SmtpSink {
+    async fn start() -> Self {
+        use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let messages: Arc<Mutex<Vec<String>>> = Arc::default();
+        let kept = messages.clone();
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let kept = kept.clone();
+                tokio::spawn(async move {
+                    let (read, mut write) = stream.into_split();
+                    let mut lines = BufReader::new(read).lines();
+                    let _ = write.write_all(b"220 sink ready\r\n").await;
+                    let mut data: Option<String> = None;
+                    while let Ok(Some(line)) = lines.next_line().await {
+                        if let Some(body) = data.as_mut() {
+                            if line == "." {
+                                kept.lock().unwrap().push(std::mem::take(body));
+                                data = None;
+                                let _ = write.write_all(b"250 kept\r\n").await;
+                            } else {
+                                body.push_str(line.strip_prefix('.').unwrap_or(&line));
+                                body.push('\n');
+                            }
+                            continue;
+                        }
+                        let verb = line.split(' ').next().unwrap_or("").to_ascii_uppercase();
+                        let reply: &[u8] = match verb.as_str() {
+                            "EHLO" | "HELO" => b"250-sink\r\n250 8BITMIME\r\n",
+                            "DATA" => {
+                                data = Some(String::new());
+                                b"354 go on\r\n"
+                            }
+                            "QUIT" => {
+                                let _ = write.write_all(b"221 bye\r\n").await;
+                                return;
+                            }
+                            _ => b"250 ok\r\n",
+                        };
+                        let _ = write.write_all(reply).await;
+                    }
+                });
+            }
+        });
+        Self { port, messages }
+    }
+
+    fn last(&self) -> String {
+        self.messages
+            .lock()
+            .unwrap()
+            .last()
+            .cloned()
+            .expect("a delivered message")
+    }
+}
+
+/// Undoes quoted-printable: soft line breaks and `=XX` escapes.
+fn unquote(text: &str) -> String {
+    let joined = text.replace("=\n", "");
+    let bytes = joined.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'='
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(&joined[i + 1..i + 3], 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_link_arrives_by_smtp_and_signs_in() {
+    use auth_runtime::providers::smtp::SmtpSender;
+    let sink = SmtpSink::start().await;
+    let db = FreshDb::sqlite();
+    let adapter = Arc::new(SqlAdapter::connect(&db.url).await.unwrap());
+    adapter.migrate().await.unwrap();
+    let sender = SmtpSender::from_url(&format!("smtp://127.0.0.1:{}", sink.port)).unwrap();
+    let config = AuthConfig::new()
+        .secret(SECRET)
+        .trust_host(true)
+        .provider(
+            EmailProvider::new("email", "Email")
+                .from("Sign-in <no-reply@app.test>")
+                .sender(sender),
+        )
+        .adapter(adapter.clone())
+        .session_strategy(SessionStrategy::Database);
+    let mut b = Browser::new(config, ORIGIN);
+    let sent = request_link(&mut b, "dora@example.com").await;
+    assert_eq!(
+        sent.location(),
+        "http://app.test/auth/verify-request?provider=email&type=email",
+        "{:?}",
+        b.log.take()
+    );
+    let message = unquote(&sink.last());
+    assert!(
+        message.contains("Subject: Sign in to app.test"),
+        "{message}"
+    );
+    assert!(message.contains("To: dora@example.com"), "{message}");
+    assert!(
+        message.contains("From: \"Sign-in\" <no-reply@app.test>")
+            || message.contains("From: Sign-in <no-reply@app.test>"),
+        "{message}"
+    );
+    assert!(message.contains("Content-Type: text/html"), "{message}");
+    let link = message
+        .lines()
+        .find(|l| l.starts_with("http://app.test/auth/callback/email?"))
+        .expect("the link on a line of its own (the text part)")
+        .to_owned();
+    assert_eq!(b.get(&link).await.location(), "http://app.test/after");
+    assert_eq!(b.session().await["user"]["email"], "dora@example.com");
+    // Once.
+    b.jar.clear();
+    assert_eq!(
+        b.get(&link).await.location(),
+        "http://app.test/auth/error?error=Verification"
+    );
+}

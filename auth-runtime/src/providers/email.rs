@@ -60,6 +60,31 @@ impl EmailSender for StdoutSender {
     }
 }
 
+/// The subject of the default message: `Sign in to <host>`.
+pub fn default_subject(request: &VerificationRequest) -> String {
+    format!("Sign in to {}", request.host)
+}
+
+/// The plain-text part of the default message, as Auth.js writes it.
+pub fn default_text(request: &VerificationRequest) -> String {
+    format!("Sign in to {}\n{}\n\n", request.host, request.url)
+}
+
+/// The HTML part of the default message, themed like Auth.js's: the host (its dots broken with a
+/// zero-width space so mail clients do not turn it into a link), a button in `brand_color`.
+pub fn default_html(request: &VerificationRequest, brand_color: &str) -> String {
+    let escape = crate::pages::escape;
+    let host = escape(&request.host).replace('.', "&#8203;.");
+    let brand = escape(brand_color);
+    let url = escape(&request.url);
+    format!(
+        r#"<!DOCTYPE html><html><body style="margin:0;padding:24px;background:#f4f4f5;font-family:Helvetica,Arial,sans-serif;color:#1f2937"><div style="max-width:560px;margin:0 auto;background:#ffffff;border-radius:8px;padding:32px;text-align:center"><p style="font-size:20px;margin:0 0 24px">Sign in to <strong>{host}</strong></p><p style="margin:0 0 24px"><a href="{url}" style="display:inline-block;padding:12px 24px;border-radius:6px;background:{brand};color:#ffffff;font-weight:bold;text-decoration:none">Sign in</a></p><p style="font-size:14px;color:#6b7280;margin:0">The link works once, for a limited time. If you did not ask for it, ignore this message.</p></div></body></html>"#
+    )
+}
+
+/// Auth.js's default button colour.
+pub const DEFAULT_BRAND_COLOR: &str = "#346df1";
+
 /// Turns a typed address into the identifier tokens are stored under.
 pub type NormalizeIdentifier = Arc<dyn Fn(&str) -> Result<String, BoxError> + Send + Sync>;
 

@@ -6,6 +6,8 @@ pub mod email;
 mod oauth;
 pub mod oidc;
 pub mod quirks;
+#[cfg(feature = "smtp")]
+pub mod smtp;
 
 pub use credentials::{Authorize, AuthorizeRequest, CredentialField, CredentialsProvider};
 pub use email::{EmailProvider, EmailSender, StdoutSender, VerificationRequest};
