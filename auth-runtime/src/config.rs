@@ -336,6 +336,12 @@ impl AuthConfig {
             self.redirect_proxy_targets = env::redirect_proxy_targets_from_env(env);
         }
         for provider in &mut self.providers {
+            if let Provider::Email(p) = provider
+                && p.server.is_none()
+            {
+                p.server = env(&format!("{}_SERVER", env::provider_prefix(&p.id)))
+                    .filter(|v| !v.is_empty());
+            }
             if let Provider::OAuth(p) = provider {
                 let vars = env::provider_env(&p.id, env);
                 if p.client_id.is_none() {
@@ -427,6 +433,75 @@ impl AuthConfig {
     pub fn adapter(mut self, adapter: impl Into<crate::adapter::Adapters>) -> Self {
         self.adapter = Some(adapter.into());
         self
+    }
+
+    /// Whether an email provider has no sender yet.
+    pub(crate) fn email_senders_missing(&self) -> bool {
+        self.providers
+            .iter()
+            .any(|p| matches!(p, Provider::Email(e) if e.sender.is_none()))
+    }
+
+    /// Gives every email provider without a sender one: the SMTP server of its `server`
+    /// setting, else, outside a `production_build`, the standard output. A production build
+    /// never prints sign-in links (whoever reads the logs would sign in).
+    pub(crate) fn resolve_email_senders(
+        &mut self,
+        production_build: bool,
+    ) -> Result<(), AuthError> {
+        for provider in &mut self.providers {
+            let Provider::Email(p) = provider else {
+                continue;
+            };
+            if p.sender.is_some() {
+                continue;
+            }
+            let var = format!("{}_SERVER", env::provider_prefix(&p.id));
+            match &p.server {
+                Some(server) => {
+                    #[cfg(feature = "smtp")]
+                    {
+                        let sender =
+                            crate::providers::smtp::SmtpSender::from_url(server).map_err(|e| {
+                                AuthError::new(
+                                    ErrorType::InvalidEndpoints,
+                                    format!("provider `{}`: {e} ({var})", p.id),
+                                )
+                            })?;
+                        p.sender = Some(Arc::new(sender));
+                    }
+                    #[cfg(not(feature = "smtp"))]
+                    {
+                        let _ = server;
+                        return Err(AuthError::new(
+                            ErrorType::InvalidEndpoints,
+                            format!(
+                                "provider `{}` has an SMTP server: enable auth-runtime's `smtp` feature",
+                                p.id
+                            ),
+                        ));
+                    }
+                }
+                None if production_build => {
+                    return Err(AuthError::new(
+                        ErrorType::InvalidEndpoints,
+                        format!(
+                            "provider `{}` has no way to send its links: set {var} (an SMTP server URL) or give it a sender",
+                            p.id
+                        ),
+                    ));
+                }
+                None => {
+                    tracing::warn!(
+                        target: "auth",
+                        "provider `{}` has no SMTP server ({var}): sign-in links are printed on standard output (development only)",
+                        p.id
+                    );
+                    p.sender = Some(Arc::new(crate::providers::StdoutSender));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Whether `provider` can reach its endpoints: through its own client, the configuration's,
@@ -770,6 +845,35 @@ mod tests {
                 .assert_valid()
                 .is_ok()
         );
+    }
+
+    #[test]
+    fn email_providers_get_a_sender_from_their_server_or_stdout_in_development_only() {
+        let email = || crate::providers::EmailProvider::new("email", "Email");
+        let with = |p: crate::providers::EmailProvider| AuthConfig::new().provider(p);
+        let sender_of = |c: &AuthConfig| match &c.providers[0] {
+            Provider::Email(p) => p.sender.is_some(),
+            _ => false,
+        };
+        // Development: printed on stdout.
+        let mut dev = with(email());
+        assert!(dev.email_senders_missing());
+        dev.resolve_email_senders(false).unwrap();
+        assert!(sender_of(&dev) && !dev.email_senders_missing());
+        // Production: no server, no sign-in; the error names the variable.
+        let err = with(email()).resolve_email_senders(true).unwrap_err();
+        assert_eq!(err.error_type(), ErrorType::InvalidEndpoints);
+        assert!(err.message().contains("AUTH_EMAIL_SERVER"), "{err}");
+        // A server from the environment.
+        let mut from_env = with(email());
+        from_env.apply_env(&|k| (k == "AUTH_EMAIL_SERVER").then(|| "smtp://127.0.0.1:2525".into()));
+        from_env.resolve_email_senders(true).unwrap();
+        assert!(sender_of(&from_env));
+        // A server that would get a password in clear is refused.
+        let err = with(email().server("smtp://u:p@mail.example.com"))
+            .resolve_email_senders(true)
+            .unwrap_err();
+        assert!(err.message().contains("in clear"), "{err}");
     }
 
     #[test]

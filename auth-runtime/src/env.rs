@@ -142,6 +142,12 @@ impl std::fmt::Debug for ProviderEnv {
     }
 }
 
+/// `AUTH_<ID>`: the prefix of a provider's variables (`AUTH_MICROSOFT_ENTRA_ID` for
+/// `microsoft-entra-id`).
+pub fn provider_prefix(id: &str) -> String {
+    format!("AUTH_{}", env_provider_id(id))
+}
+
 /// Reads a provider's variables.
 pub fn provider_env(id: &str, env: &dyn Fn(&str) -> Option<String>) -> ProviderEnv {
     let upper = env_provider_id(id);

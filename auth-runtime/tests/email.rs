@@ -392,3 +392,32 @@ async fn the_link_arrives_by_smtp_and_signs_in() {
         "http://app.test/auth/error?error=Verification"
     );
 }
+
+mod declared {
+    use auth_runtime::prelude::*;
+
+    /// Email sign-in declared in the attribute; database sessions by default with the adapter.
+    #[auth(providers(email), adapter)]
+    pub struct Auth;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_attribute_declares_email_sign_in() {
+    let outbox = Outbox::default();
+    let db = FreshDb::sqlite();
+    let adapter = Arc::new(SqlAdapter::connect(&db.url).await.unwrap());
+    adapter.migrate().await.unwrap();
+    let sent = outbox.clone();
+    let config =
+        declared::Auth::builder_with_env(|key| (key == "AUTH_SECRET").then(|| SECRET.to_owned()))
+            .adapter(adapter)
+            .email(move |p| p.sender(sent).max_age(600))
+            .into_config();
+    let config = config.trust_host(true);
+    let mut b = Browser::new(config, ORIGIN);
+    request_link(&mut b, "erin@example.com").await;
+    let link = outbox.last();
+    assert!(link.expires <= time::OffsetDateTime::now_utc() + time::Duration::seconds(600));
+    assert_eq!(b.get(&link.url).await.location(), "http://app.test/after");
+    assert_eq!(b.session().await["user"]["email"], "erin@example.com");
+}

@@ -30,10 +30,40 @@ pub fn expand(target: &Target<'_>, model: &Model) -> TokenStream {
         .filter(|p| matches!(p.kind, Kind::OAuth | Kind::Oidc))
         .collect();
     let credentials = model.providers.iter().find(|p| p.kind == Kind::Credentials);
+    let emails: Vec<_> = model
+        .providers
+        .iter()
+        .filter(|p| p.kind == Kind::Email)
+        .collect();
+    let email_fields: Vec<_> = emails.iter().map(|p| method_ident(p)).collect();
+    let email_inits = emails.iter().map(|p| {
+        let (id, name) = (&p.id, &p.name);
+        quote!(::auth_runtime::providers::EmailProvider::new(#id, #name))
+    });
+    let email_methods = emails.iter().map(|p| {
+        let method = method_ident(p);
+        let env = p.id.to_ascii_uppercase().replace('-', "_");
+        let doc = format!(
+            " Customises {name}: its sender, `from`, link lifetime, address normalisation. \
+             Without a sender it uses the SMTP server of `AUTH_{env}_SERVER` (feature `smtp`), or in \
+             a development build prints each link on standard output.",
+            name = p.name
+        );
+        quote! {
+            #[doc = #doc]
+            pub fn #method(
+                mut self,
+                customise: impl ::core::ops::FnOnce(::auth_runtime::providers::EmailProvider) -> ::auth_runtime::providers::EmailProvider,
+            ) -> Self {
+                self.#method = customise(self.#method);
+                self
+            }
+        }
+    });
     let ids: Vec<&str> = model.providers.iter().map(|p| p.id.as_str()).collect();
 
     let oauth_fields: Vec<_> = oauth.iter().map(|p| method_ident(p)).collect();
-    // Declared order is the sign-in page's order. Email and passkey providers have no runtime
+    // Declared order is the sign-in page's order. Passkey providers have no runtime
     // counterpart yet: they are checked at compile time and left out here.
     let pushes = model.providers.iter().filter_map(|p| match p.kind {
         Kind::OAuth | Kind::Oidc => {
@@ -50,7 +80,13 @@ pub fn expand(target: &Target<'_>, model: &Model) -> TokenStream {
                 providers.push(::auth_runtime::providers::Provider::from(credentials));
             }
         }),
-        Kind::Email | Kind::WebAuthn => None,
+        Kind::Email => {
+            let field = method_ident(p);
+            Some(quote! {
+                providers.push(::auth_runtime::providers::Provider::from(self.#field.clone()));
+            })
+        }
+        Kind::WebAuthn => None,
     });
     let oauth_methods = oauth.iter().map(|p| {
         let method = method_ident(p);
@@ -73,6 +109,7 @@ pub fn expand(target: &Target<'_>, model: &Model) -> TokenStream {
         config: self.config,
         env: self.env,
         #(#oauth_fields: self.#oauth_fields,)*
+        #(#email_fields: self.#email_fields,)*
         credentials: self.credentials,
         _state: ::core::marker::PhantomData,
     };
@@ -235,6 +272,7 @@ pub fn expand(target: &Target<'_>, model: &Model) -> TokenStream {
                     config: ::auth_runtime::config::AuthConfig::new(),
                     env: ::std::boxed::Box::new(env),
                     #(#oauth_fields: ::core::default::Default::default(),)*
+                    #(#email_fields: #email_inits,)*
                     credentials: #credentials_init,
                     _state: ::core::marker::PhantomData,
                 }
@@ -261,12 +299,15 @@ pub fn expand(target: &Target<'_>, model: &Model) -> TokenStream {
             config: ::auth_runtime::config::AuthConfig,
             env: #private::EnvLookup,
             #(#oauth_fields: #private::ProviderOptions,)*
+            #(#email_fields: ::auth_runtime::providers::EmailProvider,)*
             credentials: ::core::option::Option<::auth_runtime::providers::CredentialsProvider>,
             _state: ::core::marker::PhantomData<fn() -> (Authorize, Adapter)>,
         }
 
         impl<Authorize, Adapter> #builder<Authorize, Adapter> {
             #(#oauth_methods)*
+
+            #(#email_methods)*
 
             #credentials_methods
 

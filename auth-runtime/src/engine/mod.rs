@@ -67,6 +67,13 @@ impl Prepared {
     /// Checks `config` (Auth.js's `assertConfig`) and prepares it.
     pub(crate) fn new(config: Arc<AuthConfig>) -> Result<Self, AuthError> {
         config.assert_valid()?;
+        let config = if config.email_senders_missing() {
+            let mut owned = Arc::unwrap_or_clone(config);
+            owned.resolve_email_senders(!cfg!(debug_assertions))?;
+            Arc::new(owned)
+        } else {
+            config
+        };
         let codec = JwtCodec::from_secrets(config.secret.clone())?;
         Ok(Self {
             codec,

@@ -99,8 +99,12 @@ pub struct EmailProvider {
     pub from: String,
     /// How long a link works, in seconds (Auth.js: 24 hours).
     pub max_age: u64,
-    /// Who delivers the link; `None` prints it on standard output ([`StdoutSender`]).
+    /// Who delivers the link. Unset, the handler uses the SMTP server of `server` (feature
+    /// `smtp`), or in a development build prints links on standard output ([`StdoutSender`]).
     pub sender: Option<Arc<dyn EmailSender>>,
+    /// The SMTP server's URL (Auth.js's `server`; `AUTH_<ID>_SERVER`), used when no sender is
+    /// set.
+    pub server: Option<String>,
     /// Replaces [`normalize_identifier`].
     pub normalize_identifier: Option<NormalizeIdentifier>,
     /// Replaces the default token (32 random bytes, hex).
@@ -134,6 +138,7 @@ impl EmailProvider {
             from: DEFAULT_FROM.to_owned(),
             max_age: DEFAULT_MAX_AGE,
             sender: None,
+            server: None,
             normalize_identifier: None,
             generate_verification_token: None,
         }
@@ -142,6 +147,12 @@ impl EmailProvider {
     /// Sets the sender.
     pub fn sender(mut self, sender: impl EmailSender + 'static) -> Self {
         self.sender = Some(Arc::new(sender));
+        self
+    }
+
+    /// Sets the SMTP server (`smtps://user:pass@host`), used when no sender is set.
+    pub fn server(mut self, url: impl Into<String>) -> Self {
+        self.server = Some(url.into());
         self
     }
 
