@@ -139,6 +139,15 @@ async fn link_or_create(
             .await
             .map_err(AuthError::from)?
     {
+        // A first sign-in with this provider account may have finished meanwhile (two racing):
+        // its user has this address and the account is linked now. That is the user.
+        if let Some(linked) = adapter
+            .get_user_by_account(&account.provider, &account.provider_account_id)
+            .await
+            .map_err(AuthError::from)?
+        {
+            return Ok((linked, false));
+        }
         if !allow_email_linking {
             return Err(AuthError::new(
                 ErrorType::OAuthAccountNotLinked,
