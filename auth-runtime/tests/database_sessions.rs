@@ -11,9 +11,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use auth_runtime::adapter::redis::RedisAdapter;
 use auth_runtime::adapter::sql::SqlAdapter;
-use auth_runtime::adapter::{Adapter, AdapterSession, FullAdapter, SessionAdapter};
+use auth_runtime::adapter::{
+    Adapter, AdapterResult, AdapterSession, Authenticator, AuthenticatorAdapter, FullAdapter,
+    SessionAdapter, VerificationToken, VerificationTokenAdapter,
+};
+use auth_runtime::callbacks::BoxFuture;
 use auth_runtime::callbacks::{Events, SignOutMessage};
 use auth_runtime::config::{AuthConfig, SessionStrategy};
+use auth_runtime::types::{Account, User};
 use common::browser::Browser;
 use common::databases::FreshDb;
 use common::idp::MockIdp;
@@ -299,4 +304,108 @@ async fn racing_first_sign_ins_make_one_user_on_redis() {
     let prefix = format!("auth-test-{}:", uuid::Uuid::new_v4().simple());
     let store = Arc::new(RedisAdapter::with_prefix("redis://127.0.0.1:6379", &prefix).unwrap());
     racing_first_sign_ins(store).await;
+}
+
+/// The memory adapter, except that the first `hidden` lookups of an account miss it: what a
+/// sign-in sees when another first sign-in with the same account commits in between.
+struct LateLink {
+    inner: auth_runtime::adapter::MemoryAdapter,
+    hidden: AtomicUsize,
+}
+
+macro_rules! forward {
+    ($($name:ident($($arg:ident: $ty:ty),*) -> $out:ty;)*) => {
+        $(fn $name(&self, $($arg: $ty),*) -> BoxFuture<'_, AdapterResult<$out>> {
+            self.inner.$name($($arg),*)
+        })*
+    };
+}
+
+impl Adapter for LateLink {
+    forward! {
+        create_user(user: User) -> User;
+        get_user(id: &str) -> Option<User>;
+        get_user_by_email(email: &str) -> Option<User>;
+        delete_user(id: &str) -> ();
+        update_user(user: User) -> User;
+        link_account(account: Account) -> ();
+        unlink_account(provider: &str, provider_account_id: &str) -> ();
+        get_account(provider_account_id: &str, provider: &str) -> Option<Account>;
+        get_accounts_by_user(user_id: &str) -> Vec<Account>;
+        update_account(account: Account) -> ();
+        create_user_with_account(user: User, account: Account) -> User;
+    }
+
+    fn get_user_by_account(
+        &self,
+        provider: &str,
+        provider_account_id: &str,
+    ) -> BoxFuture<'_, AdapterResult<Option<User>>> {
+        let hide = self
+            .hidden
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+            .is_ok();
+        if hide {
+            return Box::pin(std::future::ready(Ok(None)));
+        }
+        self.inner
+            .get_user_by_account(provider, provider_account_id)
+    }
+}
+
+impl SessionAdapter for LateLink {
+    forward! {
+        create_session(session: AdapterSession) -> AdapterSession;
+        get_session_and_user(session_token: &str) -> Option<(AdapterSession, User)>;
+        update_session(session_token: &str, expires: OffsetDateTime) -> Option<AdapterSession>;
+        delete_session(session_token: &str) -> ();
+    }
+}
+
+impl VerificationTokenAdapter for LateLink {
+    forward! {
+        create_verification_token(token: VerificationToken) -> ();
+        use_verification_token(identifier: &str, token: &str) -> Option<VerificationToken>;
+    }
+}
+
+impl AuthenticatorAdapter for LateLink {
+    forward! {
+        create_authenticator(authenticator: Authenticator) -> Authenticator;
+        get_authenticator(credential_id: &str) -> Option<Authenticator>;
+        list_authenticators_by_user_id(user_id: &str) -> Vec<Authenticator>;
+        update_authenticator_counter(credential_id: &str, counter: u32) -> Authenticator;
+    }
+}
+
+#[tokio::test]
+async fn the_loser_of_a_first_sign_in_race_reads_the_link_again_before_refusing() {
+    let store = Arc::new(LateLink {
+        inner: auth_runtime::adapter::MemoryAdapter::new(),
+        hidden: AtomicUsize::new(0),
+    });
+    // The winner's work: alice's user and her linked account.
+    let alice = store
+        .create_user_with_account(
+            User::default().email("alice@example.com"),
+            Account {
+                provider: "mock".into(),
+                kind: "oidc".into(),
+                provider_account_id: "alice".into(),
+                ..Account::default()
+            },
+        )
+        .await
+        .unwrap();
+    // The loser looked the account up twice before the winner committed.
+    store.hidden.store(2, Ordering::SeqCst);
+    let idp = MockIdp::new();
+    let mut b = Browser::new(config(&idp, store.clone()), ORIGIN);
+    sign_in(&mut b, &idp).await;
+    let (_, user) = store
+        .get_session_and_user(&b.jar[SESSION])
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(user.id, alice.id);
 }
