@@ -1,6 +1,7 @@
-//! The demo: credentials sign-in (user `demo`, password `demo`), OAuth/OIDC providers offered when
-//! their `AUTH_<ID>_ID` is set (GitHub, Google, and Keycloak with `AUTH_KEYCLOAK_ISSUER`), a home
-//! page showing the session, a protected page and a protected JSON API.
+//! The demo: credentials sign-in (user `demo`, password `demo`), email sign-in links (printed on
+//! standard output unless `AUTH_EMAIL_SERVER` names an SMTP server), OAuth/OIDC providers offered
+//! when their `AUTH_<ID>_ID` is set (GitHub, Google, and Keycloak with `AUTH_KEYCLOAK_ISSUER`), a
+//! home page showing the session, a protected page and a protected JSON API.
 //!
 //! `cargo run -p demo`, then open http://127.0.0.1:3000. `PORT` changes the port; `AUTH_URL` is
 //! honoured (its path, if any, becomes the base path instead of `/auth`).
@@ -29,7 +30,7 @@ use subtle::ConstantTimeEq;
 /// The providers: the registry's GitHub, Google and Keycloak (offered when their `AUTH_<ID>_ID` is
 /// set) and a credentials form.
 #[auth(
-    providers(github, google, keycloak, credentials),
+    providers(github, google, keycloak, credentials, email),
     session = "jwt",
     adapter
 )]
@@ -222,6 +223,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .credentials(move |creds, _request| {
             let users = users.clone();
             async move { Ok(authorize_demo(&users, creds).await?) }
+        })
+        // Email links go to the SMTP server of AUTH_EMAIL_SERVER; without one, the demo prints
+        // each link on its standard output, one line (a demo may; an app in production may not).
+        .email(|p| {
+            if std::env::var("AUTH_EMAIL_SERVER").is_ok_and(|v| !v.is_empty()) {
+                p
+            } else {
+                p.sender(auth_runtime::providers::StdoutSender)
+            }
         })
         .into_config();
     // Offer an OAuth/OIDC provider only when its client id is configured.

@@ -83,3 +83,62 @@ async fn the_demo_remembers_its_users_in_mariadb() {
     same_user_after_a_restart(&db.url).await;
     db.drop_now().await;
 }
+
+#[tokio::test]
+async fn the_demo_prints_an_email_link_that_signs_in_once() {
+    let mut demo = start_demo_with("off", &database_url());
+    let origin = demo.origin.clone();
+    let c = browser();
+    let csrf: Value = c
+        .get(format!("{origin}/auth/csrf"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let res = c
+        .post(format!("{origin}/auth/signin/email"))
+        .form(&[
+            ("csrfToken", csrf["csrfToken"].as_str().unwrap()),
+            ("email", "Mail.Reader@Example.com"),
+            ("callbackUrl", "/api/me"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.headers()["location"],
+        format!("{origin}/auth/verify-request?provider=email&type=email").as_str()
+    );
+    // One line on standard output, with the link.
+    let line = tokio::task::spawn_blocking(move || {
+        let line = demo.line_containing("mail.reader@example.com");
+        (demo, line)
+    })
+    .await
+    .unwrap();
+    let (_demo, line) = line;
+    let link = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .expect("a URL on the line")
+        .to_owned();
+    let signed_in = c.get(&link).send().await.unwrap();
+    assert_eq!(signed_in.status(), 302);
+    let me: Value = c
+        .get(format!("{origin}/api/me"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["user"]["email"], "mail.reader@example.com");
+    // The link works once.
+    let again = browser().get(&link).send().await.unwrap();
+    assert_eq!(
+        again.headers()["location"],
+        format!("{origin}/auth/error?error=Verification").as_str()
+    );
+}

@@ -2,14 +2,30 @@
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::io::{BufRead, BufReader, Lines};
+use std::process::{Child, ChildStdout, Command, Stdio};
 
 /// The demo on a free loopback port, killed when dropped.
 pub struct Demo {
     child: Child,
     /// `http://127.0.0.1:<port>`.
     pub origin: String,
+    /// The demo's standard output after its first line, kept open (a closed pipe would fail
+    /// what the demo prints later, such as sign-in links).
+    stdout: Lines<BufReader<ChildStdout>>,
+}
+
+impl Demo {
+    /// The next line of the demo's standard output that contains `needle`.
+    pub fn line_containing(&mut self, needle: &str) -> String {
+        for line in self.stdout.by_ref() {
+            let line = line.expect("the demo's standard output");
+            if line.contains(needle) {
+                return line;
+            }
+        }
+        panic!("the demo's standard output ended without a line containing {needle:?}");
+    }
 }
 
 impl Drop for Demo {
@@ -59,13 +75,13 @@ pub fn start_demo_with(rate_limit: &str, database_url: &str) -> Demo {
         .stderr(Stdio::null())
         .spawn()
         .expect("the demo binary starts");
-    let stdout = child.stdout.take().unwrap();
-    let mut line = String::new();
-    BufReader::new(stdout).read_line(&mut line).unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap()).lines();
+    let line = stdout.next().and_then(Result::ok).unwrap_or_default();
     assert!(line.contains("listening"), "demo said: {line}");
     Demo {
         child,
         origin: format!("http://127.0.0.1:{port}"),
+        stdout,
     }
 }
 
