@@ -336,11 +336,19 @@ impl AuthConfig {
             self.redirect_proxy_targets = env::redirect_proxy_targets_from_env(env);
         }
         for provider in &mut self.providers {
-            if let Provider::Email(p) = provider
-                && p.server.is_none()
-            {
-                p.server = env(&format!("{}_SERVER", env::provider_prefix(&p.id)))
-                    .filter(|v| !v.is_empty());
+            if let Provider::Email(p) = provider {
+                let prefix = env::provider_prefix(&p.id);
+                let var =
+                    |suffix: &str| env(&format!("{prefix}_{suffix}")).filter(|v| !v.is_empty());
+                if p.server.is_none() {
+                    p.server = var("SERVER");
+                }
+                if p.api_key.is_none() {
+                    p.api_key = var("KEY");
+                }
+                if p.transactional_id.is_none() {
+                    p.transactional_id = var("TRANSACTIONAL_ID");
+                }
             }
             if let Provider::OAuth(p) = provider {
                 let vars = env::provider_env(&p.id, env);
@@ -456,6 +464,14 @@ impl AuthConfig {
             if p.sender.is_some() {
                 continue;
             }
+            if let Some(api) = crate::providers::email_api::EmailApi::for_provider(&p.id) {
+                p.sender = Some(Arc::new(Self::api_sender(
+                    p,
+                    api,
+                    self.http_client.clone(),
+                )?));
+                continue;
+            }
             let var = format!("{}_SERVER", env::provider_prefix(&p.id));
             match &p.server {
                 Some(server) => {
@@ -502,6 +518,52 @@ impl AuthConfig {
             }
         }
         Ok(())
+    }
+
+    /// The HTTP-API sender of an email provider of Auth.js's catalogue.
+    fn api_sender(
+        p: &crate::providers::EmailProvider,
+        api: crate::providers::email_api::EmailApi,
+        http: Option<Arc<dyn crate::http_client::HttpClient>>,
+    ) -> Result<crate::providers::email_api::ApiSender, AuthError> {
+        use crate::providers::email_api::{ApiSender, EmailApi};
+        let prefix = env::provider_prefix(&p.id);
+        let refuse = |message: String| {
+            AuthError::new(
+                ErrorType::InvalidEndpoints,
+                format!("provider `{}`: {message}", p.id),
+            )
+        };
+        let key = p
+            .api_key
+            .clone()
+            .ok_or_else(|| refuse(format!("set {prefix}_KEY (the service's API key)")))?;
+        let api = match api {
+            EmailApi::Loops { .. } => EmailApi::Loops {
+                transactional_id: p.transactional_id.clone().ok_or_else(|| {
+                    refuse(format!(
+                        "set {prefix}_TRANSACTIONAL_ID (the Loops template)"
+                    ))
+                })?,
+            },
+            other => other,
+        };
+        let http = http
+            .or_else(crate::http_client::default_client)
+            .ok_or_else(|| {
+                refuse("needs an HTTP client: enable auth-runtime's `reqwest` feature or set `http_client`".into())
+            })?;
+        let mut sender = ApiSender::new(api, key, http);
+        if let Some(base) = &p.api_base_url {
+            // The key travels with every request: never in clear to another machine.
+            if Self::plain_http_refused(base, !cfg!(debug_assertions)) {
+                return Err(refuse(format!(
+                    "{base} is plain http; use https (http is accepted only on loopback or in a debug build)"
+                )));
+            }
+            sender = sender.base_url(base);
+        }
+        Ok(sender)
     }
 
     /// Whether `provider` can reach its endpoints: through its own client, the configuration's,

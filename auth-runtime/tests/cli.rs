@@ -346,7 +346,20 @@ fn providers_lists_the_builtin_registry_with_its_variables() {
     let out = run.stdout;
     let lines: Vec<&str> = out.lines().collect();
     assert!(lines[0].starts_with("id"), "{out}");
-    assert_eq!(lines.len(), 1 + 18, "{out}");
+    assert_eq!(lines.len(), 1 + 24, "{out}");
+    let resend = lines
+        .iter()
+        .find(|l| l.starts_with("resend "))
+        .expect("resend row");
+    assert!(
+        resend.contains("email") && resend.contains("AUTH_RESEND_KEY"),
+        "{resend}"
+    );
+    let email = lines
+        .iter()
+        .find(|l| l.starts_with("email "))
+        .expect("email row");
+    assert!(email.contains("AUTH_EMAIL_SERVER"), "{email}");
     let keycloak = lines
         .iter()
         .find(|l| l.starts_with("keycloak "))

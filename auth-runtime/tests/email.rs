@@ -421,3 +421,219 @@ async fn the_attribute_declares_email_sign_in() {
     assert_eq!(b.get(&link.url).await.location(), "http://app.test/after");
     assert_eq!(b.session().await["user"]["email"], "erin@example.com");
 }
+
+/// What a local stand-in for an email service received.
+#[derive(Debug, Clone)]
+struct Received {
+    path: String,
+    headers: http::HeaderMap,
+    body: Vec<u8>,
+}
+
+/// An HTTP server on loopback that answers `status` and keeps every request.
+async fn email_api(status: u16) -> (String, Arc<Mutex<Vec<Received>>>) {
+    let kept: Arc<Mutex<Vec<Received>>> = Arc::default();
+    let log = kept.clone();
+    let app = axum::Router::new().fallback(move |req: axum::extract::Request| {
+        let log = log.clone();
+        async move {
+            let (parts, body) = req.into_parts();
+            let body = axum::body::to_bytes(body, 1 << 20).await.unwrap().to_vec();
+            log.lock().unwrap().push(Received {
+                path: parts.uri.path().to_owned(),
+                headers: parts.headers,
+                body,
+            });
+            (
+                http::StatusCode::from_u16(status).unwrap(),
+                axum::Json(serde_json::json!({"id": "sent"})),
+            )
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let origin = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        axum::serve(listener, app).await.unwrap();
+    });
+    (origin, kept)
+}
+
+async fn sign_in_through(
+    id: &str,
+    name: &str,
+    base: &str,
+    customise: impl FnOnce(EmailProvider) -> EmailProvider,
+) -> (Browser, common::browser::Reply, FreshDb) {
+    let db = FreshDb::sqlite();
+    let adapter = Arc::new(SqlAdapter::connect(&db.url).await.unwrap());
+    adapter.migrate().await.unwrap();
+    let provider = customise(
+        EmailProvider::new(id, name)
+            .from("Sign-in <no-reply@mail.app.test>")
+            .api_key("key-123")
+            .api_base_url(base),
+    );
+    let config = AuthConfig::new()
+        .secret(SECRET)
+        .trust_host(true)
+        .provider(provider)
+        .adapter(adapter)
+        .session_strategy(SessionStrategy::Database);
+    let mut b = Browser::new(config, ORIGIN);
+    let csrf = b.csrf().await;
+    let reply = b
+        .post(
+            &format!("/auth/signin/{id}"),
+            &[("csrfToken", &csrf), ("email", "fay@example.com")],
+        )
+        .await;
+    (b, reply, db)
+}
+
+fn json_of(received: &Received) -> serde_json::Value {
+    serde_json::from_slice(&received.body).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_http_sender_makes_the_request_its_api_expects() {
+    use base64::Engine as _;
+    let basic = |s: &str| {
+        format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(s)
+        )
+    };
+    for (id, name) in [
+        ("resend", "Resend"),
+        ("sendgrid", "SendGrid"),
+        ("postmark", "Postmark"),
+        ("mailgun", "Mailgun"),
+        ("forwardemail", "Forward Email"),
+        ("loops", "Loops"),
+    ] {
+        let (base, kept) = email_api(200).await;
+        let (_, reply, _db) =
+            sign_in_through(id, name, &base, |p| p.transactional_id("tmpl-1")).await;
+        assert_eq!(
+            reply.location(),
+            format!("http://app.test/auth/verify-request?provider={id}&type=email"),
+            "{id}"
+        );
+        let got = kept.lock().unwrap().pop().expect("one request");
+        let header = |name: &str| {
+            got.headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_owned()
+        };
+        let link_in =
+            |text: &str| text.contains("http://app.test/auth/callback/") && text.contains("token=");
+        match id {
+            "resend" | "forwardemail" => {
+                assert_eq!(
+                    got.path,
+                    if id == "resend" {
+                        "/emails"
+                    } else {
+                        "/v1/emails"
+                    }
+                );
+                let expected = if id == "resend" {
+                    "Bearer key-123".to_owned()
+                } else {
+                    basic("key-123:")
+                };
+                assert_eq!(header("authorization"), expected, "{id}");
+                let body = json_of(&got);
+                assert_eq!(body["to"], "fay@example.com");
+                assert_eq!(body["from"], "Sign-in <no-reply@mail.app.test>");
+                assert_eq!(body["subject"], "Sign in to app.test");
+                assert!(
+                    link_in(body["html"].as_str().unwrap())
+                        && link_in(body["text"].as_str().unwrap())
+                );
+            }
+            "sendgrid" => {
+                assert_eq!(got.path, "/v3/mail/send");
+                assert_eq!(header("authorization"), "Bearer key-123");
+                let body = json_of(&got);
+                assert_eq!(
+                    body["personalizations"][0]["to"][0]["email"],
+                    "fay@example.com"
+                );
+                assert_eq!(body["from"]["email"], "Sign-in <no-reply@mail.app.test>");
+                assert_eq!(body["content"][0]["type"], "text/plain");
+                assert_eq!(body["content"][1]["type"], "text/html");
+                assert!(link_in(body["content"][0]["value"].as_str().unwrap()));
+            }
+            "postmark" => {
+                assert_eq!(got.path, "/email");
+                assert_eq!(header("x-postmark-server-token"), "key-123");
+                let body = json_of(&got);
+                assert_eq!(body["To"], "fay@example.com");
+                assert_eq!(body["MessageStream"], "outbound");
+                assert!(link_in(body["TextBody"].as_str().unwrap()));
+                assert!(link_in(body["HtmlBody"].as_str().unwrap()));
+            }
+            "mailgun" => {
+                assert_eq!(got.path, "/v3/mail.app.test/messages");
+                assert_eq!(header("authorization"), basic("api:key-123"));
+                assert_eq!(header("content-type"), "application/x-www-form-urlencoded");
+                let form: std::collections::HashMap<String, String> =
+                    url::form_urlencoded::parse(&got.body)
+                        .into_owned()
+                        .collect();
+                assert_eq!(form["to"], "fay@example.com");
+                assert_eq!(form["subject"], "Sign in to app.test");
+                assert!(link_in(&form["text"]) && link_in(&form["html"]));
+            }
+            "loops" => {
+                assert_eq!(got.path, "/api/v1/transactional");
+                assert_eq!(header("authorization"), "Bearer key-123");
+                let body = json_of(&got);
+                assert_eq!(body["transactionalId"], "tmpl-1");
+                assert_eq!(body["email"], "fay@example.com");
+                assert!(link_in(body["dataVariables"]["url"].as_str().unwrap()));
+            }
+            _ => unreachable!(),
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_service_that_refuses_fails_the_sign_in_and_keys_are_required() {
+    let (base, _) = email_api(401).await;
+    let (b, reply, _db) = sign_in_through("resend", "Resend", &base, |p| p).await;
+    assert_eq!(
+        reply.location(),
+        "http://app.test/auth/signin?error=Configuration"
+    );
+    let logged = b.log.take();
+    assert!(
+        logged.iter().any(
+            |e| e.error_type == auth_runtime::error::ErrorType::EmailSignInError
+                && e.message.contains("Resend answered 401")
+        ),
+        "{logged:?}"
+    );
+    // No key, no handler: the error names the variable.
+    let config = AuthConfig::new()
+        .secret(SECRET)
+        .trust_host(true)
+        .provider(EmailProvider::new("sendgrid", "SendGrid"))
+        .adapter(Arc::new(auth_runtime::adapter::MemoryAdapter::new()));
+    let err = auth_runtime::AuthHandler::new(config).unwrap_err();
+    assert!(err.message().contains("AUTH_SENDGRID_KEY"), "{err}");
+    // Loops needs its template.
+    let config = AuthConfig::new()
+        .secret(SECRET)
+        .trust_host(true)
+        .provider(EmailProvider::new("loops", "Loops").api_key("k"))
+        .adapter(Arc::new(auth_runtime::adapter::MemoryAdapter::new()));
+    let err = auth_runtime::AuthHandler::new(config).unwrap_err();
+    assert!(
+        err.message().contains("AUTH_LOOPS_TRANSACTIONAL_ID"),
+        "{err}"
+    );
+}

@@ -97,7 +97,9 @@ fn providers_table() -> String {
                 };
                 format!("AUTH_{{E}}_ID AUTH_{{E}}_SECRET{issuer}").replace("{E}", env)
             }
-            "email" => format!("AUTH_{env}_KEY (API providers), SMTP server in code"),
+            "email" if *id == "email" => format!("AUTH_{env}_SERVER (an SMTP URL)"),
+            "email" if *id == "loops" => format!("AUTH_{env}_KEY AUTH_{env}_TRANSACTIONAL_ID"),
+            "email" => format!("AUTH_{env}_KEY"),
             "credentials" => "none: an authorize callback in code".to_owned(),
             _ => "none: experimental(enable_webauthn) and an adapter".to_owned(),
         };

@@ -110,6 +110,13 @@ pub struct EmailProvider {
     /// The SMTP server's URL (Auth.js's `server`; `AUTH_<ID>_SERVER`), used when no sender is
     /// set.
     pub server: Option<String>,
+    /// The API key of an HTTP-API sender (`resend`, `sendgrid`, `postmark`, `mailgun`,
+    /// `forwardemail`, `loops`; `AUTH_<ID>_KEY`). `Debug` never shows it.
+    pub api_key: Option<String>,
+    /// Another origin for that API (a region, a proxy, a test server).
+    pub api_base_url: Option<String>,
+    /// Loops: the transactional template's id (`AUTH_LOOPS_TRANSACTIONAL_ID`).
+    pub transactional_id: Option<String>,
     /// Replaces [`normalize_identifier`].
     pub normalize_identifier: Option<NormalizeIdentifier>,
     /// Replaces the default token (32 random bytes, hex).
@@ -144,6 +151,9 @@ impl EmailProvider {
             max_age: DEFAULT_MAX_AGE,
             sender: None,
             server: None,
+            api_key: None,
+            api_base_url: None,
+            transactional_id: None,
             normalize_identifier: None,
             generate_verification_token: None,
         }
@@ -158,6 +168,24 @@ impl EmailProvider {
     /// Sets the SMTP server (`smtps://user:pass@host`), used when no sender is set.
     pub fn server(mut self, url: impl Into<String>) -> Self {
         self.server = Some(url.into());
+        self
+    }
+
+    /// Sets the API key of an HTTP-API sender.
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = Some(key.into());
+        self
+    }
+
+    /// Sets the origin of an HTTP-API sender's API.
+    pub fn api_base_url(mut self, url: impl Into<String>) -> Self {
+        self.api_base_url = Some(url.into());
+        self
+    }
+
+    /// Sets Loops' transactional template id.
+    pub fn transactional_id(mut self, id: impl Into<String>) -> Self {
+        self.transactional_id = Some(id.into());
         self
     }
 

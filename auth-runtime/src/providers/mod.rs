@@ -3,6 +3,7 @@
 
 mod credentials;
 pub mod email;
+pub mod email_api;
 mod oauth;
 pub mod oidc;
 pub mod quirks;
