@@ -53,6 +53,7 @@ pub mod csrf;
 pub mod engine;
 pub mod env;
 pub mod error;
+mod html;
 pub mod http_client;
 #[cfg(any(feature = "axum", feature = "actix"))]
 mod integration;

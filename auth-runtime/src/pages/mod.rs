@@ -14,21 +14,7 @@ use crate::config::AuthConfig;
 use crate::providers::{CredentialField, OAuthProvider, Provider};
 use theme::{css_value, readable_pair, shell};
 
-/// Escapes text for HTML content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use crate::html::escape;
 
 /// The sign-in page's inputs.
 #[derive(Debug)]

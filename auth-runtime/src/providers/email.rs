@@ -78,7 +78,7 @@ pub fn default_text(request: &VerificationRequest) -> String {
 /// The HTML part of the default message, themed like Auth.js's: the host (its dots broken with a
 /// zero-width space so mail clients do not turn it into a link), a button in `brand_color`.
 pub fn default_html(request: &VerificationRequest, brand_color: &str) -> String {
-    let escape = crate::pages::escape;
+    let escape = crate::html::escape;
     let host = escape(&request.host).replace('.', "&#8203;.");
     let brand = escape(brand_color);
     let url = escape(&request.url);
