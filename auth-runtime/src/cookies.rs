@@ -524,6 +524,17 @@ impl<'a> SessionStore<'a> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn chunks_never_split_a_character() {
+        // One ASCII byte, then two-byte characters: the chunk size falls inside one.
+        let value = format!("a{}", "é".repeat(3000));
+        let chunks = chunk_session_cookie("s", &value);
+        assert_eq!(chunks[0].1.len(), CHUNK_SIZE - 1);
+        assert!(chunks.iter().all(|(_, c)| c.len() <= CHUNK_SIZE));
+        let joined: String = chunks.iter().map(|(_, c)| c.as_str()).collect();
+        assert_eq!(joined, value);
+    }
     use super::*;
 
     fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {

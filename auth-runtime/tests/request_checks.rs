@@ -847,3 +847,41 @@ async fn pages_and_cookie_answers_are_private_and_pages_cannot_be_framed() {
     assert!(providers.set_cookies().is_empty());
     assert!(!providers.headers.contains_key("cache-control"));
 }
+
+#[tokio::test]
+async fn the_error_page_answers_with_the_status_of_its_error_and_a_bare_sign_in_post_goes_to_the_page()
+ {
+    let mut b = Browser::new(config(), ORIGIN);
+    for (error, status) in [
+        ("Configuration", 500),
+        ("AccessDenied", 403),
+        ("Verification", 403),
+        ("OAuthSignin", 200),
+    ] {
+        let page = b.get(&format!("/auth/error?error={error}")).await;
+        assert_eq!(page.status, status, "{error}");
+        assert!(page.text().contains("<html"), "{error}: an HTML page");
+    }
+    // POST /signin without a provider: back to the sign-in page (Auth.js's answer).
+    let token = b.csrf().await;
+    let reply = b.post("/auth/signin", &[("csrfToken", &token)]).await;
+    assert_eq!(reply.status, 302);
+    assert_eq!(reply.location(), "http://app.test/auth/signin");
+}
+
+#[tokio::test]
+async fn the_handler_shows_itself_and_hands_out_its_configuration() {
+    let handler = auth_runtime::AuthHandler::new(config()).unwrap();
+    let shown = format!("{handler:?}");
+    assert!(shown.contains("AuthHandler"), "{shown}");
+    assert!(!shown.contains(SECRET), "{shown}");
+    let parts = http::Request::builder()
+        .uri("http://app.test/")
+        .body(())
+        .unwrap()
+        .into_parts()
+        .0;
+    let config = handler.config_for(&parts).await;
+    assert_eq!(config.providers.len(), 1);
+    assert_eq!(config.providers[0].id(), "credentials");
+}
