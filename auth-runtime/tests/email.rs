@@ -637,3 +637,43 @@ async fn a_service_that_refuses_fails_the_sign_in_and_keys_are_required() {
         "{err}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn eight_browsers_racing_with_one_link_make_one_session() {
+    let mut s = setup(|p| p, Callbacks::default()).await;
+    request_link(&mut s.browser, "gus@example.com").await;
+    let link = s.outbox.last().url;
+    let mut browsers: Vec<Browser> = (0..8)
+        .map(|_| Browser {
+            handler: s.browser.handler.clone(),
+            origin: ORIGIN.into(),
+            jar: Default::default(),
+            headers: Vec::new(),
+            log: s.browser.log.clone(),
+        })
+        .collect();
+    let answers = futures_util::future::join_all(browsers.iter_mut().map(|b| {
+        let link = link.clone();
+        async move { b.get(&link).await.location() }
+    }))
+    .await;
+    let signed_in = answers
+        .iter()
+        .filter(|l| *l == "http://app.test/after")
+        .count();
+    assert_eq!(signed_in, 1, "{answers:?}");
+    assert_eq!(
+        answers
+            .iter()
+            .filter(|l| *l == "http://app.test/auth/error?error=Verification")
+            .count(),
+        7
+    );
+    assert_eq!(
+        browsers
+            .iter()
+            .filter(|b| b.jar.contains_key("authjs.session-token"))
+            .count(),
+        1
+    );
+}
