@@ -39,8 +39,9 @@ declare -A MODULES=(
   [ratelimit]="auth-runtime/src/rate_limit/mod.rs auth-runtime/src/rate_limit/memory.rs"
   [refresh]=auth-runtime/src/engine/refresh.rs
   [engine]="auth-runtime/src/engine/mod.rs auth-runtime/src/engine/response.rs auth-runtime/src/engine/login.rs"
+  [email]="auth-runtime/src/engine/email.rs auth-runtime/src/providers/email.rs"
 )
-ORDER=(jose csrf cookies redirect request init oauth token oidc session config layer ratelimit refresh engine)
+ORDER=(jose csrf cookies redirect request init oauth token oidc session config layer ratelimit refresh engine email)
 
 extra=()
 case "${1:-}" in
