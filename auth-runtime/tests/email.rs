@@ -677,3 +677,56 @@ async fn eight_browsers_racing_with_one_link_make_one_session() {
         1
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_known_address_signs_in_as_its_user_who_is_marked_verified() {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = seen.clone();
+    let callbacks = Callbacks::default().sign_in(move |params| {
+        let log = log.clone();
+        async move {
+            let account = params.account.clone().unwrap();
+            log.lock().unwrap().push((
+                params.user.id.clone(),
+                account.provider,
+                account.kind,
+                account.provider_account_id,
+                account.user_id,
+            ));
+            Ok(SignInDecision::Allow)
+        }
+    });
+    let mut s = setup(|p| p, callbacks).await;
+    let hal = s
+        .adapter
+        .create_user(
+            auth_runtime::types::User::default()
+                .name("Hal")
+                .email("hal@example.com"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(hal.email_verified, None);
+    request_link(&mut s.browser, "HAL@example.com").await;
+    assert_eq!(
+        s.browser.get(&s.outbox.last().url).await.location(),
+        "http://app.test/after"
+    );
+    assert_eq!(s.browser.session().await["user"]["name"], "Hal");
+    let stored = s
+        .adapter
+        .get_user_by_email("hal@example.com")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.id, hal.id, "the same user, not a new one");
+    assert!(stored.email_verified.is_some());
+    let expected = (
+        hal.id.clone(),
+        "email".to_owned(),
+        "email".to_owned(),
+        "hal@example.com".to_owned(),
+        hal.id.clone(),
+    );
+    assert_eq!(*seen.lock().unwrap(), [expected.clone(), expected]);
+}
