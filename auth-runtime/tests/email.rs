@@ -197,6 +197,8 @@ async fn the_sign_in_callback_sees_the_request_and_can_refuse_it() {
         let log = log.clone();
         async move {
             let email = params.user.email.clone().unwrap_or_default();
+            // A new address gets an id already at the request, as in Auth.js.
+            assert!(params.user.id.is_some(), "{email}: a user id");
             log.lock()
                 .unwrap()
                 .push((email.clone(), params.email_verification_request));

@@ -199,7 +199,9 @@ pub async fn callback(ctx: &mut Ctx<'_>, provider: &EmailProvider) -> Result<Out
     })?;
     let (known, account) = user_and_account(adapters, provider, &email).await?;
     let params = SignInParams {
+        // A new address: a provisional user with a fresh id, as at the request (Auth.js).
         user: known.clone().unwrap_or_else(|| User {
+            id: Some(uuid::Uuid::new_v4().to_string()),
             email: Some(email.clone()),
             ..User::default()
         }),
