@@ -698,7 +698,25 @@ async fn a_known_address_signs_in_as_its_user_who_is_marked_verified() {
             Ok(SignInDecision::Allow)
         }
     });
+    let signed_in = Arc::new(Mutex::new(Vec::new()));
+    let events_log = signed_in.clone();
     let mut s = setup(|p| p, callbacks).await;
+    let config = s
+        .browser
+        .handler
+        .config_for(&http::Request::new(()).into_parts().0)
+        .await;
+    let mut config = (*config).clone();
+    config.events = auth_runtime::callbacks::Events::default().sign_in(move |message| {
+        let log = events_log.clone();
+        async move {
+            log.lock()
+                .unwrap()
+                .push(message.account.and_then(|a| a.user_id));
+            Ok(())
+        }
+    });
+    s.browser = Browser::new(config, ORIGIN);
     let hal = s
         .adapter
         .create_user(
@@ -731,4 +749,6 @@ async fn a_known_address_signs_in_as_its_user_who_is_marked_verified() {
         hal.id.clone(),
     );
     assert_eq!(*seen.lock().unwrap(), [expected.clone(), expected]);
+    // The signIn event gets the account linked to the user.
+    assert_eq!(*signed_in.lock().unwrap(), [hal.id.clone()]);
 }

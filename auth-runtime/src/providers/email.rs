@@ -302,6 +302,11 @@ mod tests {
             from: DEFAULT_FROM.into(),
             host: "app.test".into(),
         };
-        assert!(!format!("{request:?}").contains("secret-token"));
+        let shown = format!("{request:?}");
+        assert!(!shown.contains("secret-token"), "{shown}");
+        assert!(
+            shown.contains("ada@example.com") && shown.contains("<redacted>"),
+            "{shown}"
+        );
     }
 }
