@@ -750,5 +750,5 @@ async fn a_known_address_signs_in_as_its_user_who_is_marked_verified() {
     );
     assert_eq!(*seen.lock().unwrap(), [expected.clone(), expected]);
     // The signIn event gets the account linked to the user.
-    assert_eq!(*signed_in.lock().unwrap(), [hal.id.clone()]);
+    assert_eq!(*signed_in.lock().unwrap(), std::slice::from_ref(&hal.id));
 }

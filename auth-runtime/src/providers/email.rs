@@ -292,6 +292,19 @@ mod tests {
     }
 
     #[test]
+    fn defaults_are_authjs_and_debug_hides_the_api_key() {
+        let provider = EmailProvider::new("resend", "Resend").api_key("re_secret_key");
+        assert_eq!(provider.max_age, 86_400, "24 hours");
+        assert_eq!(provider.from, "Auth.js <no-reply@authjs.dev>");
+        let shown = format!("{provider:?}");
+        assert!(
+            shown.contains("resend") && shown.contains("86400"),
+            "{shown}"
+        );
+        assert!(!shown.contains("re_secret_key"), "{shown}");
+    }
+
+    #[test]
     fn debug_hides_the_link() {
         let request = VerificationRequest {
             identifier: "ada@example.com".into(),
