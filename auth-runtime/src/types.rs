@@ -59,6 +59,24 @@ impl User {
         self.image = Some(image.into());
         self
     }
+
+    /// Applies an adapter's `update_user`: the fields `change` sets replace these, its extra
+    /// fields are added; the id is kept.
+    pub fn apply_update(&mut self, change: User) {
+        if change.name.is_some() {
+            self.name = change.name;
+        }
+        if change.email.is_some() {
+            self.email = change.email;
+        }
+        if change.image.is_some() {
+            self.image = change.image;
+        }
+        if change.email_verified.is_some() {
+            self.email_verified = change.email_verified;
+        }
+        self.extra.extend(change.extra);
+    }
 }
 
 /// How a user signed in with a provider: the provider, the account id there, and for OAuth the

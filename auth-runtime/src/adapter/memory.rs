@@ -123,19 +123,7 @@ impl Adapter for MemoryAdapter {
                 .as_deref()
                 .ok_or(AdapterError::Invalid("update_user needs an id"))?;
             let stored = s.users.get_mut(id).ok_or(AdapterError::NotFound("user"))?;
-            if user.name.is_some() {
-                stored.name = user.name;
-            }
-            if user.email.is_some() {
-                stored.email = user.email;
-            }
-            if user.image.is_some() {
-                stored.image = user.image;
-            }
-            if user.email_verified.is_some() {
-                stored.email_verified = user.email_verified;
-            }
-            stored.extra.extend(user.extra);
+            stored.apply_update(user);
             Ok(stored.clone())
         }))
     }

@@ -75,19 +75,7 @@ impl Adapter for RedisAdapter {
                 .await?
                 .ok_or(AdapterError::NotFound("user"))?;
             let old_email = stored.email.clone();
-            if user.name.is_some() {
-                stored.name = user.name;
-            }
-            if user.email.is_some() {
-                stored.email = user.email;
-            }
-            if user.image.is_some() {
-                stored.image = user.image;
-            }
-            if user.email_verified.is_some() {
-                stored.email_verified = user.email_verified;
-            }
-            stored.extra.extend(user.extra);
+            stored.apply_update(user);
             let mut pipe = redis::pipe();
             pipe.atomic().set(self.key(&["user", &id]), json(&stored)?);
             if stored.email != old_email {
