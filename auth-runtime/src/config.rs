@@ -605,6 +605,41 @@ impl AuthConfig {
         self.trust_host.unwrap_or(!production_build)
     }
 
+    /// A passkey provider needs the experimental flag (Auth.js's `enableWebAuthn`), the
+    /// `webauthn` feature, and a relying-party origin that parses.
+    fn check_webauthn(&self, p: &crate::providers::WebAuthnProvider) -> Result<(), AuthError> {
+        if !self.experimental.enable_webauthn {
+            return Err(AuthError::new(
+                ErrorType::ExperimentalFeatureNotEnabled,
+                format!(
+                    "provider `{}`: WebAuthn is an experimental feature; set experimental.enable_webauthn",
+                    p.id
+                ),
+            ));
+        }
+        if !cfg!(feature = "webauthn") {
+            return Err(AuthError::new(
+                ErrorType::InvalidProvider,
+                format!(
+                    "provider `{}` needs auth-runtime's `webauthn` feature",
+                    p.id
+                ),
+            ));
+        }
+        if let Some(rp) = &p.relying_party
+            && (url::Url::parse(&rp.origin).is_err() || rp.id.is_empty())
+        {
+            return Err(AuthError::new(
+                ErrorType::InvalidProvider,
+                format!(
+                    "provider `{}`: the relying party needs an id and an origin URL",
+                    p.id
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     /// Whether `url` must be refused as a provider endpoint: plain `http` to a host other than
     /// loopback, in a `production_build`. Tokens, codes and client secrets travel there.
     pub(crate) fn plain_http_refused(url: &str, production_build: bool) -> bool {
@@ -653,9 +688,21 @@ impl AuthConfig {
         }
         let mut has_credentials = false;
         let mut only_credentials = !self.providers.is_empty();
+        let mut conditional_ui = 0;
         for provider in &self.providers {
             match provider {
                 Provider::Email(_) => only_credentials = false,
+                Provider::WebAuthn(p) => {
+                    only_credentials = false;
+                    self.check_webauthn(p)?;
+                    conditional_ui += usize::from(p.enable_conditional_ui);
+                    if conditional_ui > 1 {
+                        return Err(AuthError::new(
+                            ErrorType::DuplicateConditionalUI,
+                            "only one passkey provider may offer conditional UI (autofill)",
+                        ));
+                    }
+                }
                 Provider::OAuth(p) => {
                     only_credentials = false;
                     let default = crate::http_client::default_client().is_some();
@@ -719,12 +766,18 @@ impl AuthConfig {
             .providers
             .iter()
             .any(|p| p.kind() == ProviderKind::Email);
+        let has_webauthn = self
+            .providers
+            .iter()
+            .any(|p| p.kind() == ProviderKind::WebAuthn);
         let Some(adapter) = &self.adapter else {
-            if has_email || database {
+            if has_email || database || has_webauthn {
                 return Err(AuthError::new(
                     ErrorType::MissingAdapter,
                     if has_email {
                         "Email login requires an adapter"
+                    } else if has_webauthn {
+                        "Passkeys require an adapter"
                     } else {
                         "Database session requires an adapter"
                     },
@@ -732,10 +785,6 @@ impl AuthConfig {
             }
             return Ok(());
         };
-        let has_webauthn = self
-            .providers
-            .iter()
-            .any(|p| p.kind() == ProviderKind::WebAuthn);
         let missing = [
             (database && adapter.sessions().is_none(), "sessions"),
             (
@@ -961,9 +1010,12 @@ mod tests {
         let oidc = || OAuthProvider::new("idp", "IdP", ProviderKind::Oidc);
         let adapter = || Arc::new(crate::adapter::MemoryAdapter::new());
         let users_only = || crate::adapter::Adapters::users_only(adapter());
-        let webauthn =
-            || OAuthProvider::new("passkey", "Passkey", ProviderKind::WebAuthn).issuer("x");
-        let base = || AuthConfig::new().secret("s").trust_host(true);
+        let webauthn = crate::providers::WebAuthnProvider::passkey;
+        let base = || {
+            let mut config = AuthConfig::new().secret("s").trust_host(true);
+            config.experimental.enable_webauthn = true;
+            config
+        };
         let cases: Vec<(AuthConfig, Option<ErrorType>)> = vec![
             (base(), None),
             (

@@ -152,6 +152,8 @@ pub enum OAuthCheck {
     Pkce,
     /// The OIDC `nonce`.
     Nonce,
+    /// The WebAuthn challenge of a passkey ceremony.
+    WebAuthnChallenge,
 }
 
 /// A provider endpoint the engine calls.
@@ -289,6 +291,28 @@ pub enum Reason {
     ProfileNotObject,
     /// The profile maps to no account id.
     ProfileIdMissing,
+    /// The passkey callback's `action` is neither `authenticate` nor `register`.
+    WebAuthnActionInvalid,
+    /// The passkey callback's `data` is not a WebAuthn credential (JSON).
+    WebAuthnResponseMalformed,
+    /// The challenge cookie was made for the other ceremony (register vs authenticate).
+    WebAuthnCeremonyMismatch,
+    /// No authenticator is stored with the response's credential id.
+    AuthenticatorUnknown,
+    /// The authenticator's signature counter did not increase: a cloned authenticator.
+    AuthenticatorCloned,
+    /// The response signs another challenge than the one sealed in the cookie.
+    WebAuthnChallengeMismatch,
+    /// The response comes from another origin than the relying party's.
+    WebAuthnOriginMismatch,
+    /// The authenticator data is for another relying party id.
+    WebAuthnRpIdMismatch,
+    /// The authenticator did not verify the user (PIN, biometrics).
+    WebAuthnUserNotVerified,
+    /// The assertion's signature does not verify with the stored public key.
+    WebAuthnSignatureInvalid,
+    /// Any other WebAuthn verification failure.
+    WebAuthnResponseInvalid,
 }
 
 /// The longest error message kept, in characters; the rest is replaced by `…`.

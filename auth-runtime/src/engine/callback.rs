@@ -12,6 +12,17 @@ pub async fn callback(ctx: &mut Ctx<'_>, provider_id: &str) -> Result<Out, AuthE
     let provider = ctx.provider(provider_id)?;
     match &provider {
         Provider::Email(p) => super::email::callback(ctx, p).await,
+        #[cfg(feature = "webauthn")]
+        Provider::WebAuthn(p) => super::webauthn::callback(ctx, p).await,
+        // `AuthConfig::validate` refuses such a configuration; kept typed should it get here.
+        #[cfg(not(feature = "webauthn"))]
+        Provider::WebAuthn(p) => Err(AuthError::new(
+            ErrorType::InvalidProvider,
+            format!(
+                "provider `{}` needs auth-runtime's `webauthn` feature",
+                p.id
+            ),
+        )),
         Provider::Credentials(p) => {
             if !ctx.req.is_post {
                 return Err(AuthError::new(

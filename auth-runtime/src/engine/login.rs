@@ -49,7 +49,7 @@ async fn link(adapter: &dyn Adapter, user: &User, account: &Account) -> Result<A
 }
 
 /// Emits `link_account`.
-async fn emit_linked(ctx: &Ctx<'_>, user: &User, account: Account, profile: &Value) {
+pub(crate) async fn emit_linked(ctx: &Ctx<'_>, user: &User, account: Account, profile: &Value) {
     Events::emit(
         ctx.config.events.link_account.clone(),
         "linkAccount",
@@ -63,7 +63,10 @@ async fn emit_linked(ctx: &Ctx<'_>, user: &User, account: Account, profile: &Val
 }
 
 /// The user signed in on this request before the callback, if any.
-async fn current_user(ctx: &Ctx<'_>, adapters: &Adapters) -> Result<Option<User>, AuthError> {
+pub(crate) async fn current_user(
+    ctx: &Ctx<'_>,
+    adapters: &Adapters,
+) -> Result<Option<User>, AuthError> {
     let store = SessionStore::new(&ctx.cookies.session_token, &ctx.req.cookies);
     let Some(value) = store.value() else {
         return Ok(None);

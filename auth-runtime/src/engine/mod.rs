@@ -27,6 +27,8 @@ pub(crate) mod server;
 mod session;
 mod signin;
 mod signout;
+#[cfg(feature = "webauthn")]
+mod webauthn;
 
 use std::sync::Arc;
 
@@ -440,6 +442,8 @@ async fn dispatch(ctx: &mut Ctx<'_>) -> Result<Out, AuthError> {
         (_, Action::Callback, Some(id)) => callback::callback(ctx, &id).await,
         (false, Action::Error, None) => Ok(init::error_page(ctx)),
         (false, Action::VerifyRequest, None) => Ok(init::verify_request(ctx)),
+        #[cfg(feature = "webauthn")]
+        (false, Action::WebAuthnOptions, Some(id)) => webauthn::options(ctx, &id).await,
         _ => Err(AuthError::new(
             ErrorType::UnknownAction,
             format!(

@@ -357,7 +357,8 @@ pub(crate) async fn sign_in(
             .find(|p| p.id() == id)
             .cloned()
     });
-    let Some(provider) = provider else {
+    // A passkey ceremony runs in the browser: like no provider, the answer is the sign-in page.
+    let Some(provider) = provider.filter(|p| !matches!(p, Provider::WebAuthn(_))) else {
         let origin = prepared.origin(parts)?;
         check_same_site(parts, &origin)?;
         return Ok(Outcome::new(
@@ -427,6 +428,11 @@ pub(crate) async fn sign_in(
             let out = super::email::sign_in(&mut ctx, p).await?;
             redirect_of(ctx, out)
         }
+        // Answered with the sign-in page above; kept as an error should that change.
+        Provider::WebAuthn(p) => Err(AuthError::new(
+            ErrorType::InvalidProvider,
+            format!("`{}` signs in from the browser", p.id),
+        )),
     }
 }
 

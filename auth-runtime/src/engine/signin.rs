@@ -35,7 +35,10 @@ pub async fn sign_in(ctx: &mut Ctx<'_>, provider_id: &str) -> Result<Out, AuthEr
     let provider = ctx.provider(provider_id)?;
     ctx.require_csrf()?;
     match &provider {
-        Provider::Credentials(_) => Ok(Out::redirect(ctx.action_url("signin"))),
+        // Credentials and passkeys sign in from the page (Auth.js answers the same).
+        Provider::Credentials(_) | Provider::WebAuthn(_) => {
+            Ok(Out::redirect(ctx.action_url("signin")))
+        }
         Provider::OAuth(p) => super::oauth::sign_in(ctx, p).await,
         Provider::Email(p) => super::email::sign_in(ctx, p).await,
     }

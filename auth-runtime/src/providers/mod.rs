@@ -9,12 +9,14 @@ pub mod oidc;
 pub mod quirks;
 #[cfg(feature = "smtp")]
 pub mod smtp;
+mod webauthn;
 
 pub use credentials::{Authorize, AuthorizeRequest, CredentialField, CredentialsProvider};
 pub use email::{EmailProvider, EmailSender, StdoutSender, VerificationRequest};
 pub use oauth::{
     Checks, OAuthProvider, ProfileFn, ProviderStyle, TokenAuthMethod, TokenSet, default_profile,
 };
+pub use webauthn::{RelyingParty, WebAuthnProvider};
 
 use serde::Serialize;
 
@@ -59,6 +61,8 @@ pub enum Provider {
     OAuth(OAuthProvider),
     /// Magic links by email.
     Email(EmailProvider),
+    /// Passkeys (WebAuthn).
+    WebAuthn(WebAuthnProvider),
 }
 
 impl Provider {
@@ -68,6 +72,7 @@ impl Provider {
             Self::Credentials(p) => &p.id,
             Self::OAuth(p) => &p.id,
             Self::Email(p) => &p.id,
+            Self::WebAuthn(p) => &p.id,
         }
     }
 
@@ -77,6 +82,7 @@ impl Provider {
             Self::Credentials(p) => &p.name,
             Self::OAuth(p) => &p.name,
             Self::Email(p) => &p.name,
+            Self::WebAuthn(p) => &p.name,
         }
     }
 
@@ -86,6 +92,7 @@ impl Provider {
             Self::Credentials(_) => ProviderKind::Credentials,
             Self::OAuth(p) => p.kind,
             Self::Email(_) => ProviderKind::Email,
+            Self::WebAuthn(_) => ProviderKind::WebAuthn,
         }
     }
 }
@@ -105,5 +112,11 @@ impl From<EmailProvider> for Provider {
 impl From<OAuthProvider> for Provider {
     fn from(p: OAuthProvider) -> Self {
         Self::OAuth(p)
+    }
+}
+
+impl From<WebAuthnProvider> for Provider {
+    fn from(p: WebAuthnProvider) -> Self {
+        Self::WebAuthn(p)
     }
 }
