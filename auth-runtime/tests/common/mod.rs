@@ -3,6 +3,7 @@
 
 #![allow(dead_code, clippy::unwrap_used)]
 
+pub mod authenticator;
 pub mod browser;
 pub mod databases;
 pub mod idp;

@@ -476,7 +476,7 @@ async fn authenticate(
     }
     let users = adapters.users();
     let account = users
-        .get_account(&provider.id, &stored.provider_account_id)
+        .get_account(&stored.provider_account_id, &provider.id)
         .await
         .map_err(AuthError::from)?
         .ok_or_else(|| AuthError::from(AdapterError::NotFound("account of the authenticator")))?;
