@@ -97,6 +97,7 @@ pub mod __private {
         AdapterGiven, AuthorizeGiven, EnvLookup, Given, Missing, ProviderOptions, StaticOAuth,
         UserMapping, read_field, user_from_profile, write_field,
     };
+    pub use crate::registry_support::{Features, webauthn_provider};
     #[cfg(feature = "axum")]
     pub use ::axum::Router;
     pub use serde;

@@ -338,3 +338,36 @@ pub fn write_field<T: serde::Serialize>(
 
 /// The built-in registry (`providers.toml`) as data: `(id, name, kind, env id, issuer required)`.
 pub static BUILTIN_PROVIDERS: &[(&str, &str, &str, &str, bool)] = auth_macros::builtin_providers!();
+
+/// Passkeys need the `webauthn` feature; `#[auth(providers(passkey))]` without it is refused at
+/// compile time with this message instead of a missing-item error.
+#[diagnostic::on_unimplemented(
+    message = "passkeys need auth-runtime's `webauthn` feature",
+    label = "`providers(passkey)` or `providers(webauthn)` is declared here",
+    note = "add `features = [\"webauthn\"]` to the auth-runtime dependency in Cargo.toml"
+)]
+pub trait WebAuthnFeature {}
+
+/// The features this build of auth-runtime has (the type [`WebAuthnFeature`] is asked of).
+#[derive(Debug)]
+pub struct Features;
+
+#[cfg(feature = "webauthn")]
+impl WebAuthnFeature for Features {}
+
+/// The provider a `passkey` or `webauthn` id of `#[auth]` stands for, with Auth.js's defaults.
+/// Generated code calls it with [`Features`], so a build without `webauthn` fails here.
+pub fn webauthn_provider<F: WebAuthnFeature>(
+    id: &str,
+    name: &str,
+) -> crate::providers::WebAuthnProvider {
+    let base = match id {
+        "passkey" => crate::providers::WebAuthnProvider::passkey(),
+        _ => crate::providers::WebAuthnProvider::webauthn(),
+    };
+    crate::providers::WebAuthnProvider {
+        id: id.to_owned(),
+        name: name.to_owned(),
+        ..base
+    }
+}

@@ -144,10 +144,10 @@ export async function launchBrowser(options = {}) {
   };
 }
 
-/** Saves a viewport screenshot as `docs/screenshots/<name>.png`. */
-export async function screenshot(page, name) {
+/** Saves a screenshot as `docs/screenshots/<name>.png` (the viewport unless `options` say). */
+export async function screenshot(page, name, options = {}) {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), ...options });
 }
 
 /**

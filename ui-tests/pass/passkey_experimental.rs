@@ -11,4 +11,5 @@ fn main() {
         .adapter(Arc::new(MemoryAdapter::new()))
         .into_config();
     assert!(config.experimental.enable_webauthn);
+    assert!(config.providers.iter().any(|p| p.id() == "passkey"));
 }

@@ -60,11 +60,38 @@ pub fn expand(target: &Target<'_>, model: &Model) -> TokenStream {
             }
         }
     });
+    let passkeys: Vec<_> = model
+        .providers
+        .iter()
+        .filter(|p| p.kind == Kind::WebAuthn)
+        .collect();
+    let passkey_fields: Vec<_> = passkeys.iter().map(|p| method_ident(p)).collect();
+    let passkey_inits = passkeys.iter().map(|p| {
+        let (id, name) = (&p.id, &p.name);
+        quote!(#private::webauthn_provider::<#private::Features>(#id, #name))
+    });
+    let passkey_methods = passkeys.iter().map(|p| {
+        let method = method_ident(p);
+        let doc = format!(
+            " Customises {name}: the relying party (default: the request's origin), the \
+             authenticator timeout, the autofill offer.",
+            name = p.name
+        );
+        quote! {
+            #[doc = #doc]
+            pub fn #method(
+                mut self,
+                customise: impl ::core::ops::FnOnce(::auth_runtime::providers::WebAuthnProvider) -> ::auth_runtime::providers::WebAuthnProvider,
+            ) -> Self {
+                self.#method = customise(self.#method);
+                self
+            }
+        }
+    });
     let ids: Vec<&str> = model.providers.iter().map(|p| p.id.as_str()).collect();
 
     let oauth_fields: Vec<_> = oauth.iter().map(|p| method_ident(p)).collect();
-    // Declared order is the sign-in page's order. Passkey providers have no runtime
-    // counterpart yet: they are checked at compile time and left out here.
+    // Declared order is the sign-in page's order.
     let pushes = model.providers.iter().filter_map(|p| match p.kind {
         Kind::OAuth | Kind::Oidc => {
             let field = method_ident(p);
@@ -86,7 +113,12 @@ pub fn expand(target: &Target<'_>, model: &Model) -> TokenStream {
                 providers.push(::auth_runtime::providers::Provider::from(self.#field.clone()));
             })
         }
-        Kind::WebAuthn => None,
+        Kind::WebAuthn => {
+            let field = method_ident(p);
+            Some(quote! {
+                providers.push(::auth_runtime::providers::Provider::from(self.#field.clone()));
+            })
+        }
     });
     let oauth_methods = oauth.iter().map(|p| {
         let method = method_ident(p);
@@ -110,6 +142,7 @@ pub fn expand(target: &Target<'_>, model: &Model) -> TokenStream {
         env: self.env,
         #(#oauth_fields: self.#oauth_fields,)*
         #(#email_fields: self.#email_fields,)*
+        #(#passkey_fields: self.#passkey_fields,)*
         credentials: self.credentials,
         _state: ::core::marker::PhantomData,
     };
@@ -273,6 +306,7 @@ pub fn expand(target: &Target<'_>, model: &Model) -> TokenStream {
                     env: ::std::boxed::Box::new(env),
                     #(#oauth_fields: ::core::default::Default::default(),)*
                     #(#email_fields: #email_inits,)*
+                    #(#passkey_fields: #passkey_inits,)*
                     credentials: #credentials_init,
                     _state: ::core::marker::PhantomData,
                 }
@@ -300,6 +334,7 @@ pub fn expand(target: &Target<'_>, model: &Model) -> TokenStream {
             env: #private::EnvLookup,
             #(#oauth_fields: #private::ProviderOptions,)*
             #(#email_fields: ::auth_runtime::providers::EmailProvider,)*
+            #(#passkey_fields: ::auth_runtime::providers::WebAuthnProvider,)*
             credentials: ::core::option::Option<::auth_runtime::providers::CredentialsProvider>,
             _state: ::core::marker::PhantomData<fn() -> (Authorize, Adapter)>,
         }
@@ -308,6 +343,8 @@ pub fn expand(target: &Target<'_>, model: &Model) -> TokenStream {
             #(#oauth_methods)*
 
             #(#email_methods)*
+
+            #(#passkey_methods)*
 
             #credentials_methods
 

@@ -37,6 +37,9 @@ pub fn sign_in_error_message(error: &str) -> &'static str {
         }
         "CredentialsSignin" => "Sign in failed. Check the details you provided are correct.",
         "EmailSignin" => "The e-mail could not be sent.",
+        "AccountNotLinked" => {
+            "This passkey belongs to another account. Sign out first, or use that account."
+        }
         "SessionRequired" => "Please sign in to access this page.",
         "Signin" | "OAuthSignin" | "OAuthCallbackError" | "OAuthCreateAccount"
         | "EmailCreateAccount" | "Callback" => "Try signing in with a different account.",
@@ -162,6 +165,27 @@ fn email_form(p: &crate::providers::EmailProvider, page: &SignInPage<'_>) -> Str
     )
 }
 
+/// The browser side of passkeys, bundled (no CDN): see `passkey.js`.
+const PASSKEY_SCRIPT: &str = include_str!("passkey.js");
+
+/// A passkey provider's form: an optional address (autofilled from stored passkeys where the
+/// browser can), and a button that runs the ceremony through `passkey.js`. Without script it
+/// posts to `signin/<id>`, which comes back to this page.
+fn passkey_form(p: &crate::providers::WebAuthnProvider, page: &SignInPage<'_>) -> String {
+    let input_id = format!("input-email-for-{}-provider", p.id);
+    let id = encode_path_segment(&p.id);
+    format!(
+        r#"<form action="{base}signin/{id}" method="POST" data-webauthn data-options="{base}webauthn-options/{id}" data-callback="{base}callback/{id}" data-callback-url="{callback}" data-conditional="{conditional}">{csrf}<label for="{iid}">Email</label><input name="email" id="{iid}" type="email" autocomplete="username webauthn" placeholder="email@example.com"><button type="submit" class="button">Sign in with {name}</button><p class="status" data-webauthn-status role="status" aria-live="polite"></p></form>"#,
+        base = escape(page.base_url),
+        id = escape(&id),
+        callback = escape(page.callback_url),
+        conditional = p.enable_conditional_ui,
+        csrf = hidden("csrfToken", page.csrf_token),
+        iid = escape(&input_id),
+        name = escape(&p.name),
+    )
+}
+
 /// `GET /signin`: an error banner, a button per OAuth/OIDC provider, then the email and
 /// credentials forms.
 pub fn sign_in_page(config: &AuthConfig, page: &SignInPage<'_>) -> String {
@@ -183,9 +207,14 @@ pub fn sign_in_page(config: &AuthConfig, page: &SignInPage<'_>) -> String {
         .filter_map(|p| match p {
             Provider::Email(p) => Some(email_form(p, page)),
             Provider::Credentials(p) => Some(credentials_form(p, page)),
+            Provider::WebAuthn(p) => Some(passkey_form(p, page)),
             _ => None,
         })
         .collect();
+    let passkeys = config
+        .providers
+        .iter()
+        .any(|p| matches!(p, Provider::WebAuthn(_)));
     let divider = r#"<div class="divider">or</div>"#;
     body.push_str(&oauth);
     if !oauth.is_empty() && !forms.is_empty() {
@@ -194,6 +223,11 @@ pub fn sign_in_page(config: &AuthConfig, page: &SignInPage<'_>) -> String {
     body.push_str(&forms.join(divider));
     if oauth.is_empty() && forms.is_empty() {
         body.push_str("<p>No sign-in method is configured.</p>");
+    }
+    if passkeys {
+        body.push_str("<script>");
+        body.push_str(PASSKEY_SCRIPT);
+        body.push_str("</script>");
     }
     shell(config, "Sign In", &body)
 }
@@ -308,6 +342,25 @@ mod tests {
                 CredentialsProvider::new()
                     .field(CredentialField::new("password", "Password", "password")),
             )
+    }
+
+    #[test]
+    fn a_passkey_provider_gets_its_form_and_the_bundled_script() {
+        let mut config = config();
+        config.providers = vec![crate::providers::WebAuthnProvider::passkey().into()];
+        let html = sign_in_page(&config, &page(None));
+        assert!(html.contains(r#"data-options="http://localhost/auth/webauthn-options/passkey""#));
+        assert!(html.contains(r#"data-callback="http://localhost/auth/callback/passkey""#));
+        assert!(html.contains(r#"data-conditional="true""#));
+        assert!(html.contains(r#"autocomplete="username webauthn""#));
+        assert!(html.contains(r#"<label for="input-email-for-passkey-provider">Email</label>"#));
+        assert!(html.contains("Sign in with Passkey"));
+        assert!(html.contains(r#"role="status""#));
+        // The script is inline and complete, and nothing is fetched from elsewhere.
+        assert_eq!(html.matches("<script>").count(), 1);
+        assert!(html.contains("navigator.credentials.get(request)"));
+        assert!(!html.contains("unpkg") && !html.contains("<script src"));
+        assert!(!PASSKEY_SCRIPT.contains("</script"));
     }
 
     #[test]

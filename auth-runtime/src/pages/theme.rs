@@ -136,7 +136,8 @@ a{color:inherit}\
 font-weight:500;text-align:center}\
 .divider{display:flex;align-items:center;gap:.75rem;margin:1.5rem 0 .5rem;color:var(--muted);font-size:.875rem}\
 .divider::before,.divider::after{content:\"\";flex:1;border-top:1px solid var(--border)}\
-.site{display:inline-block;margin-top:.5rem;color:var(--fg);font-weight:600}";
+.site{display:inline-block;margin-top:.5rem;color:var(--fg);font-weight:600}\
+.status{margin:.5rem 0 0;min-height:1.25em;color:var(--muted);font-size:.875rem;text-align:center}";
 
 /// The brand colour and the text on it, made readable: the theme's values, else the default.
 fn brand_colors(config: &AuthConfig) -> (String, String) {

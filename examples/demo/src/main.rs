@@ -1,5 +1,7 @@
 //! The demo: credentials sign-in (user `demo`, password `demo`), email sign-in links (printed on
-//! standard output unless `AUTH_EMAIL_SERVER` names an SMTP server), OAuth/OIDC providers offered
+//! standard output unless `AUTH_EMAIL_SERVER` names an SMTP server), passkeys (a new address
+//! registers one; open the demo at http://localhost:3000, as browsers refuse passkeys for an IP
+//! address), OAuth/OIDC providers offered
 //! when their `AUTH_<ID>_ID` is set (GitHub, Google, and Keycloak with `AUTH_KEYCLOAK_ISSUER`), a
 //! home page showing the session, a protected page and a protected JSON API.
 //!
@@ -28,11 +30,12 @@ use serde_json::Value;
 use subtle::ConstantTimeEq;
 
 /// The providers: the registry's GitHub, Google and Keycloak (offered when their `AUTH_<ID>_ID` is
-/// set) and a credentials form.
+/// set), a credentials form, email links and passkeys.
 #[auth(
-    providers(github, google, keycloak, credentials, email),
+    providers(github, google, keycloak, credentials, email, passkey),
     session = "jwt",
-    adapter
+    adapter,
+    experimental(enable_webauthn)
 )]
 pub struct Auth;
 
