@@ -346,7 +346,7 @@ fn providers_lists_the_builtin_registry_with_its_variables() {
     let out = run.stdout;
     let lines: Vec<&str> = out.lines().collect();
     assert!(lines[0].starts_with("id"), "{out}");
-    assert_eq!(lines.len(), 1 + 24, "{out}");
+    assert_eq!(lines.len(), 1 + 25, "{out}");
     let resend = lines
         .iter()
         .find(|l| l.starts_with("resend "))

@@ -92,32 +92,27 @@ pub fn expand(target: &Target<'_>, model: &Model) -> TokenStream {
 
     let oauth_fields: Vec<_> = oauth.iter().map(|p| method_ident(p)).collect();
     // Declared order is the sign-in page's order.
-    let pushes = model.providers.iter().filter_map(|p| match p.kind {
+    let pushes = model.providers.iter().map(|p| match p.kind {
         Kind::OAuth | Kind::Oidc => {
             let field = method_ident(p);
             let data = static_oauth(p);
-            Some(quote! {
+            quote! {
                 let mut provider = #data.provider();
                 self.#field.apply(&mut provider);
                 providers.push(::auth_runtime::providers::Provider::from(provider));
-            })
+            }
         }
-        Kind::Credentials => Some(quote! {
+        Kind::Credentials => quote! {
             if let ::core::option::Option::Some(credentials) = self.credentials.take() {
                 providers.push(::auth_runtime::providers::Provider::from(credentials));
             }
-        }),
-        Kind::Email => {
+        },
+        // Email and passkey providers are builder fields the app customises.
+        Kind::Email | Kind::WebAuthn => {
             let field = method_ident(p);
-            Some(quote! {
+            quote! {
                 providers.push(::auth_runtime::providers::Provider::from(self.#field.clone()));
-            })
-        }
-        Kind::WebAuthn => {
-            let field = method_ident(p);
-            Some(quote! {
-                providers.push(::auth_runtime::providers::Provider::from(self.#field.clone()));
-            })
+            }
         }
     });
     let oauth_methods = oauth.iter().map(|p| {

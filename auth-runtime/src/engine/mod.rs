@@ -315,9 +315,13 @@ pub(crate) fn rate_gate<'a>(
         (Action::Callback, true, ProviderKind::Credentials) => {
             (Rule::Credentials, Some(Rule::CredentialsFailures))
         }
-        (Action::Callback, _, ProviderKind::OAuth | ProviderKind::Oidc | ProviderKind::Email) => {
-            (Rule::Callback, None)
-        }
+        (
+            Action::Callback,
+            _,
+            ProviderKind::OAuth | ProviderKind::Oidc | ProviderKind::Email | ProviderKind::WebAuthn,
+        ) => (Rule::Callback, None),
+        // Each options request stores nothing but costs a database read and a challenge.
+        (Action::WebAuthnOptions, false, ProviderKind::WebAuthn) => (Rule::SignIn, None),
         _ => return None,
     };
     let subject = per_identifier.and_then(|_| identifier(&req.body));

@@ -670,7 +670,9 @@ mod tests {
     fn the_ceremony_is_inferred_as_auth_js_infers_it() {
         use Ceremony::{Authenticate as A, Register as R};
         let (known, new) = (info(true), info(false));
-        let cases: [(Option<Ceremony>, bool, Option<&UserInfo>, Option<Ceremony>); 12] = [
+        // (action, signed in, user info, decision)
+        type Case<'a> = (Option<Ceremony>, bool, Option<&'a UserInfo>, Option<Ceremony>);
+        let cases: [Case<'_>; 12] = [
             (Some(A), false, None, Some(A)),
             (Some(A), true, Some(&known), Some(A)),
             (Some(R), false, Some(&new), Some(R)),
