@@ -680,14 +680,33 @@ async fn sessions_report_and_set_an_expiry_max_age_from_now() {
 }
 
 #[tokio::test]
-async fn webauthn_options_is_a_known_action_without_a_handler_yet() {
+async fn webauthn_options_needs_a_passkey_provider() {
     let mut b = Browser::new(config(), ORIGIN);
-    let reply = b.get("/auth/webauthn-options/passkey").await;
+    // No such provider, and a provider that is not a passkey one.
+    for path in [
+        "/auth/webauthn-options/passkey",
+        "/auth/webauthn-options/credentials",
+    ] {
+        let reply = b.get(path).await;
+        assert_eq!(
+            reply.location(),
+            "http://app.test/auth/error?error=Configuration",
+            "{path}"
+        );
+        assert_eq!(
+            b.log.take()[0].error_type,
+            ErrorType::InvalidProvider,
+            "{path}"
+        );
+    }
+    // POST is not an action there, and a misspelled action is not a route.
+    let reply = b.post("/auth/webauthn-options/passkey", &[]).await;
     assert_eq!(
-        reply.location(),
-        "http://app.test/auth/error?error=Configuration"
+        b.log.take()[0].error_type,
+        ErrorType::UnknownAction,
+        "{}",
+        reply.status
     );
-    assert_eq!(b.log.take()[0].error_type, ErrorType::UnknownAction);
     assert_eq!(b.get("/auth/webauthn-option/passkey").await.status, 400);
 }
 

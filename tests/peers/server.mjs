@@ -7,9 +7,17 @@
 // Credentials provider whose `authorize` accepts any `username` and returns
 // {id: "1", name: username, email: `${username}@example.com`}. Responses are
 // buffered and sent with Content-Length; each Set-Cookie stays its own header.
+//
+// With PASSKEY_DATABASE_URL set, it also offers Auth.js's Passkey provider
+// (experimental.enableWebAuthn, @simplewebauthn/server) with @auth/drizzle-adapter's default
+// PostgreSQL tables at that URL, and JWT sessions.
 import { createServer } from "node:http";
 import { Auth } from "@auth/core";
 import Credentials from "@auth/core/providers/credentials";
+import Passkey from "@auth/core/providers/passkey";
+import { DrizzleAdapter } from "@auth/drizzle-adapter";
+import { drizzle } from "drizzle-orm/node-postgres";
+import pg from "pg";
 import { secretFromEnv } from "./common.mjs";
 
 const config = {
@@ -34,6 +42,14 @@ const config = {
     debug() {},
   },
 };
+
+const passkeyDatabase = process.env.PASSKEY_DATABASE_URL;
+if (passkeyDatabase) {
+  config.providers.push(Passkey);
+  config.adapter = DrizzleAdapter(drizzle(new pg.Pool({ connectionString: passkeyDatabase })));
+  config.experimental = { enableWebAuthn: true };
+  config.session = { strategy: "jwt" };
+}
 
 async function readBody(req) {
   const chunks = [];

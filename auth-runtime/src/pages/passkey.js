@@ -110,19 +110,24 @@
     });
   }
 
-  var pending = null;
+  // One ceremony at a time: a new one (the button) aborts the one before (the autofill offer),
+  // including one still waiting for its options.
+  var current = null;
 
   function ceremony(form, params, mediation) {
+    if (current) current.abort();
+    var controller = new AbortController();
+    current = controller;
     return fetchOptions(form, params).then(function (answer) {
+      if (controller.signal.aborted) return;
       if (answer.action === "register") {
         return navigator.credentials
-          .create({ publicKey: creationOptions(answer.options) })
+          .create({ publicKey: creationOptions(answer.options), signal: controller.signal })
           .then(function (c) {
             submit(form, "register", registrationJSON(c));
           });
       }
-      pending = new AbortController();
-      var request = { publicKey: requestOptions(answer.options), signal: pending.signal };
+      var request = { publicKey: requestOptions(answer.options), signal: controller.signal };
       if (mediation) request.mediation = mediation;
       return navigator.credentials.get(request).then(function (c) {
         if (c) submit(form, "authenticate", authenticationJSON(c));
@@ -139,7 +144,6 @@
   document.querySelectorAll("form[data-webauthn]").forEach(function (form) {
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      if (pending) pending.abort();
       var email = form.querySelector("input[name=email]");
       var params = email && email.value ? { email: email.value } : {};
       ceremony(form, params).catch(function (e) {

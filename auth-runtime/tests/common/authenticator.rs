@@ -40,10 +40,6 @@ fn b64(bytes: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
-fn unb64(text: &str) -> Vec<u8> {
-    URL_SAFE_NO_PAD.decode(text).expect("base64url")
-}
-
 fn random_bytes<const N: usize>() -> [u8; N] {
     let mut out = [0u8; N];
     for chunk in out.chunks_mut(16) {
@@ -111,7 +107,12 @@ impl SoftAuthenticator {
     pub fn register(&mut self, options: &Value) -> Value {
         let challenge = options["challenge"].as_str().expect("challenge");
         let rp_id = options["rp"]["id"].as_str().expect("rp.id");
-        self.user_handle = options["user"]["id"].as_str().map(unb64);
+        // base64url (WebAuthn L3 JSON); SimpleWebAuthn 9 sends the id as a plain string.
+        self.user_handle = options["user"]["id"].as_str().map(|id| {
+            URL_SAFE_NO_PAD
+                .decode(id)
+                .unwrap_or_else(|_| id.as_bytes().to_vec())
+        });
         let client_data = self.client_data("webauthn.create", challenge);
         let mut auth_data = Sha256::digest(rp_id.as_bytes()).to_vec();
         auth_data.push(self.flags() | AT);

@@ -671,7 +671,12 @@ mod tests {
         use Ceremony::{Authenticate as A, Register as R};
         let (known, new) = (info(true), info(false));
         // (action, signed in, user info, decision)
-        type Case<'a> = (Option<Ceremony>, bool, Option<&'a UserInfo>, Option<Ceremony>);
+        type Case<'a> = (
+            Option<Ceremony>,
+            bool,
+            Option<&'a UserInfo>,
+            Option<Ceremony>,
+        );
         let cases: [Case<'_>; 12] = [
             (Some(A), false, None, Some(A)),
             (Some(A), true, Some(&known), Some(A)),
