@@ -40,8 +40,9 @@ declare -A MODULES=(
   [refresh]=auth-runtime/src/engine/refresh.rs
   [engine]="auth-runtime/src/engine/mod.rs auth-runtime/src/engine/response.rs auth-runtime/src/engine/login.rs"
   [email]="auth-runtime/src/engine/email.rs auth-runtime/src/providers/email.rs"
+  [webauthn]="auth-runtime/src/engine/webauthn/mod.rs auth-runtime/src/engine/webauthn/cose.rs auth-runtime/src/providers/webauthn.rs"
 )
-ORDER=(jose csrf cookies redirect request init oauth token oidc session config layer ratelimit refresh engine email)
+ORDER=(jose csrf cookies redirect request init oauth token oidc session config layer ratelimit refresh engine email webauthn)
 
 extra=()
 case "${1:-}" in

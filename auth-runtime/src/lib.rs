@@ -64,6 +64,8 @@ pub mod rate_limit;
 mod redirect_proxy;
 #[cfg(test)]
 mod test_support;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod types;
 
 pub use engine::AuthHandler;

@@ -21,11 +21,7 @@ use serde_json::Value;
 #[path = "../../auth-runtime/tests/common/databases.rs"]
 mod databases;
 
-#[allow(dead_code)]
-#[path = "../../auth-runtime/tests/common/authenticator.rs"]
-mod authenticator;
-
-use authenticator::SoftAuthenticator;
+use auth_runtime::testing::SoftAuthenticator;
 
 const SECRET: &str = "passkey-interop-secret";
 

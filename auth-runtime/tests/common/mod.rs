@@ -1,13 +1,26 @@
 //! Helpers shared by the HTTP integration tests: a loopback server, a client that does not follow
 //! redirects, and header readers.
 
-#![allow(dead_code, clippy::unwrap_used)]
+#![allow(dead_code, unused_imports, clippy::unwrap_used)]
 
-pub mod authenticator;
-pub mod browser;
 pub mod databases;
-pub mod idp;
-pub mod keys;
+
+/// The test kit's browser ([`auth_runtime::testing`]): these tests use the kit apps use.
+pub mod browser {
+    pub use auth_runtime::testing::{Browser, Capture, Logged, Reply};
+}
+
+/// The test kit's OpenID Provider.
+pub mod idp {
+    pub use auth_runtime::testing::{
+        Behaviour, CLIENT_ID, CLIENT_SECRET, Key, MockOidc as MockIdp, StateReply,
+    };
+}
+
+/// The test kit's passkey.
+pub mod authenticator {
+    pub use auth_runtime::testing::SoftAuthenticator;
+}
 
 use reqwest::redirect::Policy;
 

@@ -1,18 +1,16 @@
 //! A controllable OpenID Provider that lives inside the test process: the engine reaches it
 //! through [`HttpClient`] (discovery, JWKS, token, userinfo), and the test plays the browser's
-//! part at its authorization endpoint with [`MockIdp::authorize`]. It checks what a real provider
+//! part at its authorization endpoint with [`MockOidc::authorize`]. It checks what a real provider
 //! checks (the code, the PKCE verifier, the redirect URI, the client) and misbehaves on demand, one
 //! fault at a time, so each relying-party check can be shown to refuse its own fault.
-
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use auth_runtime::callbacks::BoxFuture;
-use auth_runtime::http_client::{HttpClient, HttpError, HttpRequest, HttpResponse};
-use auth_runtime::providers::{Checks, OAuthProvider, ProviderKind};
+use crate::callbacks::BoxFuture;
+use crate::http_client::{HttpClient, HttpError, HttpRequest, HttpResponse};
+use crate::providers::{Checks, OAuthProvider, ProviderKind};
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use serde_json::{Map, Value, json};
@@ -73,7 +71,7 @@ impl Key {
             Key::E1 => keys::E1_DER,
             Key::E2 => keys::E2_DER,
         };
-        STANDARD.decode(b64).unwrap()
+        STANDARD.decode(b64).expect("the kit's keys are base64")
     }
 
     fn jwk(self) -> Value {
@@ -202,20 +200,20 @@ struct State {
 
 /// The provider. Cheap to clone; clones share state.
 #[derive(Clone)]
-pub struct MockIdp {
+pub struct MockOidc {
     issuer: String,
     state: Arc<Mutex<State>>,
 }
 
 static NEXT: AtomicUsize = AtomicUsize::new(0);
 
-impl Default for MockIdp {
+impl Default for MockOidc {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl MockIdp {
+impl MockOidc {
     /// A well-behaved provider with an issuer of its own (discovery and JWKS caches are
     /// process-wide, so no two providers share one).
     pub fn new() -> Self {
@@ -229,6 +227,12 @@ impl MockIdp {
         }
     }
 
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
     /// The issuer URL.
     pub fn issuer(&self) -> &str {
         &self.issuer
@@ -236,17 +240,17 @@ impl MockIdp {
 
     /// Changes how the provider behaves from now on.
     pub fn set(&self, f: impl FnOnce(&mut Behaviour)) {
-        f(&mut self.state.lock().unwrap().behaviour);
+        f(&mut self.lock().behaviour);
     }
 
     /// The user the next authorization signs in.
     pub fn sign_in_as(&self, subject: &str) {
-        self.state.lock().unwrap().subject = subject.to_owned();
+        self.lock().subject = subject.to_owned();
     }
 
     /// `METHOD path` of every back-channel request so far.
     pub fn requests(&self) -> Vec<String> {
-        self.state.lock().unwrap().log.clone()
+        self.lock().log.clone()
     }
 
     /// How many back-channel requests went to `path`.
@@ -259,7 +263,7 @@ impl MockIdp {
 
     /// The parameters of the last authorization request.
     pub fn last_authorize(&self) -> Vec<(String, String)> {
-        self.state.lock().unwrap().last_authorize.clone()
+        self.lock().last_authorize.clone()
     }
 
     /// An OIDC provider for the engine, with the three checks and this provider as HTTP client.
@@ -294,7 +298,7 @@ impl MockIdp {
     /// The browser at the authorization endpoint: the URL the provider redirects back to.
     /// Panics when `url` is not this provider's authorization endpoint.
     pub fn authorize(&self, url: &str) -> String {
-        let parsed = url::Url::parse(url).unwrap();
+        let parsed = url::Url::parse(url).expect("an authorization URL");
         assert_eq!(
             format!("{}{}", parsed.origin().ascii_serialization(), parsed.path()),
             format!("{}/authorize", self.issuer),
@@ -302,10 +306,10 @@ impl MockIdp {
         );
         let params: Vec<(String, String)> = parsed.query_pairs().into_owned().collect();
         let get = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
-        let mut state = self.state.lock().unwrap();
+        let mut state = self.lock();
         state.last_authorize = params.clone();
         let redirect_uri = get("redirect_uri").expect("redirect_uri");
-        let mut back = url::Url::parse(&redirect_uri).unwrap();
+        let mut back = url::Url::parse(&redirect_uri).expect("redirect_uri is a URL");
         let b = state.behaviour.clone();
         {
             let mut q = back.query_pairs_mut();
@@ -398,10 +402,10 @@ impl MockIdp {
             header.kid = Some(b.signing_key.kid().to_owned());
         }
         let key = b.signing_key.encoding_key();
-        let jwt = jsonwebtoken::encode(&header, &claims, &key).unwrap();
+        let jwt = jsonwebtoken::encode(&header, &claims, &key).expect("the kit's keys sign");
         if b.tamper_signature {
-            let (head, sig) = jwt.rsplit_once('.').unwrap();
-            let mut bytes = URL_SAFE_NO_PAD.decode(sig).unwrap();
+            let (head, sig) = jwt.rsplit_once('.').expect("a signed JWT");
+            let mut bytes = URL_SAFE_NO_PAD.decode(sig).expect("a base64url signature");
             bytes[10] ^= 0x01;
             return format!("{head}.{}", URL_SAFE_NO_PAD.encode(bytes));
         }
@@ -412,7 +416,7 @@ impl MockIdp {
         let form: HashMap<String, String> = form_urlencoded::parse(request.body())
             .into_owned()
             .collect();
-        let mut state = self.state.lock().unwrap();
+        let mut state = self.lock();
         let b = state.behaviour.clone();
         if let Some((status, body)) = &b.token_reply {
             let body = serde_json::from_str(body).unwrap_or(Value::String(body.clone()));
@@ -426,15 +430,20 @@ impl MockIdp {
         };
         let client_id = match request.headers().get("authorization") {
             Some(basic) => {
-                let decoded = STANDARD
-                    .decode(basic.to_str().unwrap().trim_start_matches("Basic "))
-                    .unwrap();
-                let text = String::from_utf8(decoded).unwrap();
-                let (id, secret) = text.split_once(':').unwrap();
-                if secret != CLIENT_SECRET {
-                    return (401, json!({"error": "invalid_client"}));
+                let text = STANDARD
+                    .decode(
+                        basic
+                            .to_str()
+                            .unwrap_or_default()
+                            .trim_start_matches("Basic "),
+                    )
+                    .ok()
+                    .and_then(|decoded| String::from_utf8(decoded).ok())
+                    .unwrap_or_default();
+                match text.split_once(':') {
+                    Some((id, CLIENT_SECRET)) => id.to_owned(),
+                    _ => return (401, json!({"error": "invalid_client"})),
                 }
-                id.to_owned()
             }
             None => form.get("client_id").cloned().unwrap_or_default(),
         };
@@ -486,20 +495,17 @@ impl MockIdp {
         if !b.omit_id_token {
             body["id_token"] = self.id_token(&b, &grant, &subject).into();
         }
-        if let Some(token_type) = &b.token_type {
+        if let (Some(token_type), Some(object)) = (&b.token_type, body.as_object_mut()) {
             match token_type {
-                Value::Null => body.as_object_mut().unwrap().remove("token_type"),
-                other => body
-                    .as_object_mut()
-                    .unwrap()
-                    .insert("token_type".into(), other.clone()),
+                Value::Null => object.remove("token_type"),
+                other => object.insert("token_type".into(), other.clone()),
             };
         }
         (200, body)
     }
 
     fn userinfo(&self, request: &HttpRequest) -> (u16, Value) {
-        let state = self.state.lock().unwrap();
+        let state = self.lock();
         let b = &state.behaviour;
         if let Some(status) = b.userinfo_status {
             return (status, json!({"error": "server_error"}));
@@ -509,7 +515,7 @@ impl MockIdp {
         if request
             .headers()
             .get("authorization")
-            .map(|v| v.to_str().unwrap())
+            .map(|v| v.to_str().unwrap_or_default())
             != Some(&expected)
         {
             return (401, json!({"error": "invalid_token"}));
@@ -540,12 +546,8 @@ impl MockIdp {
 
     fn answer(&self, request: &HttpRequest) -> (u16, Value) {
         let path = request.uri().path().to_owned();
-        self.state
-            .lock()
-            .unwrap()
-            .log
-            .push(format!("{} {path}", request.method()));
-        let b = self.state.lock().unwrap().behaviour.clone();
+        self.lock().log.push(format!("{} {path}", request.method()));
+        let b = self.lock().behaviour.clone();
         match path.as_str() {
             "/.well-known/openid-configuration" => (200, self.discovery(&b)),
             "/jwks" => (
@@ -559,21 +561,24 @@ impl MockIdp {
     }
 }
 
-impl HttpClient for MockIdp {
+impl HttpClient for MockOidc {
     fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, HttpError>> {
         let own = request.uri().to_string().starts_with(&self.issuer);
-        let down = self.state.lock().unwrap().behaviour.down;
+        let down = self.lock().behaviour.down;
         let result = if own && down != Some(request.uri().path()) {
             let (status, body) = self.answer(&request);
             let bytes = match &body {
                 Value::String(text) => text.clone().into_bytes(),
                 other => other.to_string().into_bytes(),
             };
-            Ok(http::Response::builder()
+            http::Response::builder()
                 .status(status)
                 .header("content-type", "application/json")
                 .body(bytes)
-                .unwrap())
+                .map_err(|e| HttpError::Transport {
+                    host: request.uri().host().unwrap_or("").to_owned(),
+                    reason: e.to_string(),
+                })
         } else {
             Err(HttpError::Transport {
                 host: request.uri().host().unwrap_or("").to_owned(),

@@ -2,14 +2,12 @@
 //! and a logger that keeps every error the engine reports, so a test can say which check refused
 //! a request and not only that one did.
 
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
-
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
-use auth_runtime::config::{AuthConfig, Logger};
-use auth_runtime::engine::AuthHandler;
-use auth_runtime::error::{AuthError, ErrorType, Reason};
+use crate::config::{AuthConfig, Logger};
+use crate::engine::AuthHandler;
+use crate::error::{AuthError, ErrorType, Reason};
 use bytes::Bytes;
 use serde_json::Value;
 
@@ -30,14 +28,20 @@ pub struct Capture(Arc<Mutex<Vec<Logged>>>, Arc<Mutex<Vec<String>>>);
 
 impl Logger for Capture {
     fn error(&self, error: &AuthError) {
-        self.0.lock().unwrap().push(Logged {
-            error_type: error.error_type(),
-            reason: error.reason(),
-            message: error.message().to_owned(),
-        });
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(Logged {
+                error_type: error.error_type(),
+                reason: error.reason(),
+                message: error.message().to_owned(),
+            });
     }
     fn warn(&self, code: &str) {
-        self.1.lock().unwrap().push(code.to_owned());
+        self.1
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(code.to_owned());
     }
     fn debug(&self, _code: &str, _message: &str) {}
 }
@@ -45,13 +49,21 @@ impl Logger for Capture {
 impl Capture {
     /// Everything logged so far, and forgets it.
     pub fn take(&self) -> Vec<Logged> {
-        std::mem::take(&mut *self.0.lock().unwrap())
+        std::mem::take(
+            &mut *self
+                .0
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        )
     }
 
     /// The warning codes logged so far.
     #[allow(dead_code)]
     pub fn warnings(&self) -> Vec<String> {
-        self.1.lock().unwrap().clone()
+        self.1
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
     }
 
     /// The reasons logged so far (forgotten afterwards).
@@ -76,13 +88,13 @@ impl Reply {
     pub fn location(&self) -> String {
         self.headers
             .get("location")
-            .map(|v| v.to_str().unwrap().to_owned())
+            .map(|v| v.to_str().unwrap_or_default().to_owned())
             .unwrap_or_default()
     }
 
     /// The body as JSON.
     pub fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap()
+        serde_json::from_slice(&self.body).expect("the response body is JSON")
     }
 
     /// The body as text.
@@ -95,7 +107,7 @@ impl Reply {
         self.headers
             .get_all("set-cookie")
             .iter()
-            .map(|v| v.to_str().unwrap().to_owned())
+            .map(|v| v.to_str().unwrap_or_default().to_owned())
             .collect()
     }
 
@@ -137,8 +149,10 @@ impl Browser {
 
     fn absorb(&mut self, reply: &Reply) {
         for line in reply.set_cookies() {
-            let pair = line.split(';').next().unwrap();
-            let (name, value) = pair.split_once('=').unwrap();
+            let pair = line.split(';').next().unwrap_or_default();
+            let Some((name, value)) = pair.split_once('=') else {
+                continue;
+            };
             if line.contains("Max-Age=0") || value.is_empty() {
                 self.jar.remove(name);
             } else {
@@ -154,6 +168,16 @@ impl Browser {
             .map(|(k, v)| format!("{k}={v}"))
             .collect::<Vec<_>>()
             .join("; ")
+    }
+
+    /// Puts the cookies of a `Cookie` header (`a=1; b=2`) in the jar, as from
+    /// [`jwt_session_cookie`](super::jwt_session_cookie).
+    pub fn set_cookie_header(&mut self, header: &str) {
+        for pair in header.split(';') {
+            if let Some((name, value)) = pair.trim().split_once('=') {
+                self.jar.insert(name.to_owned(), value.to_owned());
+            }
+        }
     }
 
     fn absolute(&self, url: &str) -> String {
@@ -173,10 +197,10 @@ impl Browser {
         body: Vec<u8>,
     ) -> Reply {
         let url = self.absolute(url);
-        let host = url::Url::parse(&url).unwrap();
+        let host = url::Url::parse(&url).expect("a request URL");
         let host = match host.port() {
-            Some(port) => format!("{}:{port}", host.host_str().unwrap()),
-            None => host.host_str().unwrap().to_owned(),
+            Some(port) => format!("{}:{port}", host.host_str().unwrap_or_default()),
+            None => host.host_str().unwrap_or_default().to_owned(),
         };
         let mut builder = http::Request::builder()
             .method(method)
@@ -193,7 +217,11 @@ impl Browser {
         }
         let response = self
             .handler
-            .handle(builder.body(Bytes::from(body)).unwrap())
+            .handle(
+                builder
+                    .body(Bytes::from(body))
+                    .expect("a request the test built"),
+            )
             .await;
         let (parts, body) = response.into_parts();
         let reply = Reply {
@@ -239,7 +267,7 @@ impl Browser {
     pub async fn csrf(&mut self) -> String {
         self.get("/auth/csrf").await.json()["csrfToken"]
             .as_str()
-            .unwrap()
+            .expect("`GET /auth/csrf` answers a token")
             .to_owned()
     }
 
@@ -257,5 +285,20 @@ impl Browser {
             &[("csrfToken", &token), ("callbackUrl", "/after")],
         )
         .await
+    }
+
+    /// Signs in with a credentials provider as its form would: the CSRF token, then the fields
+    /// posted to `/auth/callback/<provider>`. The reply redirects to `callbackUrl` (`/after`) on
+    /// success and to the sign-in page with `error=CredentialsSignin` otherwise.
+    pub async fn sign_in_with_credentials(
+        &mut self,
+        provider: &str,
+        fields: &[(&str, &str)],
+    ) -> Reply {
+        let token = self.csrf().await;
+        let mut form = vec![("csrfToken", token.as_str()), ("callbackUrl", "/after")];
+        form.extend_from_slice(fields);
+        self.post(&format!("/auth/callback/{provider}"), &form)
+            .await
     }
 }

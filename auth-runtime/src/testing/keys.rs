@@ -1,8 +1,6 @@
 //! RSA keys of the test identity provider, generated for these tests with `openssl genpkey`
 //! (2048 bits). They sign test ID tokens only; they protect nothing.
 
-#![allow(dead_code)]
-
 /// `k1`: PKCS#1 DER, base64.
 pub const K1_DER: &str = concat!(
     "MIIEowIBAAKCAQEAqZWXR+219/gH9JtAJ18MKvAFnG9o2M9TMFrKvPXbPPCtJ70IvZO7cTrLADBtH5lQBms3+1JS/lvYDrb2",
