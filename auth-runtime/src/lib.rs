@@ -170,3 +170,29 @@ macro_rules! __framework_methods {
         $crate::__framework_methods_axum!();
     };
 }
+
+/// The guides under `docs/guides/`, compiled as doc tests: every Rust snippet in them builds
+/// (and runs, unless marked `no_run`) with `cargo test --doc`.
+#[cfg(doctest)]
+pub mod guides {
+    #[doc = include_str!("../../docs/guides/getting-started.md")]
+    pub struct GettingStarted;
+    #[doc = include_str!("../../docs/guides/providers.md")]
+    pub struct Providers;
+    #[doc = include_str!("../../docs/guides/sessions.md")]
+    pub struct Sessions;
+    #[doc = include_str!("../../docs/guides/callbacks-events.md")]
+    pub struct CallbacksEvents;
+    #[doc = include_str!("../../docs/guides/pages-theming.md")]
+    pub struct PagesTheming;
+    #[doc = include_str!("../../docs/guides/adapters.md")]
+    pub struct Adapters;
+    #[doc = include_str!("../../docs/guides/deploying.md")]
+    pub struct Deploying;
+    #[doc = include_str!("../../docs/guides/nextjs.md")]
+    pub struct Nextjs;
+    #[doc = include_str!("../../docs/guides/migrating.md")]
+    pub struct Migrating;
+    #[doc = include_str!("../../docs/guides/testing.md")]
+    pub struct Testing;
+}
