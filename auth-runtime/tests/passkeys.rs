@@ -570,3 +570,30 @@ async fn a_failed_authenticator_write_leaves_no_user_or_account() {
     assert!(adapter.get_account(&id, "passkey").await.unwrap().is_none());
     assert!(b.session().await.is_null());
 }
+
+#[tokio::test]
+async fn a_signed_in_user_without_an_address_cannot_register_a_passkey() {
+    let Setup {
+        mut browser,
+        adapter,
+        db: _db,
+    } = setup(SessionStrategy::Jwt).await;
+    // A user an OAuth provider gave no address (Auth.js: registration needs `email`).
+    let user = adapter
+        .create_user(User {
+            name: Some("No Mail".into()),
+            ..User::default()
+        })
+        .await
+        .unwrap();
+    let config = AuthConfig::new().secret("passkey-secret");
+    let token = auth_runtime::types::Jwt::from_user(&user);
+    let cookie = auth_runtime::testing::jwt_session_cookie(&config, ORIGIN, &token).unwrap();
+    browser.set_cookie_header(&cookie);
+    let reply = options(&mut browser, "?action=register").await;
+    assert_eq!(
+        (reply.status, reply.json()),
+        (400, serde_json::json!({"error": "Invalid request"}))
+    );
+    assert!(!reply.sets(CHALLENGE));
+}
