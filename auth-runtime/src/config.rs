@@ -329,7 +329,11 @@ impl AuthConfig {
         if self.redirect_proxy_url.is_none() {
             self.redirect_proxy_url = env::redirect_proxy_url_from_env(env);
         }
-        if env("AUTH_RATE_LIMIT").is_some_and(|v| env::parse_bool(&v) == Some(false)) {
+        // Only an explicit "off" (false, 0, no) turns the limits off: an empty value, as a
+        // deployment template leaves it, does not.
+        if env("AUTH_RATE_LIMIT")
+            .is_some_and(|v| !v.trim().is_empty() && env::parse_bool(&v) == Some(false))
+        {
             self.rate_limit.enabled = false;
         }
         if self.redirect_proxy_targets.is_empty() {
@@ -435,7 +439,7 @@ impl AuthConfig {
     }
 
     /// Sets the adapter: an `Arc` of an adapter with every capability, or [`Adapters`] naming
-    /// what a partial one stores (`validate` then checks that the configuration needs no more).
+    /// what a partial one stores (`assert_valid` then checks that the configuration needs no more).
     ///
     /// [`Adapters`]: crate::adapter::Adapters
     pub fn adapter(mut self, adapter: impl Into<crate::adapter::Adapters>) -> Self {

@@ -232,13 +232,7 @@ async fn jwt_sessions_with_an_adapter_still_store_users_and_accounts() {
 async fn racing_first_sign_ins<A: FullAdapter + 'static>(store: Arc<A>) {
     let idp = MockIdp::new();
     let mut a = Browser::new(config(&idp, store.clone()), ORIGIN);
-    let mut b = Browser {
-        handler: a.handler.clone(),
-        origin: ORIGIN.into(),
-        jar: Default::default(),
-        headers: Vec::new(),
-        log: a.log.clone(),
-    };
+    let mut b = a.another();
     let (start_a, start_b) = (a.start_sign_in("mock").await, b.start_sign_in("mock").await);
     let (back_a, back_b) = (
         idp.authorize(&start_a.location()),

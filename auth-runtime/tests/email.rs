@@ -136,13 +136,7 @@ async fn a_link_signs_in_once_and_only_its_hash_is_stored() {
     assert!(user.email_verified.is_some());
 
     // Once.
-    let mut other = Browser {
-        handler: s.browser.handler.clone(),
-        origin: ORIGIN.into(),
-        jar: Default::default(),
-        headers: Vec::new(),
-        log: s.browser.log.clone(),
-    };
+    let mut other = s.browser.another();
     let again = other.get(&link.url).await;
     assert_eq!(
         again.location(),
@@ -645,15 +639,7 @@ async fn eight_browsers_racing_with_one_link_make_one_session() {
     let mut s = setup(|p| p, Callbacks::default()).await;
     request_link(&mut s.browser, "gus@example.com").await;
     let link = s.outbox.last().url;
-    let mut browsers: Vec<Browser> = (0..8)
-        .map(|_| Browser {
-            handler: s.browser.handler.clone(),
-            origin: ORIGIN.into(),
-            jar: Default::default(),
-            headers: Vec::new(),
-            log: s.browser.log.clone(),
-        })
-        .collect();
+    let mut browsers: Vec<Browser> = (0..8).map(|_| s.browser.another()).collect();
     let answers = futures_util::future::join_all(browsers.iter_mut().map(|b| {
         let link = link.clone();
         async move { b.get(&link).await.location() }

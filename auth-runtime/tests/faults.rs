@@ -267,13 +267,7 @@ async fn database_goes_away_and_comes_back<A: FullAdapter + 'static>(
     );
     // A new user's sign-in fails cleanly.
     idp.sign_in_as("bob");
-    let mut newcomer = Browser {
-        handler: b.handler.clone(),
-        origin: ORIGIN.into(),
-        jar: Default::default(),
-        headers: Vec::new(),
-        log: b.log.clone(),
-    };
+    let mut newcomer = b.another();
     assert_eq!(
         sign_in(&mut newcomer, &idp).await,
         "http://app.test/auth/error?error=Configuration"

@@ -88,13 +88,8 @@ async fn credentials_attempts_are_limited_per_client() {
     assert_refused(&attempt(&mut first, "user10", "right").await, 60);
 
     // Another client of the same app is not affected: the handler is shared.
-    let mut second = Browser {
-        handler: first.handler.clone(),
-        origin: ORIGIN.into(),
-        jar: Default::default(),
-        headers: vec![("x-forwarded-for".into(), "192.0.2.2".into())],
-        log: first.log.clone(),
-    };
+    let mut second = first.another();
+    second.headers = vec![("x-forwarded-for".into(), "192.0.2.2".into())];
     assert_eq!(attempt(&mut second, "user11", "right").await.status, 302);
 }
 
@@ -108,6 +103,7 @@ async fn failed_sign_ins_are_limited_per_identifier_whatever_the_client() {
         jar: Default::default(),
         headers: vec![("x-forwarded-for".into(), address.to_owned())],
         log: Default::default(),
+        base_path: "/auth".into(),
     };
     // Successful sign-ins do not count.
     for _ in 0..12 {
@@ -178,6 +174,12 @@ async fn limits_can_be_turned_off_and_forged_forwarding_headers_are_ignored_by_d
     let mut from_env = config(RateLimits::default());
     from_env.apply_env(&|k| (k == "AUTH_RATE_LIMIT").then(|| "off".to_owned()));
     assert!(!from_env.rate_limit.enabled);
+    // An empty or unreadable value leaves them on.
+    for value in ["", "  ", "maybe"] {
+        let mut kept = config(RateLimits::default());
+        kept.apply_env(&|k| (k == "AUTH_RATE_LIMIT").then(|| value.to_owned()));
+        assert!(kept.rate_limit.enabled, "{value:?}");
+    }
 
     // Without a trusted proxy the address is the connection's: a request that names another
     // client in X-Forwarded-For is still counted as the connection (here: no connection, so

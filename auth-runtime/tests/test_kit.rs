@@ -77,7 +77,7 @@ async fn the_apps_github_provider_signs_in_against_the_mock() {
     );
 
     // The code works once.
-    let mut other = Browser::new(app_config(&github), "https://app.test");
+    let mut other = browser.another();
     other.jar = browser.jar.clone();
     let reply = other.get(&back).await;
     assert!(reply.location().contains("error="), "{}", reply.location());
@@ -134,4 +134,16 @@ async fn minted_sessions_are_signed_in_visitors() {
     let mut browser = Browser::new(config, "http://app.test");
     browser.set_cookie_header(&cookie);
     assert_eq!(browser.session().await["user"]["email"], "s@example.com");
+}
+
+#[tokio::test]
+async fn the_browser_follows_a_configured_base_path() {
+    let config = AuthConfig::new()
+        .secret("kit-secret")
+        .trust_host(true)
+        .base_path("/api/auth");
+    let mut browser = Browser::new(config, "http://app.test");
+    assert_eq!(browser.base_path, "/api/auth");
+    assert!(!browser.csrf().await.is_empty());
+    assert!(browser.session().await.is_null());
 }

@@ -365,7 +365,7 @@ impl Adapters {
         self.sessions.as_deref()
     }
 
-    /// Database sessions, or `MissingAdapterMethods`: `AuthConfig::validate` refuses a
+    /// Database sessions, or `MissingAdapterMethods`: `AuthConfig::assert_valid` refuses a
     /// configuration with database sessions and no session store, and `#[auth]` does not
     /// compile one.
     pub(crate) fn require_sessions(&self) -> Result<&dyn SessionAdapter, crate::error::AuthError> {

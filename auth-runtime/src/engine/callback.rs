@@ -14,7 +14,7 @@ pub async fn callback(ctx: &mut Ctx<'_>, provider_id: &str) -> Result<Out, AuthE
         Provider::Email(p) => super::email::callback(ctx, p).await,
         #[cfg(feature = "webauthn")]
         Provider::WebAuthn(p) => super::webauthn::callback(ctx, p).await,
-        // `AuthConfig::validate` refuses such a configuration; kept typed should it get here.
+        // `AuthConfig::assert_valid` refuses such a configuration; kept typed should it get here.
         #[cfg(not(feature = "webauthn"))]
         Provider::WebAuthn(p) => Err(AuthError::new(
             ErrorType::InvalidProvider,

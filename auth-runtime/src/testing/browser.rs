@@ -131,6 +131,8 @@ pub struct Browser {
     pub headers: Vec<(String, String)>,
     /// What the engine logged.
     pub log: Capture,
+    /// The routes' base path (`/auth` unless configured), for the helpers.
+    pub base_path: String,
 }
 
 impl Browser {
@@ -138,12 +140,15 @@ impl Browser {
     pub fn new(mut config: AuthConfig, origin: &str) -> Self {
         let log = Capture::default();
         config.logger = Arc::new(log.clone());
+        let handler = AuthHandler::new(config).expect("valid configuration");
+        let base_path = handler.base_path().unwrap_or_else(|| "/auth".to_owned());
         Self {
-            handler: AuthHandler::new(config).expect("valid configuration"),
+            handler,
             origin: origin.to_owned(),
             jar: BTreeMap::new(),
             headers: Vec::new(),
             log,
+            base_path,
         }
     }
 
@@ -158,6 +163,18 @@ impl Browser {
             } else {
                 self.jar.insert(name.to_owned(), value.to_owned());
             }
+        }
+    }
+
+    /// Another visitor of the same app: the same handler and log, an empty jar.
+    pub fn another(&self) -> Self {
+        Self {
+            handler: self.handler.clone(),
+            origin: self.origin.clone(),
+            jar: BTreeMap::new(),
+            headers: Vec::new(),
+            log: self.log.clone(),
+            base_path: self.base_path.clone(),
         }
     }
 
@@ -263,32 +280,34 @@ impl Browser {
         .await
     }
 
-    /// `GET /auth/csrf`: the token (its cookie is now in the jar).
+    /// `GET <base>/csrf` (`/auth` unless configured): the token (its cookie is now in the jar).
     pub async fn csrf(&mut self) -> String {
-        self.get("/auth/csrf").await.json()["csrfToken"]
+        let url = format!("{}/csrf", self.base_path);
+        self.get(&url).await.json()["csrfToken"]
             .as_str()
             .expect("`GET /auth/csrf` answers a token")
             .to_owned()
     }
 
-    /// `GET /auth/session` as JSON.
+    /// `GET <base>/session` as JSON.
     pub async fn session(&mut self) -> Value {
-        self.get("/auth/session").await.json()
+        let url = format!("{}/session", self.base_path);
+        self.get(&url).await.json()
     }
 
-    /// `POST /auth/signin/<provider>` with a valid CSRF token; the reply (a redirect to the
+    /// `POST <base>/signin/<provider>` with a valid CSRF token; the reply (a redirect to the
     /// provider when all is well).
     pub async fn start_sign_in(&mut self, provider: &str) -> Reply {
         let token = self.csrf().await;
         self.post(
-            &format!("/auth/signin/{provider}"),
+            &format!("{}/signin/{provider}", self.base_path),
             &[("csrfToken", &token), ("callbackUrl", "/after")],
         )
         .await
     }
 
     /// Signs in with a credentials provider as its form would: the CSRF token, then the fields
-    /// posted to `/auth/callback/<provider>`. The reply redirects to `callbackUrl` (`/after`) on
+    /// posted to `<base>/callback/<provider>`. The reply redirects to `callbackUrl` (`/after`) on
     /// success and to the sign-in page with `error=CredentialsSignin` otherwise.
     pub async fn sign_in_with_credentials(
         &mut self,
