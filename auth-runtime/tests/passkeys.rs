@@ -127,6 +127,21 @@ async fn a_new_address_registers_a_passkey_then_signs_in_with_it() {
             cookie.contains("Max-Age=900") && cookie.contains("HttpOnly"),
             "{cookie}"
         );
+        let expires = cookie
+            .split("; ")
+            .find_map(|a| a.strip_prefix("Expires="))
+            .expect("Expires");
+        let format = time::macros::format_description!(
+            "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+        );
+        let expires = time::PrimitiveDateTime::parse(expires, format)
+            .unwrap()
+            .assume_utc();
+        let ahead = expires - time::OffsetDateTime::now_utc();
+        assert!(
+            (time::Duration::seconds(890)..=time::Duration::seconds(900)).contains(&ahead),
+            "{cookie}"
+        );
 
         let credential = key.register(opts);
         let reply = post_callback(b, "register", &credential).await;
@@ -227,6 +242,13 @@ async fn a_known_address_is_offered_its_passkeys_and_a_signed_in_user_adds_one()
     let allowed = answer["options"]["allowCredentials"].as_array().unwrap();
     assert_eq!(allowed.len(), 2);
     assert!(allowed.iter().any(|c| c["id"] == first_id.as_str()));
+    for credential in allowed {
+        assert_eq!(credential["type"], "public-key");
+        assert_eq!(
+            credential["transports"],
+            serde_json::json!(["internal", "hybrid"])
+        );
+    }
     let assertion = second.authenticate(&answer["options"]).unwrap();
     let reply = post_callback(b, "authenticate", &assertion).await;
     assert_eq!(reply.status, 302);
