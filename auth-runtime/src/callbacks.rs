@@ -3,9 +3,11 @@
 //! defaults (spec §15).
 //!
 //! A callback returns `Result<_, BoxError>`. An [`AuthError`] it returns is used as is; any other
-//! error becomes the error Auth.js would raise there (`AccessDenied` from `sign_in`,
-//! `CallbackRouteError` elsewhere). An event that fails is logged as `EventError` and the flow
-//! goes on.
+//! error becomes the error Auth.js would raise there: `AccessDenied` from `sign_in`,
+//! `InvalidCallbackUrl` from `redirect`, `CallbackRouteError` from `jwt` during a sign-in,
+//! `JWTSessionError` from `jwt` or `session` when a JWT session is read, `SessionTokenError` from
+//! `session` when a database session is read. An event that fails is logged as `EventError` and
+//! the flow goes on.
 //!
 //! ```
 //! use auth_runtime::callbacks::{Callbacks, SignInDecision};

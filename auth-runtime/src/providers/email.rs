@@ -141,8 +141,9 @@ pub const DEFAULT_FROM: &str = "Auth.js <no-reply@authjs.dev>";
 pub const DEFAULT_MAX_AGE: u64 = 24 * 60 * 60;
 
 impl EmailProvider {
-    /// A provider with Auth.js's defaults (`from`, 24 hours) that prints links on stdout until a
-    /// sender is set.
+    /// A provider with Auth.js's defaults (`from`, 24 hours) and no sender yet: the handler gives
+    /// it the SMTP server of `AUTH_<ID>_SERVER`, or in a development build prints each link on
+    /// standard output; a release build without either refuses to start.
     pub fn new(id: impl Into<String>, name: impl Into<String>) -> Self {
         Self {
             id: id.into(),
