@@ -70,6 +70,16 @@ pub mod types;
 
 pub use engine::AuthHandler;
 
+/// The framework crates this build integrates with, re-exported for apps that want exactly the
+/// versions it was built against: axum 0.8 (feature `axum`) and actix-web 4 (feature `actix`).
+/// Another major version of axum in the app gives type errors that name two `axum` crates.
+pub mod reexports {
+    #[cfg(feature = "actix")]
+    pub use actix_web;
+    #[cfg(feature = "axum")]
+    pub use axum;
+}
+
 /// Everything an application needs: `use auth_runtime::prelude::*;`.
 pub mod prelude {
     #[cfg(feature = "axum")]
@@ -175,6 +185,8 @@ macro_rules! __framework_methods {
 /// (and runs, unless marked `no_run`) with `cargo test --doc`.
 #[cfg(doctest)]
 pub mod guides {
+    #[doc = include_str!("../../README.md")]
+    pub struct Readme;
     #[doc = include_str!("../../docs/guides/getting-started.md")]
     pub struct GettingStarted;
     #[doc = include_str!("../../docs/guides/providers.md")]

@@ -516,3 +516,17 @@ fn migrate_errors_are_one_line() {
     ]);
     assert!(schema.contains("unknown schema `x`"), "{schema}");
 }
+
+#[test]
+fn help_goes_to_stdout_and_succeeds() {
+    for args in [&["help"][..], &["--help"], &["-h"], &["jwt", "decode", "--help"]] {
+        let out = auth(args, "");
+        assert!(out.success(), "{args:?}: {}", out.stderr);
+        assert!(out.stdout.starts_with("usage:"), "{args:?}: {}", out.stdout);
+        assert!(out.stdout.contains("auth migrate --database-url URL"));
+        assert!(out.stderr.is_empty());
+    }
+    let out = auth(&["frobnicate"], "");
+    assert_rejected(&out, "unknown command");
+    assert!(out.stderr.contains("`auth help`"), "{}", out.stderr);
+}

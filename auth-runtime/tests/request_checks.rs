@@ -904,3 +904,35 @@ async fn the_handler_shows_itself_and_hands_out_its_configuration() {
     assert_eq!(config.providers.len(), 1);
     assert_eq!(config.providers[0].id(), "credentials");
 }
+
+#[tokio::test]
+async fn an_empty_callback_url_falls_back_to_the_cookie_or_the_origin() {
+    let mut b = Browser::new(config(), ORIGIN);
+    // The sign-in page with `?callbackUrl=` is the page.
+    assert_eq!(b.get("/auth/signin?callbackUrl=").await.status, 200);
+    // The credentials callback with an empty field lands on the origin.
+    let token = b.csrf().await;
+    let reply = b
+        .post(
+            "/auth/callback/credentials",
+            &[
+                ("csrfToken", &token),
+                ("username", "demo"),
+                ("password", "demo"),
+                ("callbackUrl", ""),
+            ],
+        )
+        .await;
+    assert_eq!(reply.location(), ORIGIN);
+    // Sign-out with an empty field goes back to the remembered callback URL.
+    b.get("/auth/signin?callbackUrl=%2Fremembered").await;
+    let token = b.csrf().await;
+    let reply = b
+        .post(
+            "/auth/signout",
+            &[("csrfToken", &token), ("callbackUrl", "")],
+        )
+        .await;
+    assert_eq!(reply.location(), format!("{ORIGIN}/remembered"));
+    assert!(b.log.take().is_empty());
+}

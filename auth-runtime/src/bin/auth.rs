@@ -7,7 +7,12 @@ use std::process::ExitCode;
 use auth_runtime::jose::{DEFAULT_MAX_AGE, JwtCodec};
 use base64::Engine as _;
 
+/// The one-line answer to a command line it does not understand.
+const UNKNOWN: &str = "unknown command or option; `auth help` lists the commands";
+
 const USAGE: &str = "usage:
+  auth help
+      print this
   auth secret
       print a new random secret (base64 of 32 random bytes) for AUTH_SECRET
   auth providers
@@ -72,7 +77,7 @@ fn parse_jwt_args(args: &[String]) -> Result<JwtArgs, String> {
                     format!("--max-age must be a whole number of seconds, got {v:?}")
                 })?;
             }
-            "-h" | "--help" => return Err(USAGE.replace('\n', " ")),
+            "-h" | "--help" => return Err(UNKNOWN.into()),
             f if f.starts_with("--") => return Err(format!("unknown option {f}")),
             _ => parsed.positional.push(arg.clone()),
         }
@@ -109,7 +114,11 @@ fn providers_table() -> String {
 }
 
 fn run(args: &[String]) -> Result<String, String> {
+    if args.iter().any(|a| a == "-h" || a == "--help") {
+        return Ok(USAGE.to_owned());
+    }
     match args.first().map(String::as_str) {
+        Some("help" | "--help" | "-h") => Ok(USAGE.to_owned()),
         Some("secret") => {
             let mut bytes = [0u8; 32];
             getrandom::fill(&mut bytes).map_err(|e| format!("random source failed: {e}"))?;
@@ -148,9 +157,9 @@ fn run(args: &[String]) -> Result<String, String> {
                     .map_err(|e| e.to_string())?;
                 serde_json::to_string(&claims).map_err(|e| e.to_string())
             }
-            _ => Err(USAGE.replace('\n', " ")),
+            _ => Err(UNKNOWN.into()),
         },
-        _ => Err(USAGE.replace('\n', " ")),
+        _ => Err(UNKNOWN.into()),
     }
 }
 

@@ -142,6 +142,7 @@ impl<'a> Ctx<'a> {
     fn check_callback_urls(&self) -> Result<(), AuthError> {
         let req = &self.req;
         if let Some(url) = req.query_str("callbackUrl")
+            && !url.trim().is_empty()
             && !is_http_url(url, &req.origin)
         {
             return Err(AuthError::new(
@@ -164,14 +165,18 @@ impl<'a> Ctx<'a> {
             })
     }
 
-    /// The callback URL: the body's, else the query's, else the cookie's, else the origin,
-    /// through the `redirect` callback; remembered in its cookie when it changed.
+    /// The callback URL: the body's, else the query's (when not empty), else the cookie's, else
+    /// the origin, through the `redirect` callback; remembered in its cookie when it changed.
     async fn resolve_callback_url(&mut self) -> Result<(), AuthError> {
         let cookie_value = self.callback_url_cookie().map(str::to_owned);
         let req = &self.req;
+        // An empty value (`?callbackUrl=`, an empty form field) is no value: Auth.js falls back
+        // to the cookie or the origin.
+        let given = |v: &&str| !v.trim().is_empty();
         let asked = req
             .body_str("callbackUrl")
-            .or_else(|| req.query_str("callbackUrl"))
+            .filter(given)
+            .or_else(|| req.query_str("callbackUrl").filter(given))
             .map(str::to_owned)
             .or_else(|| cookie_value.clone())
             .unwrap_or_else(|| req.origin.clone());

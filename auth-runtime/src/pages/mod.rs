@@ -126,7 +126,18 @@ fn credentials_form(p: &crate::providers::CredentialsProvider, page: &SignInPage
         id = escape(&encode_path_segment(&p.id)),
         csrf = hidden("csrfToken", page.csrf_token),
     );
-    for field in &p.fields {
+    // A provider that names no fields gets the usual pair, so a first app's form is usable.
+    let defaults;
+    let fields = if p.fields.is_empty() {
+        defaults = [
+            CredentialField::new("username", "Username", "text"),
+            CredentialField::new("password", "Password", "password"),
+        ];
+        &defaults[..]
+    } else {
+        &p.fields[..]
+    };
+    for field in fields {
         let input_id = format!("input-{}-for-{}-provider", field.name, p.id);
         form.push_str(&format!(
             r#"<label for="{iid}">{label}</label><input name="{name}" id="{iid}" type="{ty}"{ac}{ph}>"#,
@@ -342,6 +353,15 @@ mod tests {
                 CredentialsProvider::new()
                     .field(CredentialField::new("password", "Password", "password")),
             )
+    }
+
+    #[test]
+    fn a_credentials_provider_without_fields_gets_username_and_password() {
+        let mut config = config();
+        config.providers = vec![crate::providers::CredentialsProvider::new().into()];
+        let html = sign_in_page(&config, &page(None));
+        assert!(html.contains(r#"<input name="username" id="input-username-for-credentials-provider" type="text" autocomplete="username">"#), "{html}");
+        assert!(html.contains(r#"name="password" id="input-password-for-credentials-provider" type="password" autocomplete="current-password""#));
     }
 
     #[test]
