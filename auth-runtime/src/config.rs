@@ -163,16 +163,50 @@ pub trait Logger: Send + Sync {
     fn debug(&self, code: &str, message: &str);
 }
 
-/// The default logger: `tracing` events with target `auth`.
+/// The default logger: `tracing` events with target `auth`; while no `tracing` subscriber is
+/// installed, errors and warnings go to standard error instead (`[auth][error] ...`, as Auth.js
+/// writes them to the console), so an app without one still sees them. Refused sign-ins the
+/// visitor caused (wrong credentials, a denied sign-in, a used link) are warnings, not errors.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct TracingLogger;
 
+/// Whether log lines should go to standard error: no `tracing` subscriber was installed.
+fn no_subscriber() -> bool {
+    !tracing::dispatcher::has_been_set()
+}
+
+/// A warning at start-up (the configuration), through `tracing` or on standard error.
+pub(crate) fn startup_warning(message: &str) {
+    if no_subscriber() {
+        eprintln!("[auth][warn] {message}");
+    } else {
+        tracing::warn!(target: "auth", "{message}");
+    }
+}
+
 impl Logger for TracingLogger {
     fn error(&self, error: &AuthError) {
-        tracing::error!(target: "auth", error_type = %error.error_type(), "{}", error.message());
+        let visitor_caused = matches!(
+            error.error_type(),
+            ErrorType::CredentialsSignin | ErrorType::AccessDenied | ErrorType::Verification
+        );
+        match (no_subscriber(), visitor_caused) {
+            (true, true) => eprintln!("[auth][warn] {error}"),
+            (true, false) => eprintln!("[auth][error] {error}"),
+            (false, true) => {
+                tracing::warn!(target: "auth", error_type = %error.error_type(), "{}", error.message());
+            }
+            (false, false) => {
+                tracing::error!(target: "auth", error_type = %error.error_type(), "{}", error.message());
+            }
+        }
     }
     fn warn(&self, code: &str) {
-        tracing::warn!(target: "auth", code, "auth warning");
+        if no_subscriber() {
+            eprintln!("[auth][warn] {code}");
+        } else {
+            tracing::warn!(target: "auth", code, "auth warning");
+        }
     }
     fn debug(&self, code: &str, message: &str) {
         tracing::debug!(target: "auth", code, "{message}");
@@ -305,10 +339,9 @@ impl AuthConfig {
         }
         if self.secret.is_empty() && !env::is_production(env) {
             // Development only: a fresh secret per process, so sessions end at every restart.
-            tracing::warn!(
-                target: "auth",
-                "AUTH_SECRET is not set: using a generated development secret (sessions end when the process exits); \
-                 set AUTH_SECRET (`auth secret` prints one) before deploying"
+            startup_warning(
+                "AUTH_SECRET is not set: using a generated development secret (sessions end when \
+                 the process exits); set AUTH_SECRET (`auth secret` prints one) before deploying",
             );
             self.secret.push(Secret::new(crate::csrf::random_hex_32()));
             self.generated_secret = true;
@@ -422,6 +455,25 @@ impl AuthConfig {
     /// (`https://app.example`) or a subdomain pattern (`https://*.preview.example`).
     pub fn redirect_proxy_target(mut self, origin: impl Into<String>) -> Self {
         self.redirect_proxy_targets.push(origin.into());
+        self
+    }
+
+    /// The built-in pages' theme.
+    pub fn theme(mut self, theme: Theme) -> Self {
+        self.theme = theme;
+        self
+    }
+
+    /// Custom pages instead of the built-in ones (paths on this site).
+    pub fn pages(mut self, pages: Pages) -> Self {
+        self.pages = pages;
+        self
+    }
+
+    /// `__Secure-`/`__Host-` cookie names and the `Secure` attribute: `Some(true)` always,
+    /// `Some(false)` never, `None` (the default) on `https` origins.
+    pub fn use_secure_cookies(mut self, secure: Option<bool>) -> Self {
+        self.use_secure_cookies = secure;
         self
     }
 
@@ -660,9 +712,24 @@ impl AuthConfig {
     }
 
     /// Auth.js's `assertConfig` for what does not depend on the request: untrusted host,
-    /// missing secret, provider endpoints, credentials rules and adapter requirements. The first
-    /// failure is returned.
+    /// missing secret, provider endpoints, credentials rules and adapter requirements. Every
+    /// problem is reported at once: the error has the type (and reason) of the first, and its
+    /// message lists them all.
     pub fn assert_valid(&self) -> Result<(), AuthError> {
+        let problems: Vec<AuthError> = [
+            self.check_host(),
+            crate::redirect_proxy::check_patterns(&self.redirect_proxy_targets),
+            self.check_secret(),
+            self.check_base_path(),
+            self.check_providers(),
+        ]
+        .into_iter()
+        .filter_map(Result::err)
+        .collect();
+        AuthError::all(problems)
+    }
+
+    fn check_host(&self) -> Result<(), AuthError> {
         if !self.host_is_trusted(!cfg!(debug_assertions)) && self.url.is_none() {
             return Err(AuthError::new(
                 ErrorType::UntrustedHost,
@@ -670,7 +737,10 @@ impl AuthConfig {
             )
             .with_reason(crate::error::Reason::HostNotTrusted));
         }
-        crate::redirect_proxy::check_patterns(&self.redirect_proxy_targets)?;
+        Ok(())
+    }
+
+    fn check_secret(&self) -> Result<(), AuthError> {
         if self.secret.is_empty() {
             return Err(AuthError::new(
                 ErrorType::MissingSecret,
@@ -683,6 +753,10 @@ impl AuthConfig {
                 "a configured secret is empty",
             ));
         }
+        Ok(())
+    }
+
+    fn check_base_path(&self) -> Result<(), AuthError> {
         let base_path = self.base_path.as_deref().unwrap_or("/auth");
         if base_path.contains(['?', '#', ' ']) || base_path.contains("//") {
             return Err(AuthError::new(
@@ -690,6 +764,11 @@ impl AuthConfig {
                 "base_path must be a plain path such as /auth",
             ));
         }
+        Ok(())
+    }
+
+    /// Providers, the credentials rules and what the adapter must store.
+    fn check_providers(&self) -> Result<(), AuthError> {
         let mut has_credentials = false;
         let mut only_credentials = !self.providers.is_empty();
         let mut conditional_ui = 0;
@@ -826,6 +905,34 @@ mod tests {
 
     fn creds() -> CredentialsProvider {
         CredentialsProvider::new().authorize(|_, _| async { Ok(Some(User::new("1"))) })
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once_and_readably() {
+        let mut config = AuthConfig::new().trust_host(false).base_path("/a b");
+        config.url = None;
+        let err = config.assert_valid().unwrap_err();
+        if !cfg!(debug_assertions) {
+            // Release builds: the host is untrusted too.
+            assert_eq!(err.error_type(), ErrorType::UntrustedHost);
+        }
+        let text = format!("{err:?}");
+        assert!(
+            text.contains("MissingSecret: Please define a secret"),
+            "{text}"
+        );
+        assert!(
+            text.contains("UnknownAction: base_path must be a plain path"),
+            "{text}"
+        );
+        assert!(!text.contains("AuthError {"), "{text}");
+        // One problem is itself.
+        let one = AuthConfig::new()
+            .trust_host(true)
+            .assert_valid()
+            .unwrap_err();
+        assert_eq!(one.error_type(), ErrorType::MissingSecret);
+        assert!(!one.to_string().contains("configuration problems"));
     }
 
     #[test]
@@ -1286,9 +1393,12 @@ mod tests {
             logger.error(&AuthError::new(ErrorType::AdapterError, "db down"));
             logger.warn("debug-enabled");
             logger.debug("code", "details");
+            logger.error(&AuthError::credentials_signin("credentials"));
         });
         let seen = events.0.lock().map(|v| v.clone()).unwrap_or_default();
-        assert_eq!(seen.len(), 3, "{seen:?}");
+        assert_eq!(seen.len(), 4, "{seen:?}");
+        // A wrong password is the visitor's doing: a warning that says what happened.
+        assert!(seen[3].starts_with("WARN auth") && seen[3].contains("credentials were refused"));
         assert!(seen[0].starts_with("ERROR auth") && seen[0].contains("error_type=AdapterError"));
         assert!(seen[0].contains("db down"), "{seen:?}");
         assert!(seen[1].starts_with("WARN auth") && seen[1].contains("debug-enabled"));

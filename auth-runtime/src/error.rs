@@ -341,8 +341,8 @@ fn log_safe(message: String) -> String {
 }
 
 /// An Auth.js error: a type, a message for the server log, and for `CredentialsSignin` a `code`
-/// for the client. Messages must not contain secrets.
-#[derive(Debug)]
+/// for the client. Messages must not contain secrets. `Debug` reads like `Display` (what `main`
+/// prints when it returns the error), with the reason when one is named.
 pub struct AuthError {
     error_type: ErrorType,
     message: String,
@@ -364,6 +364,24 @@ impl AuthError {
             reason: None,
             source: None,
         }
+    }
+
+    /// Several problems as one error: `Ok` for none, the error itself for one; for more, the
+    /// first one's type and reason with every message listed.
+    pub fn all(mut problems: Vec<AuthError>) -> Result<(), AuthError> {
+        if problems.len() <= 1 {
+            return problems.pop().map_or(Ok(()), Err);
+        }
+        let listed: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        let first = problems.swap_remove(0);
+        Err(AuthError {
+            message: log_safe(format!(
+                "{} configuration problems: {}",
+                listed.len(),
+                listed.join("; ")
+            )),
+            ..first
+        })
     }
 
     /// Names the check that failed.
@@ -388,7 +406,7 @@ impl AuthError {
     pub fn credentials_signin(code: impl Into<String>) -> Self {
         let mut err = Self::new(
             ErrorType::CredentialsSignin,
-            "Read more at https://errors.authjs.dev#credentialssignin",
+            "the credentials were refused (authorize returned no user)",
         );
         err.code = Some(code.into());
         err
@@ -438,6 +456,16 @@ impl AuthError {
             q.append_pair("code", self.code.as_deref().unwrap_or("credentials"));
         }
         q.finish()
+    }
+}
+
+impl fmt::Debug for AuthError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.error_type, self.message)?;
+        if let Some(reason) = &self.reason {
+            write!(f, " (reason: {reason:?})")?;
+        }
+        Ok(())
     }
 }
 

@@ -90,7 +90,7 @@ pub mod prelude {
     pub use crate::callbacks::{
         AuthorizedDecision, AuthorizedParams, Callbacks, Events, JwtTrigger, SignInDecision,
     };
-    pub use crate::config::{AuthConfig, JwtReissue, Pages, SessionStrategy, Theme};
+    pub use crate::config::{AuthConfig, ColorScheme, JwtReissue, Pages, SessionStrategy, Theme};
     pub use crate::engine::{AuthHandler, Outcome, SignInOptions, SignOutOptions};
     pub use crate::error::{AuthError, ErrorType};
     pub use crate::providers::{

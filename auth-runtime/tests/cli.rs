@@ -519,7 +519,12 @@ fn migrate_errors_are_one_line() {
 
 #[test]
 fn help_goes_to_stdout_and_succeeds() {
-    for args in [&["help"][..], &["--help"], &["-h"], &["jwt", "decode", "--help"]] {
+    for args in [
+        &["help"][..],
+        &["--help"],
+        &["-h"],
+        &["jwt", "decode", "--help"],
+    ] {
         let out = auth(args, "");
         assert!(out.success(), "{args:?}: {}", out.stderr);
         assert!(out.stdout.starts_with("usage:"), "{args:?}: {}", out.stdout);

@@ -355,6 +355,19 @@ pub fn expand(target: &Target<'_>, model: &Model) -> TokenStream {
                 self
             }
 
+            /// The built-in pages' theme: colour scheme, logo, brand colour, button text.
+            pub fn theme(mut self, theme: ::auth_runtime::config::Theme) -> Self {
+                self.config.theme = theme;
+                self
+            }
+
+            /// Custom pages (sign-in, sign-out, error, verify-request, new user) instead of the
+            /// built-in ones.
+            pub fn pages(mut self, pages: ::auth_runtime::config::Pages) -> Self {
+                self.config.pages = pages;
+                self
+            }
+
             /// Any other option of the configuration; what it leaves unset is still inferred.
             pub fn configure(
                 mut self,
