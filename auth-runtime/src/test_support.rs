@@ -2,7 +2,8 @@
 
 use std::sync::Arc;
 
-/// A `tracing` subscriber that keeps the target and fields of every event.
+/// A `tracing` subscriber that keeps the target and fields of every event, and the fields of
+/// every span (`SPAN name ...`) and of what is recorded on it later (`RECORD ...`).
 #[derive(Default, Clone)]
 pub(crate) struct Events(pub(crate) Arc<std::sync::Mutex<Vec<String>>>);
 
@@ -18,10 +19,21 @@ impl tracing::Subscriber for Events {
     fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
         true
     }
-    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+    fn new_span(&self, span: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        let mut fields = Fields(format!("SPAN {}", span.metadata().name()));
+        span.record(&mut fields);
+        if let Ok(mut all) = self.0.lock() {
+            all.push(fields.0);
+        }
         tracing::span::Id::from_u64(1)
     }
-    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+    fn record(&self, _: &tracing::span::Id, values: &tracing::span::Record<'_>) {
+        let mut fields = Fields("RECORD".to_owned());
+        values.record(&mut fields);
+        if let Ok(mut all) = self.0.lock() {
+            all.push(fields.0);
+        }
+    }
     fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
     fn event(&self, event: &tracing::Event<'_>) {
         let mut fields = Fields(format!(

@@ -239,16 +239,50 @@ async fn route(
         Ok(p) => p,
         Err(invalid) => return unusable(&invalid, &parts),
     };
-    let config = &*prepared.config;
     let (action, provider_id) =
         match request::parse_route(&parts.method, parts.uri.path(), &prepared.base_path) {
             Ok(route) => route,
             Err(bad) => return bad_request(&bad),
         };
+    // One span per action: what was asked, how it ended. Never a token, cookie or secret.
+    let span = tracing::info_span!(
+        target: "auth",
+        "auth",
+        action = action.as_str(),
+        provider = provider_id.as_deref().unwrap_or(""),
+        method = %parts.method,
+        status = tracing::field::Empty,
+        error_type = tracing::field::Empty,
+    );
+    let mut failed = None;
+    let response = tracing::Instrument::instrument(
+        serve_action(&prepared, parts, body, action, provider_id, &mut failed),
+        span.clone(),
+    )
+    .await;
+    if let Some(error_type) = failed {
+        span.record("error_type", error_type.as_str());
+    }
+    span.record("status", response.status().as_u16());
+    response
+}
+
+async fn serve_action(
+    prepared: &Prepared,
+    parts: http::request::Parts,
+    body: &[u8],
+    action: Action,
+    provider_id: Option<String>,
+    failed: &mut Option<ErrorType>,
+) -> http::Response<Bytes> {
+    let config = &*prepared.config;
     let is_page = is_page(&parts, action, provider_id.as_deref());
     let origin = match prepared.origin(&parts) {
         Ok(o) => o,
-        Err(err) => return config_error_response(is_page, config, None, &err),
+        Err(err) => {
+            *failed = Some(err.error_type());
+            return config_error_response(is_page, config, None, &err);
+        }
     };
     if config.debug {
         config.logger.warn("debug-enabled");
@@ -267,15 +301,19 @@ async fn route(
     {
         return too_many_requests(refused, &req.headers);
     }
-    let mut ctx = match Ctx::new(&prepared, req, Init::ROUTE).await {
+    let mut ctx = match Ctx::new(prepared, req, Init::ROUTE).await {
         Ok(ctx) => ctx,
-        Err(err) => return config_error_response(is_page, config, Some(&origin), &err),
+        Err(err) => {
+            *failed = Some(err.error_type());
+            return config_error_response(is_page, config, Some(&origin), &err);
+        }
     };
     match dispatch(&mut ctx).await {
         Ok(out) => out
             .with_cookies(std::mem::take(&mut ctx.set_cookies))
             .into_response(return_redirect),
         Err(err) => {
+            *failed = Some(err.error_type());
             config.logger.error(&err);
             if let Some(gate) = &gate
                 && err.error_type() == ErrorType::CredentialsSignin
@@ -490,6 +528,53 @@ mod tests {
             provider,
             "http://app.test".into(),
         )
+    }
+
+    #[test]
+    fn each_action_has_a_span_with_its_outcome_and_no_secret() {
+        let events = crate::test_support::Events::default();
+        let config = AuthConfig::new()
+            .secret("span-secret")
+            .trust_host(true)
+            .provider(CredentialsProvider::new().authorize(|_, _| async { Ok(None) }));
+        let handler = AuthHandler::new(config).expect("a valid configuration");
+        let send = |method: &str, path: &str| {
+            http::Request::builder()
+                .method(method)
+                .uri(format!("http://app.test{path}"))
+                .header("host", "app.test")
+                .header("cookie", "authjs.session-token=not-a-token")
+                .body(Bytes::new())
+                .expect("a request")
+        };
+        tracing::subscriber::with_default(events.clone(), || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("a runtime");
+            runtime.block_on(handler.handle(send("GET", "/auth/session")));
+            runtime.block_on(handler.handle(send("POST", "/auth/callback/credentials")));
+        });
+        let seen = events.0.lock().map(|v| v.clone()).unwrap_or_default();
+        let text = seen.join("\n");
+        assert!(
+            text.contains(r#"SPAN auth action="session" provider="" method=GET"#),
+            "{text}"
+        );
+        assert!(text.contains("RECORD status=200"), "{text}");
+        assert!(
+            text.contains(r#"SPAN auth action="callback" provider="credentials" method=POST"#),
+            "{text}"
+        );
+        assert!(
+            text.contains(r#"RECORD error_type="MissingCSRF""#),
+            "{text}"
+        );
+        assert!(text.contains("RECORD status=302"), "{text}");
+        assert!(
+            !text.contains("not-a-token") && !text.contains("span-secret"),
+            "{text}"
+        );
     }
 
     #[test]
