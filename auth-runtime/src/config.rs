@@ -209,7 +209,12 @@ impl Logger for TracingLogger {
         }
     }
     fn debug(&self, code: &str, message: &str) {
-        tracing::debug!(target: "auth", code, "{message}");
+        // Called only with `debug` on, as in Auth.js: visible without a subscriber too.
+        if no_subscriber() {
+            eprintln!("[auth][debug] {code}: {message}");
+        } else {
+            tracing::debug!(target: "auth", code, "{message}");
+        }
     }
 }
 

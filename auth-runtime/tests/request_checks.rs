@@ -936,3 +936,23 @@ async fn an_empty_callback_url_falls_back_to_the_cookie_or_the_origin() {
     assert_eq!(reply.location(), format!("{ORIGIN}/remembered"));
     assert!(b.log.take().is_empty());
 }
+
+#[tokio::test]
+async fn debug_on_logs_each_request_and_warns() {
+    let mut config = config();
+    config.debug = true;
+    let mut b = Browser::new(config, ORIGIN);
+    b.get("/auth/session").await;
+    b.get("/auth/signin/credentials").await;
+    let debugs = b.log.debugs();
+    assert!(
+        debugs.contains(&("request".into(), "GET session".into())),
+        "{debugs:?}"
+    );
+    assert!(debugs.contains(&("request".into(), "GET signin credentials".into())));
+    assert!(b.log.warnings().contains(&"debug-enabled".to_owned()));
+    // Off (the default): nothing.
+    let mut quiet = Browser::new(config(), ORIGIN);
+    quiet.get("/auth/session").await;
+    assert!(quiet.log.debugs().is_empty());
+}

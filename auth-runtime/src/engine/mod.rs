@@ -286,6 +286,18 @@ async fn serve_action(
     };
     if config.debug {
         config.logger.warn("debug-enabled");
+        config.logger.debug(
+            "request",
+            &format!(
+                "{} {}{}",
+                parts.method,
+                action.as_str(),
+                provider_id
+                    .as_deref()
+                    .map(|p| format!(" {p}"))
+                    .unwrap_or_default()
+            ),
+        );
     }
     let client = config.rate_limit.client_of(&parts);
     let req = request::build(parts, body, action, provider_id, origin.clone());

@@ -24,7 +24,11 @@ pub struct Logged {
 
 /// A logger that keeps what it is given.
 #[derive(Debug, Clone, Default)]
-pub struct Capture(Arc<Mutex<Vec<Logged>>>, Arc<Mutex<Vec<String>>>);
+pub struct Capture(
+    Arc<Mutex<Vec<Logged>>>,
+    Arc<Mutex<Vec<String>>>,
+    Arc<Mutex<Vec<(String, String)>>>,
+);
 
 impl Logger for Capture {
     fn error(&self, error: &AuthError) {
@@ -43,7 +47,12 @@ impl Logger for Capture {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .push(code.to_owned());
     }
-    fn debug(&self, _code: &str, _message: &str) {}
+    fn debug(&self, code: &str, message: &str) {
+        self.2
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push((code.to_owned(), message.to_owned()));
+    }
 }
 
 impl Capture {
@@ -61,6 +70,14 @@ impl Capture {
     #[allow(dead_code)]
     pub fn warnings(&self) -> Vec<String> {
         self.1
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    /// The debug lines (`code`, message) logged so far (with `debug` on).
+    pub fn debugs(&self) -> Vec<(String, String)> {
+        self.2
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .clone()
