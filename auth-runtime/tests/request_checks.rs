@@ -939,9 +939,9 @@ async fn an_empty_callback_url_falls_back_to_the_cookie_or_the_origin() {
 
 #[tokio::test]
 async fn debug_on_logs_each_request_and_warns() {
-    let mut config = config();
-    config.debug = true;
-    let mut b = Browser::new(config, ORIGIN);
+    let mut loud = config();
+    loud.debug = true;
+    let mut b = Browser::new(loud, ORIGIN);
     b.get("/auth/session").await;
     b.get("/auth/signin/credentials").await;
     let debugs = b.log.debugs();
