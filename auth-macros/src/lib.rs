@@ -1,8 +1,8 @@
 //! Procedural macros of auth-runtime: `#[auth]`, which turns a unit struct into the app's Auth.js
 //! handler type with a builder. Use it through `auth_runtime::prelude::*`.
 //!
-//! Pipeline: [`attr`] reads the attribute, [`registry`] the provider registry, [`check`] applies
-//! the rules that Auth.js checks at the first request, [`expand`] generates, [`fallback`] stands
+//! Pipeline: `attr` reads the attribute, `registry` the provider registry, `check` applies
+//! the rules that Auth.js checks at the first request, `expand` generates, `fallback` stands
 //! in when the attribute cannot be read.
 
 mod attr;

@@ -10,7 +10,7 @@
 //!   [`AuthContext::sign_out`], [`AuthContext::update_session`] and
 //!   [`AuthContext::csrf_token`].
 //!
-//! Both integrations call the engine in process ([`crate::engine::server`]); nothing here
+//! Both integrations call the engine in process (`engine::server`); nothing here
 //! re-implements a rule of the engine.
 //!
 //! ```no_run
