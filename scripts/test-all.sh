@@ -28,6 +28,10 @@ cargo nextest run --workspace --no-fail-fast
 echo "== doc tests"
 cargo test --workspace --doc --quiet
 
+echo "== API docs (no broken or private links)"
+RUSTDOCFLAGS="-D warnings" cargo doc --quiet --no-deps -p auth-macros
+RUSTDOCFLAGS="-D warnings" cargo doc --quiet --no-deps -p auth-runtime --all-features
+
 echo "== fuzz (10 s per target; the long runs are in docs/fuzzing.md)"
 bash scripts/fuzz.sh 10
 
