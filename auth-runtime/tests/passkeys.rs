@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use auth_runtime::adapter::sql::SqlAdapter;
 use auth_runtime::adapter::{Adapter, AuthenticatorAdapter};
+use auth_runtime::callbacks::{Callbacks, SignInDecision};
 use auth_runtime::config::{AuthConfig, SessionStrategy};
 use auth_runtime::error::{ErrorType, OAuthCheck, Reason};
 use auth_runtime::providers::WebAuthnProvider;
@@ -32,6 +33,10 @@ struct Setup {
 }
 
 async fn setup(strategy: SessionStrategy) -> Setup {
+    setup_with(strategy, Callbacks::default()).await
+}
+
+async fn setup_with(strategy: SessionStrategy, callbacks: Callbacks) -> Setup {
     let db = FreshDb::sqlite();
     let adapter = Arc::new(SqlAdapter::connect(&db.url).await.unwrap());
     adapter.migrate().await.unwrap();
@@ -40,7 +45,8 @@ async fn setup(strategy: SessionStrategy) -> Setup {
         .trust_host(true)
         .provider(WebAuthnProvider::passkey())
         .adapter(adapter.clone())
-        .session_strategy(strategy);
+        .session_strategy(strategy)
+        .callbacks(callbacks);
     config.experimental.enable_webauthn = true;
     Setup {
         browser: Browser::new(config, ORIGIN),
@@ -618,4 +624,66 @@ async fn a_signed_in_user_without_an_address_cannot_register_a_passkey() {
         (400, serde_json::json!({"error": "Invalid request"}))
     );
     assert!(!reply.sets(CHALLENGE));
+}
+
+#[tokio::test]
+async fn the_sign_in_callback_sees_passkey_sign_ins_and_can_refuse_them() {
+    // Refuses one address, and records what it saw.
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let record = seen.clone();
+    let callbacks = Callbacks::default().sign_in(move |params| {
+        let record = record.clone();
+        async move {
+            let account = params.account.expect("the passkey account");
+            record.lock().unwrap().push((
+                params.user.email.clone().unwrap_or_default(),
+                account.kind.clone(),
+                account.provider.clone(),
+            ));
+            Ok(SignInDecision::from(
+                params.user.email.as_deref() != Some("blocked@example.com"),
+            ))
+        }
+    });
+    let Setup {
+        mut browser,
+        adapter,
+        db: _db,
+    } = setup_with(SessionStrategy::Database, callbacks).await;
+    let b = &mut browser;
+
+    // Registration refused: nothing stored.
+    let mut blocked = SoftAuthenticator::new(ORIGIN);
+    let reply = register(b, &mut blocked, "blocked@example.com").await;
+    assert_eq!(error_of(&reply), "AccessDenied");
+    assert!(
+        adapter
+            .get_user_by_email("blocked@example.com")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(b.session().await.is_null());
+
+    // Allowed: registration, then authentication, each seen by the callback.
+    let mut key = SoftAuthenticator::new(ORIGIN);
+    assert_eq!(register(b, &mut key, "fine@example.com").await.status, 302);
+    signed_out(b);
+    assert_eq!(authenticate(b, &mut key).await.status, 302);
+    let seen = seen.lock().unwrap().clone();
+    let expected = |email: &str| {
+        (
+            email.to_owned(),
+            "webauthn".to_owned(),
+            "passkey".to_owned(),
+        )
+    };
+    assert_eq!(
+        seen,
+        [
+            expected("blocked@example.com"),
+            expected("fine@example.com"),
+            expected("fine@example.com"),
+        ]
+    );
 }
