@@ -20,6 +20,12 @@ use common::databases::FreshDb;
 #[auth(providers(github, credentials), session = "jwt")]
 struct Auth;
 
+/// The app's typed extension field.
+#[derive(AuthExtension, Debug, Clone, PartialEq)]
+struct Claims {
+    role: String,
+}
+
 fn app_config(github: &MockGithub) -> AuthConfig {
     let env = |key: &str| {
         let value = match key {
@@ -104,15 +110,28 @@ async fn the_credentials_form_through_the_csrf_dance() {
 
 #[tokio::test]
 async fn minted_sessions_are_signed_in_visitors() {
-    // JWT: the cookie the engine would set, extension claims included.
+    // JWT: the cookie the engine would set, the app's typed extension fields included; the app's
+    // `session` callback exposes them as it would after a real sign-in.
     let github = MockGithub::new();
-    let config = app_config(&github);
+    let mut config = app_config(&github);
+    config.callbacks = config.callbacks.session(|params| async move {
+        let mut session = params.session;
+        if let Some(claims) = params.token.as_ref().and_then(|t| Claims::from_jwt(t).ok()) {
+            session.user.extra.insert("role".into(), claims.role.into());
+        }
+        Ok(session)
+    });
     let mut token = Jwt::from_user(&User::new("9").name("Minted").email("m@example.com"));
-    token.0.insert("role".into(), "admin".into());
+    Claims {
+        role: "admin".into(),
+    }
+    .write_jwt(&mut token);
     let cookie = jwt_session_cookie(&config, "https://app.test", &token).unwrap();
     let mut browser = Browser::new(config, "https://app.test");
     browser.set_cookie_header(&cookie);
-    assert_eq!(browser.session().await["user"]["name"], "Minted");
+    let session = browser.session().await;
+    assert_eq!(session["user"]["name"], "Minted");
+    assert_eq!(session["user"]["role"], "admin");
 
     // Database: a session row for a stored user.
     let db = FreshDb::sqlite();
