@@ -157,7 +157,7 @@ impl ProviderOptions {
         self
     }
 
-    /// `issuer`; default the registry's, else `AUTH_<ID>_ISSUER`.
+    /// `issuer`; default `AUTH_<ID>_ISSUER`, else the registry's.
     pub fn issuer(mut self, issuer: impl Into<String>) -> Self {
         self.issuer = Some(issuer.into());
         self
@@ -175,15 +175,24 @@ impl ProviderOptions {
         self
     }
 
-    /// Writes the options that were set into `provider`.
-    pub fn apply(self, provider: &mut OAuthProvider) {
+    /// Writes the options that were set into `provider` (a registry provider). The issuer is
+    /// this option's, else `AUTH_<ID>_ISSUER` from `env`, else the registry's: a deployment pins
+    /// a tenant (Microsoft Entra ID) or an instance through the environment.
+    pub fn apply(self, provider: &mut OAuthProvider, env: &dyn Fn(&str) -> Option<String>) {
         if let Some(v) = self.client_id {
             provider.client_id = Some(v);
         }
         if let Some(v) = self.client_secret {
             provider.client_secret = Some(v);
         }
-        if let Some(v) = self.issuer {
+        let from_env = || {
+            env(&format!(
+                "AUTH_{}_ISSUER",
+                crate::env::env_provider_id(&provider.id)
+            ))
+            .filter(|v| !v.trim().is_empty())
+        };
+        if let Some(v) = self.issuer.or_else(from_env) {
             provider.issuer = Some(v);
         }
         if let Some(v) = self.allow_dangerous_email_account_linking {

@@ -193,3 +193,52 @@ fn registry_settings_reach_the_runtime_provider() {
     assert!(google.id_token);
     assert!(google.profile.is_some());
 }
+
+mod entra {
+    use auth_runtime::prelude::*;
+
+    #[auth(providers(microsoft_entra_id, github))]
+    pub struct Auth;
+}
+
+#[test]
+fn an_issuer_from_the_environment_overrides_the_registry_and_the_builder_overrides_both() {
+    const TENANT: &str =
+        "https://login.microsoftonline.com/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0/v2.0";
+    let with = |pairs: &[(&str, &str)]| {
+        let map: HashMap<String, String> =
+            [("AUTH_SECRET", "s"), ("AUTH_MICROSOFT_ENTRA_ID_ID", "id")]
+                .iter()
+                .chain(pairs)
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+        move |key: &str| map.get(key).cloned()
+    };
+    // The registry's default.
+    let config = entra::Auth::builder_with_env(with(&[])).into_config();
+    assert_eq!(
+        oauth(&config, "microsoft-entra-id").issuer.as_deref(),
+        Some("https://login.microsoftonline.com/common/v2.0")
+    );
+    // Pinned to a tenant by the environment; an empty value pins nothing.
+    let config = entra::Auth::builder_with_env(with(&[("AUTH_MICROSOFT_ENTRA_ID_ISSUER", TENANT)]))
+        .into_config();
+    assert_eq!(
+        oauth(&config, "microsoft-entra-id").issuer.as_deref(),
+        Some(TENANT)
+    );
+    let config = entra::Auth::builder_with_env(with(&[("AUTH_MICROSOFT_ENTRA_ID_ISSUER", "")]))
+        .into_config();
+    assert_eq!(
+        oauth(&config, "microsoft-entra-id").issuer.as_deref(),
+        Some("https://login.microsoftonline.com/common/v2.0")
+    );
+    // The builder's setting wins over both.
+    let config = entra::Auth::builder_with_env(with(&[("AUTH_MICROSOFT_ENTRA_ID_ISSUER", TENANT)]))
+        .microsoft_entra_id(|o| o.issuer("https://login.microsoftonline.com/other/v2.0"))
+        .into_config();
+    assert_eq!(
+        oauth(&config, "microsoft-entra-id").issuer.as_deref(),
+        Some("https://login.microsoftonline.com/other/v2.0")
+    );
+}

@@ -98,7 +98,7 @@ pub fn expand(target: &Target<'_>, model: &Model) -> TokenStream {
             let data = static_oauth(p);
             quote! {
                 let mut provider = #data.provider();
-                self.#field.apply(&mut provider);
+                self.#field.apply(&mut provider, &*self.env);
                 providers.push(::auth_runtime::providers::Provider::from(provider));
             }
         }
