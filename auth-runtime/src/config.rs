@@ -248,6 +248,9 @@ pub struct AuthConfig {
     pub pages: Pages,
     /// Theme of the built-in pages.
     pub theme: Theme,
+    /// Drop the OAuth/OIDC providers that have no client id once the environment is read
+    /// ([`AuthConfig::apply_env`]): a deployment offers the providers it configured.
+    pub offer_configured_only: bool,
     /// Debug logging.
     pub debug: bool,
     /// Where log lines go.
@@ -321,6 +324,7 @@ impl AuthConfig {
             adapter: None,
             http_client: None,
             generated_secret: false,
+            offer_configured_only: false,
         }
     }
 
@@ -405,6 +409,11 @@ impl AuthConfig {
                 }
             }
         }
+        if self.offer_configured_only {
+            // Only the OAuth/OIDC providers whose client id is now known stay offered.
+            self.providers
+                .retain(|p| !matches!(p, Provider::OAuth(o) if o.client_id.is_none()));
+        }
     }
 
     /// Adds a secret (the first one added encrypts).
@@ -460,6 +469,13 @@ impl AuthConfig {
     /// (`https://app.example`) or a subdomain pattern (`https://*.preview.example`).
     pub fn redirect_proxy_target(mut self, origin: impl Into<String>) -> Self {
         self.redirect_proxy_targets.push(origin.into());
+        self
+    }
+
+    /// Offers only the OAuth/OIDC providers whose client id is configured (in code or by
+    /// `AUTH_<ID>_ID`); the others are dropped when the environment is read.
+    pub fn offer_configured_only(mut self, only: bool) -> Self {
+        self.offer_configured_only = only;
         self
     }
 

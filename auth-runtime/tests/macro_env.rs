@@ -242,3 +242,26 @@ fn an_issuer_from_the_environment_overrides_the_registry_and_the_builder_overrid
         Some("https://login.microsoftonline.com/other/v2.0")
     );
 }
+
+#[test]
+fn only_the_configured_providers_are_offered_when_asked() {
+    let only_github = || {
+        env(&[
+            ("AUTH_SECRET", "s"),
+            ("AUTH_GITHUB_ID", "gh-id"),
+            ("AUTH_GITHUB_SECRET", "gh-secret"),
+        ])
+    };
+    let ids = |config: &AuthConfig| -> Vec<String> {
+        config.providers.iter().map(|p| p.id().to_owned()).collect()
+    };
+    let all = Auth::builder_with_env(only_github())
+        .credentials(|_, _| async { Ok(None) })
+        .into_config();
+    assert_eq!(ids(&all), ["github", "google", "keycloak", "credentials"]);
+    let offered = Auth::builder_with_env(only_github())
+        .credentials(|_, _| async { Ok(None) })
+        .offer_configured_only()
+        .into_config();
+    assert_eq!(ids(&offered), ["github", "credentials"]);
+}

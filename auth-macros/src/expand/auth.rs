@@ -355,6 +355,13 @@ pub fn expand(target: &Target<'_>, model: &Model) -> TokenStream {
                 self
             }
 
+            /// Offers only the OAuth/OIDC providers whose client id is configured (by
+            /// `AUTH_<ID>_ID` or in code): one binary serves deployments with different providers.
+            pub fn offer_configured_only(mut self) -> Self {
+                self.config.offer_configured_only = true;
+                self
+            }
+
             /// The built-in pages' theme: colour scheme, logo, brand colour, button text.
             pub fn theme(mut self, theme: ::auth_runtime::config::Theme) -> Self {
                 self.config.theme = theme;

@@ -236,12 +236,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 p.sender(auth_runtime::providers::StdoutSender)
             }
         })
+        // Offer an OAuth/OIDC provider only when its client id is configured.
+        .offer_configured_only()
         .into_config();
-    // Offer an OAuth/OIDC provider only when its client id is configured.
-    config.providers.retain(|p| match p {
-        Provider::OAuth(o) => o.client_id.is_some(),
-        _ => true,
-    });
     if std::env::var("DEMO_SESSION").is_ok_and(|v| v == "database") {
         config.session.strategy = Some(auth_runtime::config::SessionStrategy::Database);
         config.adapter = Some(auth_runtime::adapter::Adapters::full(sessions));
