@@ -283,6 +283,7 @@ pub fn expand(target: &Target<'_>, model: &Model) -> TokenStream {
 
         #tracked
 
+        #[automatically_derived]
         impl #name {
             /// The provider ids, in the order the sign-in page lists them.
             pub const PROVIDER_IDS: &'static [&'static str] = &[#(#ids),*];
@@ -334,6 +335,7 @@ pub fn expand(target: &Target<'_>, model: &Model) -> TokenStream {
             _state: ::core::marker::PhantomData<fn() -> (Authorize, Adapter)>,
         }
 
+        #[automatically_derived]
         impl<Authorize, Adapter> #builder<Authorize, Adapter> {
             #(#oauth_methods)*
 

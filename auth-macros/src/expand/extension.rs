@@ -85,6 +85,7 @@ pub fn derive(input: TokenStream) -> TokenStream {
         }
     };
     quote! {
+        #[automatically_derived]
         impl #impl_generics #private::AuthExtension for #name #type_generics #where_clause {
             #body
         }

@@ -193,6 +193,7 @@ pub fn profile(spec: &ProviderSpec) -> Result<TokenStream, String> {
             pub extra: ::auth_runtime::__private::serde_json::Map<::std::string::String, ::auth_runtime::__private::serde_json::Value>,
         }
 
+        #[automatically_derived]
         impl #ident {
             /// The registry's profile -> user mapping (`[<id>.user]`).
             pub const USER_MAPPING: ::auth_runtime::__private::UserMapping = &[#(#mapping),*];
