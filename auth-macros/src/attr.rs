@@ -85,9 +85,11 @@ pub fn did_you_mean<'a>(
     candidates
         .into_iter()
         .filter_map(|candidate| {
-            let edits = strsim::osa_distance(written, candidate);
-            let close = edits <= (candidate.len() / 3).max(1)
-                || strsim::jaro_winkler(written, candidate) > 0.9;
+            // Case is a slip like any other (`session = "JWT"`, `providers(GitHub)`).
+            let (lower, wanted) = (written.to_lowercase(), candidate.to_lowercase());
+            let edits = strsim::osa_distance(&lower, &wanted);
+            let close =
+                edits <= (wanted.len() / 3).max(1) || strsim::jaro_winkler(&lower, &wanted) > 0.9;
             close.then_some((edits, candidate))
         })
         .min_by_key(|(edits, _)| *edits)
@@ -274,5 +276,13 @@ mod tests {
             Some("github")
         );
         assert_eq!(did_you_mean("zzz", ["github", "gitlab", "google"]), None);
+        assert_eq!(
+            did_you_mean("JWT", [SESSION_JWT, SESSION_DATABASE]),
+            Some("jwt")
+        );
+        assert_eq!(
+            did_you_mean("GitHub", ["github", "gitlab", "google"]),
+            Some("github")
+        );
     }
 }
