@@ -186,6 +186,42 @@ mod tests {
     }
 
     #[test]
+    fn every_algorithm_keeps_its_cose_number() {
+        for (alg, id) in [
+            (COSEAlgorithm::ES256, -7),
+            (COSEAlgorithm::ES384, -35),
+            (COSEAlgorithm::ES521, -36),
+            (COSEAlgorithm::RS256, -257),
+            (COSEAlgorithm::RS384, -258),
+            (COSEAlgorithm::RS512, -259),
+            (COSEAlgorithm::PS256, -37),
+            (COSEAlgorithm::PS384, -38),
+            (COSEAlgorithm::PS512, -39),
+            (COSEAlgorithm::EDDSA, -8),
+        ] {
+            assert_eq!(alg_id(alg), id, "{alg:?}");
+            assert_eq!(alg_of(id).ok(), Some(alg), "{id}");
+        }
+        assert!(alg_of(-65535).is_err(), "RS1 is refused");
+        for (curve, id) in [
+            (ECDSACurve::SECP256R1, 1),
+            (ECDSACurve::SECP384R1, 2),
+            (ECDSACurve::SECP521R1, 3),
+        ] {
+            let key = COSEKey {
+                type_: COSEAlgorithm::ES256,
+                key: COSEKeyType::EC_EC2(COSEEC2Key {
+                    curve: curve.clone(),
+                    x: vec![1; 32],
+                    y: vec![2; 32],
+                }),
+            };
+            assert_eq!(ec_curve_id(&curve), id);
+            assert_eq!(decode(&encode(&key).unwrap()).unwrap(), key);
+        }
+    }
+
+    #[test]
     fn an_es256_key_is_what_authenticators_send() {
         // {1: 2, 3: -7, -1: 1, -2: h'01..', -3: h'02..'}, the order authenticators use.
         let mut expected = vec![0xa5, 0x01, 0x02, 0x03, 0x26, 0x20, 0x01, 0x21, 0x58, 0x20];
