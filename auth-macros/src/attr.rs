@@ -20,14 +20,17 @@ pub const BASE_PATH: &str = "base_path";
 pub const EXPERIMENTAL: &str = "experimental";
 /// `registry = "auth-providers.toml"`: a registry file of the user's own.
 pub const REGISTRY: &str = "registry";
+/// `extension = Claims`: the app's typed fields (a `#[derive(AuthExtension)]` type).
+pub const EXTENSION: &str = "extension";
 /// Every key, for did-you-mean.
-pub const KEYS: [&str; 6] = [
+pub const KEYS: [&str; 7] = [
     PROVIDERS,
     SESSION,
     ADAPTER,
     BASE_PATH,
     EXPERIMENTAL,
     REGISTRY,
+    EXTENSION,
 ];
 
 /// `session = "jwt"`.
@@ -74,6 +77,8 @@ pub struct AuthArgs {
     pub enable_webauthn: Option<Span>,
     /// `registry = ".."`.
     pub registry: Option<LitStr>,
+    /// `extension = Type`.
+    pub extension: Option<syn::Type>,
 }
 
 /// The nearest candidate: within a third of its length in edits (a swap counts as one), or
@@ -160,6 +165,10 @@ pub fn parse(
                 }
                 BASE_PATH => args.base_path = Some(name_value(input)?),
                 REGISTRY => args.registry = Some(name_value(input)?),
+                EXTENSION => {
+                    input.parse::<Token![=]>()?;
+                    args.extension = Some(input.parse::<syn::Type>()?);
+                }
                 EXPERIMENTAL => {
                     let content;
                     syn::parenthesized!(content in input);

@@ -28,6 +28,8 @@ pub struct Model {
     pub enable_webauthn: bool,
     /// Absolute path of the user's registry file, tracked for rebuilds.
     pub registry_file: Option<String>,
+    /// `extension = Type`.
+    pub extension: Option<syn::Type>,
 }
 
 /// Checks `args` against `registry` and returns the model; errors go to `errors`.
@@ -208,6 +210,7 @@ pub fn check(
         base_path,
         enable_webauthn: args.enable_webauthn.is_some(),
         registry_file,
+        extension: args.extension.clone(),
     }
 }
 

@@ -19,6 +19,7 @@ pub fn expand(item: &syn::ItemStruct, errors: Accumulator) -> TokenStream {
         base_path: None,
         enable_webauthn: false,
         registry_file: None,
+        extension: None,
     };
     let mut output = auth::expand(&auth::Target { item }, &model);
     if let Err(error) = errors.finish() {

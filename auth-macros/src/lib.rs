@@ -38,12 +38,18 @@ use proc_macro::TokenStream;
 /// - `registry = "auth-providers.toml"`: a registry file of the app's own, merged over the built-in
 ///   one (same schema as the workspace's `providers.toml`). The path is relative to the crate's
 ///   `Cargo.toml`, or, when no file is there, to the file the attribute is in. Edits rebuild.
+/// - `extension = Claims`: the app's typed fields, a `#[derive(AuthExtension)]` type: copied from
+///   the user into the token at sign-in, exposed under `session.user`, checked on every read.
 ///
 /// Generated: the struct (holding the handler, with `builder()`, `builder_with_env(lookup)`,
-/// `handler()`, `router()`), `<Name>Builder` with one options method per OAuth/OIDC provider,
-/// `credentials(..)`, `callbacks(..)`, `events(..)`, `configure(..)`, `adapter(..)`,
-/// `into_config()` and `build()`, and a typed `<Provider>Profile` per OAuth/OIDC provider with
-/// `to_user()`. Set `AUTH_MACROS_DEBUG=1` to print the expansion while compiling.
+/// `handler()`, `into_handler()`, the constant `PROVIDER_IDS`, and with the `axum` feature
+/// `router()` and `layer()`), `<Name>Builder` with one options method per OAuth/OIDC provider
+/// and per email or passkey provider, `credentials(..)` and `credentials_provider(..)` when
+/// credentials are declared, `callbacks(..)`, `events(..)`, `theme(..)`, `pages(..)`,
+/// `offer_configured_only()`, `configure(..)`, `adapter(..)`, `into_config()` and `build()`; a
+/// typed `<Provider>Profile` per OAuth/OIDC provider with `to_user()`; and with `extension`, the
+/// alias `<Name>Session` of `TypedSession<Claims>`, the extractor handlers read the typed
+/// session with. Set `AUTH_MACROS_DEBUG=1` to print the expansion while compiling.
 #[proc_macro_attribute]
 pub fn auth(args: TokenStream, item: TokenStream) -> TokenStream {
     // A registry path not found under CARGO_MANIFEST_DIR is tried next to the invoking file
@@ -56,10 +62,12 @@ pub fn auth(args: TokenStream, item: TokenStream) -> TokenStream {
     output.into()
 }
 
-/// Typed fields of the session token and the session: implements
-/// `auth_runtime::prelude::AuthExtension` (`from_jwt`, `write_jwt`, `from_session`,
-/// `write_session`). Fields named like a standard member (`sub`, `exp`, `user`, ..) are refused.
-#[proc_macro_derive(AuthExtension)]
+/// Typed fields of the session token, the session and the user: implements
+/// `auth_runtime::extension::AuthExtension`. A field is in the token only, unless marked
+/// `#[auth(session)]` (also under `session.user`) or `#[auth(user)]` (taken from the user at
+/// sign-in); `#[auth(default)]` reads an absent member as `Default`. Fields named like a standard
+/// member (`sub`, `exp`, `user`, `id`, ..) are refused.
+#[proc_macro_derive(AuthExtension, attributes(auth))]
 pub fn derive_auth_extension(input: TokenStream) -> TokenStream {
     let output = expand::extension::derive(input.into());
     expand::debug_print(&output);

@@ -251,6 +251,9 @@ pub struct AuthConfig {
     /// Drop the OAuth/OIDC providers that have no client id once the environment is read
     /// ([`AuthConfig::apply_env`]): a deployment offers the providers it configured.
     pub offer_configured_only: bool,
+    /// The app's typed fields ([`crate::extension`]): copied from the user into the token at
+    /// sign-in, the exposed ones into `session.user`, and checked on every read.
+    pub extension: Option<crate::extension::ExtensionSchema>,
     /// Debug logging.
     pub debug: bool,
     /// Where log lines go.
@@ -287,6 +290,7 @@ impl std::fmt::Debug for AuthConfig {
             .field("pages", &self.pages)
             .field("adapter", &self.adapter.is_some())
             .field("rate_limit", &self.rate_limit)
+            .field("extension", &self.extension)
             .finish_non_exhaustive()
     }
 }
@@ -325,6 +329,7 @@ impl AuthConfig {
             http_client: None,
             generated_secret: false,
             offer_configured_only: false,
+            extension: None,
         }
     }
 
@@ -476,6 +481,12 @@ impl AuthConfig {
     /// `AUTH_<ID>_ID`); the others are dropped when the environment is read.
     pub fn offer_configured_only(mut self, only: bool) -> Self {
         self.offer_configured_only = only;
+        self
+    }
+
+    /// The app's typed fields, `E` ([`crate::extension`]); `#[auth(extension = E)]` sets it.
+    pub fn extension<E: crate::extension::AuthExtension>(mut self) -> Self {
+        self.extension = Some(crate::extension::ExtensionSchema::of::<E>());
         self
     }
 

@@ -304,6 +304,23 @@ impl RequestAuth {
         }
     }
 
+    /// The session as `V` (the session itself or a typed view), `None` when signed out. Typed
+    /// fields that do not read (the handler asks for another extension than the configured
+    /// one) are logged and read as signed out, never a 500.
+    pub(crate) fn session_as<V: crate::extension::FromSession>(&self) -> Option<V> {
+        let session = self.session.as_ref()?;
+        match V::from_session(session) {
+            Ok(view) => Some(view),
+            Err(err) => {
+                self.config.logger.error(&AuthError::new(
+                    ErrorType::JWTSessionError,
+                    format!("the session's typed fields do not read ({err}); read as signed out"),
+                ));
+                None
+            }
+        }
+    }
+
     /// The session cookie's name for this request.
     fn session_cookie_name(&self) -> Option<&str> {
         let prepared = self.prepared.as_ref().ok()?;

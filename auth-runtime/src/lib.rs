@@ -53,6 +53,7 @@ pub mod csrf;
 pub mod engine;
 pub mod env;
 pub mod error;
+pub mod extension;
 mod html;
 pub mod http_client;
 #[cfg(any(feature = "axum", feature = "actix"))]
@@ -93,10 +94,11 @@ pub mod prelude {
     pub use crate::config::{AuthConfig, ColorScheme, JwtReissue, Pages, SessionStrategy, Theme};
     pub use crate::engine::{AuthHandler, Outcome, SignInOptions, SignOutOptions};
     pub use crate::error::{AuthError, ErrorType};
+    pub use crate::extension::{AuthExtension, ExtensionError, TypedSession};
     pub use crate::providers::{
         CredentialField, CredentialsProvider, OAuthProvider, Provider, ProviderKind,
     };
-    pub use crate::registry_support::{AuthExtension, ExtensionError, ProviderOptions};
+    pub use crate::registry_support::ProviderOptions;
     pub use crate::types::{Account, Jwt, Session, SessionUser, User};
     pub use auth_macros::{AuthExtension, auth};
 }
@@ -104,10 +106,13 @@ pub mod prelude {
 /// Paths the generated code of `#[auth]` uses. Not a public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::registry_support::AuthExtension;
+    pub use crate::extension::{
+        AuthExtension, ExtensionError, ExtensionField, ExtensionSchema, TypedSession, read_field,
+        read_field_or_default, write_field,
+    };
     pub use crate::registry_support::{
         AdapterGiven, AuthorizeGiven, EnvLookup, Given, Missing, ProviderOptions, StaticOAuth,
-        UserMapping, read_field, user_from_profile, write_field,
+        UserMapping, user_from_profile,
     };
     pub use crate::registry_support::{Features, webauthn_provider};
     #[cfg(feature = "axum")]

@@ -202,6 +202,9 @@ pub struct Session {
     /// Fields a `session` callback added (e.g. `accessToken`, `error`).
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+    /// What the engine read the session from, for [`Session::extension`].
+    #[serde(skip)]
+    pub(crate) source: crate::extension::SessionSource,
 }
 
 /// The claims of a session token. Auth.js sets `name`, `email`, `picture` and `sub` at sign-in,

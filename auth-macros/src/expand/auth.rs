@@ -248,6 +248,21 @@ pub fn expand(target: &Target<'_>, model: &Model) -> TokenStream {
     let webauthn = model
         .enable_webauthn
         .then(|| quote!(config.experimental.enable_webauthn = true;));
+    let extension = model.extension.as_ref().map(|ty| {
+        quote!(config.extension = ::core::option::Option::Some(#private::ExtensionSchema::of::<#ty>());)
+    });
+    let session_alias = model.extension.as_ref().map(|ty| {
+        let alias = format_ident!("{}Session", name);
+        let doc = format!(
+            " The session of [`{name}`] with its typed fields: a handler takes it as an \
+             extractor and reads `session.user.<field>`. A signed-out request answers 401; \
+             `Option<{alias}>` is `None` then."
+        );
+        quote! {
+            #[doc = #doc]
+            #vis type #alias = ::auth_runtime::extension::TypedSession<#ty>;
+        }
+    });
     let tracked = model.registry_file.as_ref().map(|path| {
         quote!(
             const _: &[u8] = ::core::include_bytes!(#path);
@@ -282,6 +297,8 @@ pub fn expand(target: &Target<'_>, model: &Model) -> TokenStream {
         }
 
         #tracked
+
+        #session_alias
 
         #[automatically_derived]
         impl #name {
@@ -419,6 +436,7 @@ pub fn expand(target: &Target<'_>, model: &Model) -> TokenStream {
                 #strategy
                 #base_path
                 #webauthn
+                #extension
                 config.apply_env(&*self.env);
                 config
             }

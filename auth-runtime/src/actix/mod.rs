@@ -211,6 +211,21 @@ impl FromRequest for Session {
     }
 }
 
+/// The session with the app's typed fields (`session.user.role`); a signed-out request answers
+/// `401` JSON, as does one whose typed fields do not read. `Option<TypedSession<E>>` is `None`
+/// then. Needs [`AuthMiddleware`].
+impl<E: crate::extension::AuthExtension> FromRequest for crate::extension::TypedSession<E> {
+    type Error = SessionRejection;
+    type Future = Ready<Result<Self, SessionRejection>>;
+
+    fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(request_auth(request).and_then(|auth| {
+            auth.session_as::<Self>()
+                .ok_or(SessionRejection::Unauthorized)
+        }))
+    }
+}
+
 /// The request's authentication: its session and the server-side actions. An extractor; needs
 /// [`AuthMiddleware`].
 #[derive(Clone)]

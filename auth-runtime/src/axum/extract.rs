@@ -1,4 +1,5 @@
-//! Session extractors: [`Session`], `Option<Session>` and [`RequireSession`].
+//! Session extractors: [`Session`], `Option<Session>`, the typed [`TypedSession`] and
+//! [`RequireSession`].
 
 use std::marker::PhantomData;
 
@@ -8,6 +9,7 @@ use http::StatusCode;
 use http::request::Parts;
 use serde_json::json;
 
+use crate::extension::{AuthExtension, FromSession, TypedSession};
 pub use crate::integration::SessionRejection;
 use crate::integration::{MISSING_MIDDLEWARE, RequestAuth, UNAUTHORIZED};
 use crate::types::Session;
@@ -98,13 +100,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Session {
     type Rejection = SessionRejection;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let Some(auth) = layer_state(parts) else {
-            return Err(SessionRejection::missing_layer());
-        };
-        match &auth.session {
-            Some(session) => Ok(session.clone()),
-            None => Err(SessionRejection::Unauthorized),
-        }
+        required(parts)
     }
 }
 
@@ -113,15 +109,44 @@ impl<S: Send + Sync> OptionalFromRequestParts<S> for Session {
     type Rejection = SessionRejection;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Option<Self>, Self::Rejection> {
-        match layer_state(parts) {
-            Some(auth) => Ok(auth.session.clone()),
-            None => Err(SessionRejection::missing_layer()),
-        }
+        optional(parts)
+    }
+}
+
+/// The session with the app's typed fields (`session.user.role`); a signed-out request answers
+/// `401` JSON, as does one whose typed fields do not read (see [`crate::extension`]).
+/// `#[auth(extension = Claims)]` names it `AuthSession` (for `struct Auth`).
+impl<S: Send + Sync, E: AuthExtension> FromRequestParts<S> for TypedSession<E> {
+    type Rejection = SessionRejection;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        required(parts)
+    }
+}
+
+/// `Option<TypedSession<E>>`: `None` when signed out.
+impl<S: Send + Sync, E: AuthExtension> OptionalFromRequestParts<S> for TypedSession<E> {
+    type Rejection = SessionRejection;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Option<Self>, Self::Rejection> {
+        optional(parts)
+    }
+}
+
+fn required<V: FromSession>(parts: &Parts) -> Result<V, SessionRejection> {
+    optional(parts)?.ok_or(SessionRejection::Unauthorized)
+}
+
+fn optional<V: FromSession>(parts: &Parts) -> Result<Option<V>, SessionRejection> {
+    match layer_state(parts) {
+        Some(auth) => Ok(auth.session_as()),
+        None => Err(SessionRejection::missing_layer()),
     }
 }
 
 /// A session, or the response `R` when signed out: [`Unauthorized`] (401 JSON, the default) or
-/// [`SignInRedirect`] (to the sign-in page and back).
+/// [`SignInRedirect`] (to the sign-in page and back). `V` is what the handler reads: the
+/// [`Session`] (the default) or a [`TypedSession`] with the app's fields.
 ///
 /// ```
 /// use auth_runtime::axum::{RequireSession, SignInRedirect};
@@ -130,27 +155,27 @@ impl<S: Send + Sync> OptionalFromRequestParts<S> for Session {
 /// }
 /// let _: axum::routing::MethodRouter = axum::routing::get(dashboard);
 /// ```
-pub struct RequireSession<R = Unauthorized> {
+pub struct RequireSession<R = Unauthorized, V = Session> {
     /// The session.
-    pub session: Session,
+    pub session: V,
     missing: PhantomData<R>,
 }
 
-impl<R> RequireSession<R> {
+impl<R, V> RequireSession<R, V> {
     /// The session.
-    pub fn into_inner(self) -> Session {
+    pub fn into_inner(self) -> V {
         self.session
     }
 }
 
-impl<R> std::ops::Deref for RequireSession<R> {
-    type Target = Session;
-    fn deref(&self) -> &Session {
+impl<R, V> std::ops::Deref for RequireSession<R, V> {
+    type Target = V;
+    fn deref(&self) -> &V {
         &self.session
     }
 }
 
-impl<R> std::fmt::Debug for RequireSession<R> {
+impl<R, V: std::fmt::Debug> std::fmt::Debug for RequireSession<R, V> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RequireSession")
             .field("session", &self.session)
@@ -158,16 +183,18 @@ impl<R> std::fmt::Debug for RequireSession<R> {
     }
 }
 
-impl<S: Send + Sync, R: MissingSession> FromRequestParts<S> for RequireSession<R> {
+impl<S: Send + Sync, R: MissingSession, V: FromSession> FromRequestParts<S>
+    for RequireSession<R, V>
+{
     type Rejection = SessionRejection;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         let Some(auth) = layer_state(parts) else {
             return Err(SessionRejection::missing_layer());
         };
-        match &auth.session {
+        match auth.session_as() {
             Some(session) => Ok(Self {
-                session: session.clone(),
+                session,
                 missing: PhantomData,
             }),
             None => Err(R::rejection(parts, &RequestAuthView(auth))),

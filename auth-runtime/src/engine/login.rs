@@ -217,6 +217,9 @@ pub(crate) async fn issue_jwt(
     extra_claims: Option<Value>,
 ) -> Result<(), AuthError> {
     let mut token = Jwt::from_user(user);
+    if let Some(schema) = &ctx.config.extension {
+        schema.copy_from_user(&user.extra, &mut token.0);
+    }
     if let Some(Value::Object(extra)) = extra_claims {
         token.0.extend(extra);
     }
@@ -242,12 +245,35 @@ pub(crate) async fn issue_jwt(
     match token {
         None => ctx.set_cookies.extend(store.clean()),
         Some(token) => {
+            extension_issued(ctx, &token.0)?;
             let encoded = ctx.encode_session(&token.0)?;
             let expires = OffsetDateTime::now_utc() + seconds(ctx.config.session.max_age);
             ctx.set_cookies.extend(store.write(&encoded, Some(expires)));
         }
     }
     Ok(())
+}
+
+/// A sign-in issues no session its own reads would refuse: the new token (or, for a database
+/// session, the user) must hold the app's extension, else the sign-in fails with
+/// `CallbackRouteError` (`?error=Configuration` for the visitor) and the log names the field (a `jwt` callback that does not set a required
+/// field, a user without a required `#[auth(user)]` field).
+fn extension_issued(
+    ctx: &Ctx<'_>,
+    source: &serde_json::Map<String, Value>,
+) -> Result<(), AuthError> {
+    let Some(schema) = &ctx.config.extension else {
+        return Ok(());
+    };
+    schema.check(source).map_err(|err| {
+        AuthError::new(
+            ErrorType::CallbackRouteError,
+            format!(
+                "the new session does not hold `{}` ({err}): set the field in `authorize`, the profile mapping or the `jwt` callback, or make it `Option` or `#[auth(default)]`",
+                schema.type_name()
+            ),
+        )
+    })
 }
 
 /// Completes a provider sign-in: account rules, callbacks, session cookie, events, redirect.
@@ -324,6 +350,7 @@ pub(crate) async fn establish(
                 .as_ref()
                 .map(|g| g())
                 .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+            extension_issued(ctx, &super::session::user_fields(&user))?;
             let user_id = user.id.clone().ok_or_else(|| {
                 AuthError::new(
                     ErrorType::AdapterError,

@@ -49,8 +49,11 @@ async fn database_session_callback(
             extra: Default::default(),
         },
         expires: iso_string(expires),
-        extra: Default::default(),
+        ..Session::default()
     };
+    if let Some(schema) = &ctx.config.extension {
+        schema.expose(&user.extra, &mut default.user.extra);
+    }
     if refresh_failed {
         default
             .extra
@@ -256,10 +259,14 @@ async fn run_jwt(
 }
 
 /// Auth.js's default session of a JWT: `{user: {name, email, image}, expires}`, plus the token's
-/// `error` (a failed refresh).
-fn default_jwt_session(claims: &Map<String, Value>, expires: OffsetDateTime) -> Session {
+/// `error` (a failed refresh) and the exposed fields of the app's extension under `user`.
+fn default_jwt_session(
+    ctx: &Ctx<'_>,
+    claims: &Map<String, Value>,
+    expires: OffsetDateTime,
+) -> Session {
     let text = |key: &str| claims.get(key).and_then(Value::as_str).map(str::to_owned);
-    Session {
+    let mut session = Session {
         user: SessionUser {
             name: text("name"),
             email: text("email"),
@@ -271,6 +278,33 @@ fn default_jwt_session(claims: &Map<String, Value>, expires: OffsetDateTime) -> 
             .get("error")
             .map(|e| [("error".to_owned(), e.clone())].into_iter().collect())
             .unwrap_or_default(),
+        ..Session::default()
+    };
+    if let Some(schema) = &ctx.config.extension {
+        schema.expose(claims, &mut session.user.extra);
+    }
+    session
+}
+
+/// Whether what a session is read from still holds the app's extension; when it does not (the
+/// schema changed since the token was issued), the read is signed out and `kind` is logged with
+/// the field (see [`crate::extension`]).
+fn extension_holds(ctx: &Ctx<'_>, source: &Map<String, Value>, kind: ErrorType) -> bool {
+    let Some(schema) = &ctx.config.extension else {
+        return true;
+    };
+    match schema.check(source) {
+        Ok(()) => true,
+        Err(err) => {
+            ctx.config.logger.error(&AuthError::new(
+                kind,
+                format!(
+                    "the session does not hold `{}` ({err}); read as signed out",
+                    schema.type_name()
+                ),
+            ));
+            false
+        }
     }
 }
 
@@ -280,7 +314,7 @@ async fn run_session_callback(
     expires: OffsetDateTime,
     trigger: Option<JwtTrigger>,
 ) -> Result<Session, AuthError> {
-    let default = default_jwt_session(&token.0, expires);
+    let default = default_jwt_session(ctx, &token.0, expires);
     ctx.config
         .callbacks
         .run_session(SessionParams {
@@ -439,7 +473,15 @@ async fn jwt_session(
         token = Some(out);
     }
     let changed = token.as_ref().is_some_and(|t| t.0 != *decoded);
-    let claims = token.as_ref().map_or(&*decoded, |t| &t.0);
+    // What the session is read from, kept beside it for typed reads.
+    let source: Arc<Map<String, Value>> = match token.take() {
+        Some(token) if changed => Arc::new(token.0),
+        _ => decoded.clone(),
+    };
+    if !extension_holds(ctx, &source, ErrorType::JWTSessionError) {
+        return Ok(None);
+    }
+    let claims = &*source;
     let expires = if changed || is_update || reissue_due(ctx, claims, now.unix_timestamp()) {
         let expires = now + seconds(ctx.config.session.max_age);
         let encoded = ctx.encode_session(claims)?;
@@ -457,7 +499,7 @@ async fn jwt_session(
     let trigger = is_update.then_some(JwtTrigger::Update);
     let wants_token = ctx.config.callbacks.has_session() || ctx.config.events.session.is_some();
     let session = if wants_token {
-        let token = token.unwrap_or_else(|| Jwt((*decoded).clone()));
+        let token = Jwt(claims.clone());
         let session = Box::pin(run_session_callback(ctx, token.clone(), expires, trigger)).await?;
         if let Some(handler) = ctx.config.events.session.clone() {
             Box::pin(Events::emit(
@@ -472,9 +514,9 @@ async fn jwt_session(
         }
         session
     } else {
-        default_jwt_session(claims, expires)
+        default_jwt_session(ctx, claims, expires)
     };
-    Ok(Some(session))
+    Ok(Some(session.with_source(source)))
 }
 
 async fn database_session(
@@ -531,6 +573,10 @@ async fn database_session(
                 .error(&AuthError::new(ErrorType::AdapterError, err.to_string())),
         }
     }
+    let source = Arc::new(user_fields(&user));
+    if !extension_holds(ctx, &source, ErrorType::SessionTokenError) {
+        return Ok(None);
+    }
     let user_id = user.id.clone().unwrap_or_default();
     let refresh_failed = rotate_account_tokens(ctx, adapters.users(), &user_id).await;
     let session = database_session_callback(ctx, user, expires, update, refresh_failed).await?;
@@ -548,7 +594,16 @@ async fn database_session(
         )
         .await;
     }
-    Ok(Some(session))
+    Ok(Some(session.with_source(source)))
+}
+
+/// A user as a JSON object (`id`, `name`, ..., and its extra fields): what a database session's
+/// typed fields are read from.
+pub(crate) fn user_fields(user: &crate::types::User) -> Map<String, Value> {
+    match serde_json::to_value(user) {
+        Ok(Value::Object(fields)) => fields,
+        _ => Map::new(),
+    }
 }
 
 #[cfg(test)]

@@ -28,7 +28,7 @@ fn header(cookies: &[SetCookie]) -> String {
 /// `config` and served at `origin` (`https://` origins get `__Secure-` cookie names unless
 /// `use_secure_cookies` says otherwise). The token expires after the configured `max_age`; a
 /// large one is chunked as the engine chunks it. Typed extension fields go in with
-/// [`AuthExtension::write_jwt`](crate::registry_support::AuthExtension::write_jwt).
+/// [`AuthExtension::write_jwt`](crate::extension::AuthExtension::write_jwt).
 ///
 /// ```
 /// use auth_runtime::config::AuthConfig;
