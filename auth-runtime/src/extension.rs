@@ -172,11 +172,11 @@ pub trait AuthExtension: Sized {
         session.extension()
     }
 
-    /// Writes the fields into a session, next to `user` and `expires` (where a hand-written
-    /// `session` callback of Auth.js puts them); the exposed fields of a configured extension are
-    /// under `session.user` without this.
+    /// Writes every field into the session's `user` (where Auth.js apps put them): for a
+    /// `session` callback that exposes more than the `#[auth(session)]` fields, which the default
+    /// session has under `session.user` already.
     fn write_session(&self, session: &mut Session) {
-        self.write(&mut session.extra);
+        self.write(&mut session.user.extra);
     }
 
     /// Writes the fields into a user (as `authorize` or a profile mapping returns it), so the

@@ -60,6 +60,15 @@ impl User {
         self
     }
 
+    /// The user as a JSON object (`id`, `name`, ..., and its extra fields): what a database
+    /// session's typed fields are read from.
+    pub(crate) fn to_fields(&self) -> Map<String, Value> {
+        match serde_json::to_value(self) {
+            Ok(Value::Object(fields)) => fields,
+            _ => Map::new(),
+        }
+    }
+
     /// Applies an adapter's `update_user`: the fields `change` sets replace these, its extra
     /// fields are added; the id is kept.
     pub fn apply_update(&mut self, change: User) {

@@ -40,7 +40,7 @@ fn extension_in_the_session_and_missing_fields() {
     assert!(
         error
             .to_string()
-            .starts_with("field `role` of the extension"),
+            .starts_with("extension field `role` is missing"),
         "{error}"
     );
 }

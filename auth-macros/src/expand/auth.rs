@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 
 use crate::attr::Strategy;
 use crate::check::Model;
-use crate::expand::providers::{method_ident, static_oauth};
+use crate::expand::providers::{method_ident, profile_ident, static_oauth};
 use crate::registry::Kind;
 
 /// What the user wrote the attribute on: kept for its name, visibility and attributes.
@@ -263,6 +263,55 @@ pub fn expand(target: &Target<'_>, model: &Model) -> TokenStream {
             #vis type #alias = ::auth_runtime::extension::TypedSession<#ty>;
         }
     });
+    let ext = match &model.extension {
+        Some(ty) => quote!(#ty),
+        None => quote!(()),
+    };
+    let profile_enum = format_ident!("{}Profile", name);
+    let profile_variants: Vec<_> = oauth
+        .iter()
+        .map(|p| {
+            let ty = profile_ident(p);
+            let variant = format_ident!("{}", ty.to_string().trim_end_matches("Profile"));
+            (p.id.as_str(), variant, ty)
+        })
+        .collect();
+    let variant_decls = profile_variants.iter().map(|(id, variant, ty)| {
+        let doc = format!(" The profile of `{id}`.");
+        quote!(#[doc = #doc] #variant(#ty),)
+    });
+    let variant_arms = profile_variants.iter().map(|(id, variant, ty)| {
+        quote! {
+            #id => match <#ty as #private::serde::Deserialize>::deserialize(&profile) {
+                ::core::result::Result::Ok(typed) => Self::#variant(typed),
+                ::core::result::Result::Err(_) => Self::Other(profile),
+            },
+        }
+    });
+    let profile_doc = format!(
+        " The profile a provider of [`{name}`] sent, typed by provider: what the `jwt` and \
+         `sign_in` callbacks of [`{builder}`] receive."
+    );
+    let profile_type = quote! {
+        #[doc = #profile_doc]
+        #[derive(::core::fmt::Debug, ::core::clone::Clone)]
+        #vis enum #profile_enum {
+            #(#variant_decls)*
+            /// A provider added with `configure`, or a profile that does not parse as its
+            /// provider's type: the JSON as sent.
+            Other(#private::serde_json::Value),
+        }
+
+        #[automatically_derived]
+        impl ::auth_runtime::callbacks::ProviderProfile for #profile_enum {
+            fn from_profile(provider: &str, profile: #private::serde_json::Value) -> Self {
+                match provider {
+                    #(#variant_arms)*
+                    _ => Self::Other(profile),
+                }
+            }
+        }
+    };
     let tracked = model.registry_file.as_ref().map(|path| {
         quote!(
             const _: &[u8] = ::core::include_bytes!(#path);
@@ -299,6 +348,8 @@ pub fn expand(target: &Target<'_>, model: &Model) -> TokenStream {
         #tracked
 
         #session_alias
+
+        #profile_type
 
         #[automatically_derived]
         impl #name {
@@ -362,9 +413,72 @@ pub fn expand(target: &Target<'_>, model: &Model) -> TokenStream {
 
             #credentials_methods
 
-            /// The callbacks (`sign_in`, `redirect`, `jwt`, `session`).
+            /// The callbacks (`sign_in`, `redirect`, `jwt`, `session`), untyped; replaces any set
+            /// before. The typed `jwt`, `session` and `sign_in` methods set one each.
             pub fn callbacks(mut self, callbacks: ::auth_runtime::callbacks::Callbacks) -> Self {
                 self.config.callbacks = callbacks;
+                self
+            }
+
+            /// The `jwt` callback, typed: the token with this app's fields (`token.role`), the
+            /// trigger, and at sign-in the provider's typed profile. Return `Ok(None)` to sign
+            /// out. Set it after `callbacks(..)`, which replaces every callback.
+            pub fn jwt<F, Fut>(mut self, callback: F) -> Self
+            where
+                F: ::core::ops::Fn(::auth_runtime::callbacks::TypedJwtParams<#ext, #profile_enum>) -> Fut
+                    + ::core::marker::Send
+                    + ::core::marker::Sync
+                    + 'static,
+                Fut: ::core::future::Future<
+                        Output = ::core::result::Result<
+                            ::core::option::Option<::auth_runtime::callbacks::TypedToken<#ext>>,
+                            ::auth_runtime::callbacks::BoxError,
+                        >,
+                    > + ::core::marker::Send
+                    + 'static,
+            {
+                self.config.callbacks = ::core::mem::take(&mut self.config.callbacks).typed_jwt(callback);
+                self
+            }
+
+            /// The `session` callback, typed: the default session (exposed fields included)
+            /// and this app's fields read from the token or the user. Set it after
+            /// `callbacks(..)`.
+            pub fn session<F, Fut>(mut self, callback: F) -> Self
+            where
+                F: ::core::ops::Fn(::auth_runtime::callbacks::TypedSessionParams<#ext>) -> Fut
+                    + ::core::marker::Send
+                    + ::core::marker::Sync
+                    + 'static,
+                Fut: ::core::future::Future<
+                        Output = ::core::result::Result<
+                            ::auth_runtime::types::Session,
+                            ::auth_runtime::callbacks::BoxError,
+                        >,
+                    > + ::core::marker::Send
+                    + 'static,
+            {
+                self.config.callbacks = ::core::mem::take(&mut self.config.callbacks).typed_session(callback);
+                self
+            }
+
+            /// The `sign_in` callback, typed: the user, the account and the provider's typed
+            /// profile. Set it after `callbacks(..)`.
+            pub fn sign_in<F, Fut>(mut self, callback: F) -> Self
+            where
+                F: ::core::ops::Fn(::auth_runtime::callbacks::TypedSignInParams<#profile_enum>) -> Fut
+                    + ::core::marker::Send
+                    + ::core::marker::Sync
+                    + 'static,
+                Fut: ::core::future::Future<
+                        Output = ::core::result::Result<
+                            ::auth_runtime::callbacks::SignInDecision,
+                            ::auth_runtime::callbacks::BoxError,
+                        >,
+                    > + ::core::marker::Send
+                    + 'static,
+            {
+                self.config.callbacks = ::core::mem::take(&mut self.config.callbacks).typed_sign_in(callback);
                 self
             }
 

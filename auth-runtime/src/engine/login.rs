@@ -350,7 +350,7 @@ pub(crate) async fn establish(
                 .as_ref()
                 .map(|g| g())
                 .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-            extension_issued(ctx, &super::session::user_fields(&user))?;
+            extension_issued(ctx, &user.to_fields())?;
             let user_id = user.id.clone().ok_or_else(|| {
                 AuthError::new(
                     ErrorType::AdapterError,

@@ -450,6 +450,11 @@ async fn jwt_session(
             return Ok(None);
         }
     };
+    // A token of an older schema is signed out before any callback sees it (a typed `jwt`
+    // callback could not read it either).
+    if !extension_holds(ctx, &decoded, ErrorType::JWTSessionError) {
+        return Ok(None);
+    }
     let is_update = update.is_some();
     // The token as the callbacks leave it: borrowed from the cache while nothing changes it.
     let mut token: Option<Jwt> = None;
@@ -478,7 +483,7 @@ async fn jwt_session(
         Some(token) if changed => Arc::new(token.0),
         _ => decoded.clone(),
     };
-    if !extension_holds(ctx, &source, ErrorType::JWTSessionError) {
+    if changed && !extension_holds(ctx, &source, ErrorType::JWTSessionError) {
         return Ok(None);
     }
     let claims = &*source;
@@ -573,7 +578,7 @@ async fn database_session(
                 .error(&AuthError::new(ErrorType::AdapterError, err.to_string())),
         }
     }
-    let source = Arc::new(user_fields(&user));
+    let source = Arc::new(user.to_fields());
     if !extension_holds(ctx, &source, ErrorType::SessionTokenError) {
         return Ok(None);
     }
@@ -595,15 +600,6 @@ async fn database_session(
         .await;
     }
     Ok(Some(session.with_source(source)))
-}
-
-/// A user as a JSON object (`id`, `name`, ..., and its extra fields): what a database session's
-/// typed fields are read from.
-pub(crate) fn user_fields(user: &crate::types::User) -> Map<String, Value> {
-    match serde_json::to_value(user) {
-        Ok(Value::Object(fields)) => fields,
-        _ => Map::new(),
-    }
 }
 
 #[cfg(test)]

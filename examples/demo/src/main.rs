@@ -3,7 +3,11 @@
 //! registers one; open the demo at http://localhost:3000, as browsers refuse passkeys for an IP
 //! address), OAuth/OIDC providers offered
 //! when their `AUTH_<ID>_ID` is set (GitHub, Google, and Keycloak with `AUTH_KEYCLOAK_ISSUER`), a
-//! home page showing the session, a protected page and a protected JSON API.
+//! home page showing the session, a protected page, a protected JSON API, and an admin page.
+//!
+//! Typed fields: `Claims` gives every session a `role` (`admin` for the `demo` user, exposed as
+//! `user.role` in `GET /auth/session` and `/api/me`) and a token-only `signed_in_with` (the
+//! provider id; `auth jwt decode` shows it in the cookie, `GET /auth/session` never does).
 //!
 //! `cargo run -p demo`, then open http://127.0.0.1:3000. `PORT` changes the port; `AUTH_URL` is
 //! honoured (its path, if any, becomes the base path instead of `/auth`).
@@ -30,14 +34,38 @@ use serde_json::Value;
 use subtle::ConstantTimeEq;
 
 /// The providers: the registry's GitHub, Google and Keycloak (offered when their `AUTH_<ID>_ID` is
-/// set), a credentials form, email links and passkeys.
+/// set), a credentials form, email links and passkeys. `Claims` are the demo's typed fields.
 #[auth(
     providers(github, google, keycloak, credentials, email, passkey),
     session = "jwt",
     adapter,
-    experimental(enable_webauthn)
+    experimental(enable_webauthn),
+    extension = Claims
 )]
 pub struct Auth;
+
+/// The demo's own fields of the session, declared once.
+#[derive(AuthExtension, Debug, Clone)]
+pub struct Claims {
+    /// Taken from the user at sign-in (`authorize` gives the demo user `admin`; everyone else
+    /// reads as `user`), exposed to the client as `session.user.role`.
+    #[auth(user, session, default)]
+    pub role: Role,
+    /// The provider the session was signed in with: in the token only (`auth jwt decode` shows
+    /// it), never in `GET /auth/session`.
+    pub signed_in_with: Option<String>,
+}
+
+/// What a user may do in the demo.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Everyone.
+    #[default]
+    User,
+    /// The `demo` user.
+    Admin,
+}
 
 /// The database when `DATABASE_URL` is not set.
 const DEFAULT_DATABASE: &str = "sqlite://auth-demo.db";
@@ -61,7 +89,12 @@ async fn authorize_demo(
     if !ok {
         return Ok(None);
     }
-    adapter.get_user_by_email(DEMO_EMAIL).await
+    let Some(mut user) = adapter.get_user_by_email(DEMO_EMAIL).await? else {
+        return Ok(None);
+    };
+    user.extra
+        .insert("role".into(), serde_json::json!(Role::Admin));
+    Ok(Some(user))
 }
 
 /// The demo user's address.
@@ -140,9 +173,33 @@ async fn protected(
     page("Protected page", Some(&session), &base, &body)
 }
 
-/// 401 JSON when signed out.
-async fn api_me(session: Session) -> Json<Session> {
-    Json(session)
+/// The session as JSON (`user.role` included); 401 JSON when signed out.
+async fn api_me(session: AuthSession) -> Json<Session> {
+    Json(session.into_session())
+}
+
+/// For admins only: `session.user.role` is a `Role`, read from the token with no fallible call.
+/// Signed out: to the sign-in page and back; signed in without the role: 403.
+async fn admin(
+    auth: AuthContext,
+    RequireSession { session, .. }: RequireSession<SignInRedirect, AuthSession>,
+) -> Result<Html<String>, axum::http::StatusCode> {
+    if session.user.role != Role::Admin {
+        return Err(axum::http::StatusCode::FORBIDDEN);
+    }
+    let base = auth.handler().base_path().unwrap_or_else(|| "/auth".into());
+    let body = format!(
+        "<p id=\"admin\">Hello {}, you are an admin (signed in with {}).</p>",
+        escape(session.user.name.as_deref().unwrap_or("admin")),
+        escape(
+            session
+                .user
+                .signed_in_with
+                .as_deref()
+                .unwrap_or("an unknown provider")
+        ),
+    );
+    Ok(page("Admin", auth.session(), &base, &body))
 }
 
 /// What the engine sends to a custom sign-in page (see docs/custom-pages.md).
@@ -236,6 +293,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 p.sender(auth_runtime::providers::StdoutSender)
             }
         })
+        // The provider a session was signed in with, kept in the token only.
+        .jwt(|mut params| async move {
+            if let Some(account) = &params.account {
+                params.token.signed_in_with = Some(account.provider.clone());
+            }
+            Ok(Some(params.token))
+        })
         // Offer an OAuth/OIDC provider only when its client id is configured.
         .offer_configured_only()
         .into_config();
@@ -260,6 +324,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .route("/", get(home))
         .route("/protected", get(protected))
         .route("/api/me", get(api_me))
+        .route("/admin", get(admin))
         .route("/sign-out", post(sign_out))
         .route("/login", get(custom_sign_in))
         .merge(auth_runtime::axum::router(&auth))

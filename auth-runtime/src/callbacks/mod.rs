@@ -26,6 +26,8 @@
 //! # let _ = callbacks;
 //! ```
 
+mod typed;
+
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -34,6 +36,10 @@ use serde_json::{Map, Value};
 
 use crate::error::AuthError;
 use crate::types::{Account, Jwt, Session, User};
+
+pub use typed::{
+    ProviderProfile, TypedJwtParams, TypedSessionParams, TypedSignInParams, TypedToken,
+};
 
 /// Any error a callback or event may return.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
