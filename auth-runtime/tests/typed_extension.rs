@@ -1,0 +1,430 @@
+//! Typed extensions end to end: fields declared once with `#[derive(AuthExtension)]`, tied to the
+//! app with `#[auth(extension = ..)]`, through the real callbacks, the axum extractors, a
+//! credentials sign-in, a GitHub sign-in against the mock (the typed profile), database sessions
+//! on the memory adapter, and tokens of an older schema.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::{Arc, Mutex};
+
+use auth_runtime::adapter::{Adapter, MemoryAdapter};
+use auth_runtime::axum::{RequireSession, SignInRedirect};
+use auth_runtime::callbacks::SignInDecision;
+use auth_runtime::config::{AuthConfig, SessionStrategy};
+use auth_runtime::prelude::*;
+use auth_runtime::testing::{Browser, GithubUser, MockGithub, jwt_session_cookie};
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+/// What the app keeps in its sessions.
+#[derive(AuthExtension, Debug, Clone, PartialEq)]
+pub struct Claims {
+    /// On the user, exposed.
+    #[auth(user, session, default)]
+    pub role: String,
+    /// Exposed, set by the `jwt` callback.
+    #[auth(session)]
+    pub plan: Option<String>,
+    /// In the token only.
+    pub login: Option<String>,
+    /// On the user, not exposed.
+    #[auth(user, default)]
+    pub tenant: u32,
+}
+
+#[auth(providers(github, credentials), session = "jwt", extension = Claims)]
+pub struct Auth;
+
+fn env(key: &str) -> Option<String> {
+    let value = match key {
+        "AUTH_SECRET" => "typed-secret",
+        "AUTH_GITHUB_ID" => "gh-client",
+        "AUTH_GITHUB_SECRET" => "gh-secret",
+        _ => return None,
+    };
+    Some(value.to_owned())
+}
+
+/// The user the credentials form signs in as, with the `#[auth(user)]` fields set.
+fn form_user(tenant: Option<u32>) -> User {
+    let mut user = User::new("7").name("Form User").email("form@example.com");
+    user.extra.insert("role".into(), json!("admin"));
+    if let Some(tenant) = tenant {
+        user.extra.insert("tenant".into(), json!(tenant));
+    }
+    user
+}
+
+/// What the typed callbacks saw: the profile variant and the typed token at sign-in.
+#[derive(Default, Clone)]
+struct Seen(Arc<Mutex<Vec<String>>>);
+
+impl Seen {
+    fn push(&self, line: String) {
+        self.0.lock().unwrap().push(line);
+    }
+    fn all(&self) -> Vec<String> {
+        self.0.lock().unwrap().clone()
+    }
+}
+
+fn config(github: &MockGithub, seen: &Seen, tenant: Option<u32>) -> AuthConfig {
+    let (jwt_seen, sign_in_seen) = (seen.clone(), seen.clone());
+    let mut config = Auth::builder_with_env(env)
+        .credentials(move |_creds, _| async move { Ok(Some(form_user(tenant))) })
+        .sign_in(move |params| {
+            let seen = sign_in_seen.clone();
+            async move {
+                if let Some(AuthProfile::GitHub(profile)) = &params.profile {
+                    seen.push(format!("sign_in: github login {}", profile.login));
+                }
+                Ok(SignInDecision::Allow)
+            }
+        })
+        .jwt(move |mut params| {
+            let seen = jwt_seen.clone();
+            async move {
+                if params.trigger.is_some() {
+                    seen.push(format!(
+                        "jwt: role {} tenant {}",
+                        params.token.role, params.token.tenant
+                    ));
+                    params.token.plan = Some("pro".into());
+                }
+                if let Some(AuthProfile::GitHub(profile)) = &params.profile {
+                    params.token.login = Some(profile.login.clone());
+                    // A GitHub user has no tenant on the user: the callback sets it.
+                    params.token.tenant = u32::try_from(profile.id).unwrap_or_default();
+                }
+                Ok(Some(params.token))
+            }
+        })
+        .into_config()
+        .trust_host(true);
+    config.http_client = Some(Arc::new(github.clone()));
+    config
+}
+
+/// The app's routes behind the layer, as a handler author writes them.
+fn app(auth: &AuthHandler) -> axum::Router {
+    async fn me(session: AuthSession) -> String {
+        format!(
+            "{} role={} plan={:?} login={:?} tenant={} id={:?}",
+            session.user.name.as_deref().unwrap_or("?"),
+            session.user.role,
+            session.user.plan,
+            session.user.login,
+            session.user.tenant,
+            session.user.id,
+        )
+    }
+    async fn maybe(session: Option<AuthSession>) -> String {
+        session.map_or("signed out".into(), |s| s.user.role.clone())
+    }
+    async fn page(
+        RequireSession { session, .. }: RequireSession<SignInRedirect, AuthSession>,
+    ) -> String {
+        session.user.role.clone()
+    }
+    axum::Router::new()
+        .route("/me", axum::routing::get(me))
+        .route("/maybe", axum::routing::get(maybe))
+        .route("/page", axum::routing::get(page))
+        .layer(auth_runtime::axum::AuthLayer::new(auth))
+}
+
+async fn get(app: &axum::Router, path: &str, cookie: &str) -> (StatusCode, String) {
+    let request = Request::get(path)
+        .header("host", "app.test")
+        .header("x-forwarded-proto", "https")
+        .header("cookie", cookie)
+        .body(Body::empty())
+        .unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let location = response
+        .headers()
+        .get("location")
+        .map(|l| l.to_str().unwrap().to_owned());
+    let body = axum::body::to_bytes(response.into_body(), 1 << 20)
+        .await
+        .unwrap();
+    let text = String::from_utf8_lossy(&body).into_owned();
+    (status, location.unwrap_or(text))
+}
+
+#[tokio::test]
+async fn a_credentials_sign_in_exposes_only_the_session_fields_and_handlers_read_all_typed() {
+    let (github, seen) = (MockGithub::new(), Seen::default());
+    let mut browser = Browser::new(config(&github, &seen, Some(12)), "https://app.test");
+    browser.sign_in_with_credentials("credentials", &[]).await;
+    let session = browser.session().await;
+    assert_eq!(
+        session["user"],
+        json!({"name": "Form User", "email": "form@example.com", "role": "admin", "plan": "pro"}),
+        "{session}"
+    );
+    assert!(session.get("tenant").is_none() && session.get("login").is_none());
+    assert_eq!(seen.all(), ["jwt: role admin tenant 12"]);
+
+    let app = app(&browser.handler);
+    let cookie = browser.cookie_header();
+    let (status, body) = get(&app, "/me", &cookie).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        body,
+        "Form User role=admin plan=Some(\"pro\") login=None tenant=12 id=Some(\"7\")"
+    );
+    assert_eq!(get(&app, "/maybe", &cookie).await.1, "admin");
+    assert_eq!(get(&app, "/page", &cookie).await.1, "admin");
+
+    // Signed out: 401, None, and a redirect to sign in.
+    assert_eq!(get(&app, "/me", "").await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(get(&app, "/maybe", "").await.1, "signed out");
+    let (status, location) = get(&app, "/page", "").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(
+        location.starts_with("https://app.test/auth/signin?callbackUrl="),
+        "{location}"
+    );
+}
+
+#[tokio::test]
+async fn a_github_sign_in_gives_the_callbacks_the_typed_profile() {
+    let (github, seen) = (MockGithub::new(), Seen::default());
+    github.sign_in_as(GithubUser::new(42, "ada"));
+    let mut browser = Browser::new(config(&github, &seen, None), "https://app.test");
+    let to_github = browser.start_sign_in("github").await.location();
+    let back = github.authorize(&to_github);
+    let reply = browser.get(&back).await;
+    assert_eq!(
+        reply.location(),
+        "https://app.test/after",
+        "{}",
+        reply.text()
+    );
+    assert_eq!(
+        seen.all(),
+        ["sign_in: github login ada", "jwt: role  tenant 0"],
+        "the profile is GitHub's type, the token starts from the defaults"
+    );
+    let app = app(&browser.handler);
+    let (status, body) = get(&app, "/me", &browser.cookie_header()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        body.starts_with(
+            "User ada role= plan=Some(\"pro\") login=Some(\"ada\") tenant=42 id=Some("
+        ),
+        "{body}"
+    );
+}
+
+/// An extension with a required field nobody sets. (A module of its own, as below.)
+mod required {
+    use super::*;
+
+    #[derive(AuthExtension, Debug, Clone, PartialEq)]
+    pub struct Org {
+        #[auth(user)]
+        pub org: String,
+    }
+
+    #[auth(providers(credentials), session = "jwt", extension = Org)]
+    pub struct OrgAuth;
+
+    async fn refused(config: AuthConfig) {
+        let mut browser = Browser::new(config.trust_host(true), "https://app.test");
+        let csrf = browser.csrf().await;
+        let reply = browser
+            .post(
+                "https://app.test/auth/callback/credentials",
+                &[("csrfToken", csrf.as_str())],
+            )
+            .await;
+        assert_eq!(
+            reply.location(),
+            "https://app.test/auth/error?error=Configuration",
+            "{}",
+            reply.text()
+        );
+        assert!(!reply.sets("authjs.session-token"));
+        assert_eq!(browser.session().await, Value::Null);
+        let logged = format!("{:?}", browser.log.take());
+        assert!(
+            logged.contains("`org` is missing"),
+            "the log names the field: {logged}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_sign_in_whose_token_lacks_a_required_field_fails_with_configuration() {
+        let authorize = |_, _| async move { Ok(Some(User::new("1").name("No Org"))) };
+        // Without a `jwt` callback: the new token is checked before it is issued.
+        refused(
+            OrgAuth::builder_with_env(env)
+                .credentials(authorize)
+                .into_config(),
+        )
+        .await;
+        // With a typed one: the token it would start from does not read.
+        let typed = OrgAuth::builder_with_env(env)
+            .credentials(authorize)
+            .jwt(|params| async move { Ok(Some(params.token)) })
+            .into_config();
+        refused(typed).await;
+        // The user carries it: signed in, `org` in the token.
+        let config = OrgAuth::builder_with_env(env)
+            .credentials(|_, _| async move {
+                let mut user = User::new("1");
+                Org { org: "acme".into() }.write_user(&mut user);
+                Ok(Some(user))
+            })
+            .into_config();
+        let mut browser = Browser::new(config.trust_host(true), "https://app.test");
+        browser.sign_in_with_credentials("credentials", &[]).await;
+        let (parts, ()) = Request::get("/")
+            .header("host", "app.test")
+            .header("x-forwarded-proto", "https")
+            .header("cookie", browser.cookie_header())
+            .body(())
+            .unwrap()
+            .into_parts();
+        let typed = OrgAuthSession::new(browser.handler.session(&parts).await.unwrap()).unwrap();
+        assert_eq!(typed.user.org, "acme");
+        assert_eq!(
+            browser.session().await["user"].get("org"),
+            None,
+            "not exposed"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_token_of_an_older_schema_reads_as_signed_out_with_the_cookie_kept() {
+    let (github, seen) = (MockGithub::new(), Seen::default());
+    let config = config(&github, &seen, Some(1));
+    let mut browser = Browser::new(config, "https://app.test");
+    let mut old = Jwt::from_user(&User::new("9").name("Old"));
+    old.insert("tenant", "not a number");
+    let cookie = jwt_session_cookie(
+        &AuthConfig::new().secret("typed-secret"),
+        "https://app.test",
+        &old,
+    )
+    .unwrap();
+    browser.set_cookie_header(&cookie);
+    let reply = browser.get("https://app.test/auth/session").await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.json(), Value::Null);
+    assert!(
+        !reply
+            .set_cookies()
+            .iter()
+            .any(|c| c.contains("session-token")),
+        "the cookie is left alone: {:?}",
+        reply.set_cookies()
+    );
+    assert!(seen.all().is_empty(), "no callback saw the token");
+    let logged = format!("{:?}", browser.log.take());
+    assert!(
+        logged.contains("JWTSessionError") && logged.contains("tenant"),
+        "{logged}"
+    );
+
+    let app = app(&browser.handler);
+    assert_eq!(get(&app, "/me", &cookie).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(get(&app, "/maybe", &cookie).await.1, "signed out");
+}
+
+/// With database sessions the fields come from the stored user. (A module of its own: each
+/// `#[auth]` type generates its providers' profile types beside it.)
+mod database {
+    use super::*;
+
+    #[derive(AuthExtension, Debug, Clone, PartialEq)]
+    pub struct Stored {
+        #[auth(user, session)]
+        pub role: String,
+        pub note: Option<String>,
+    }
+
+    #[auth(providers(github), session = "database", adapter, extension = Stored)]
+    pub struct DbAuth;
+
+    #[tokio::test]
+    async fn database_sessions_read_the_fields_from_the_stored_user() {
+        let github = MockGithub::new();
+        github.sign_in_as(GithubUser::new(5, "grace"));
+        let adapter = Arc::new(MemoryAdapter::new());
+        let mut config = DbAuth::builder_with_env(env)
+            .adapter(adapter.clone())
+            .into_config()
+            .trust_host(true);
+        config.http_client = Some(Arc::new(github.clone()));
+        assert_eq!(config.session.strategy, Some(SessionStrategy::Database));
+        let mut browser = Browser::new(config, "https://app.test");
+
+        // The user the adapter would create has no role: the sign-in is refused, nothing half done.
+        let to_github = browser.start_sign_in("github").await.location();
+        let reply = browser.get(&github.authorize(&to_github)).await;
+        assert_eq!(
+            reply.location(),
+            "https://app.test/auth/error?error=Configuration"
+        );
+        let user = adapter
+            .get_user_by_email("grace@example.com")
+            .await
+            .unwrap();
+        let mut user = user.expect("the user and account were stored before the check");
+
+        // The app gives the user a role; the next sign-in has a session with it.
+        user.extra.insert("role".into(), json!("editor"));
+        adapter.update_user(user).await.unwrap();
+        let to_github = browser.start_sign_in("github").await.location();
+        let reply = browser.get(&github.authorize(&to_github)).await;
+        assert_eq!(
+            reply.location(),
+            "https://app.test/after",
+            "{}",
+            reply.text()
+        );
+        let session = browser.session().await;
+        assert_eq!(session["user"]["role"], "editor", "{session}");
+
+        let (parts, ()) = Request::get("/")
+            .header("host", "app.test")
+            .header("x-forwarded-proto", "https")
+            .header("cookie", browser.cookie_header())
+            .body(())
+            .unwrap()
+            .into_parts();
+        let typed = DbAuthSession::new(browser.handler.session(&parts).await.unwrap()).unwrap();
+        assert_eq!(typed.user.role, "editor");
+        assert_eq!(typed.user.note, None);
+        assert!(typed.user.id.is_some());
+    }
+}
+
+#[test]
+fn the_configuration_carries_the_declared_schema() {
+    let config = Auth::builder_with_env(env)
+        .credentials(|_, _| async move { Ok(None) })
+        .into_config();
+    let schema = config.extension.expect("extension = Claims");
+    let fields: Vec<_> = schema
+        .fields()
+        .iter()
+        .map(|f| (f.name(), f.exposed(), f.on_user()))
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            ("role", true, true),
+            ("plan", true, false),
+            ("login", false, false),
+            ("tenant", false, true)
+        ]
+    );
+}
