@@ -252,14 +252,75 @@ impl std::fmt::Debug for ExtensionSchema {
     }
 }
 
+/// How to read and write `E`, as plain function pointers: made once where `E: AuthExtension` is
+/// known ([`ExtensionCodec::of`]), then used where no bound is written. The code `#[auth]`
+/// generates makes one per app, so a type that is not an extension is one error, at the
+/// attribute.
+pub struct ExtensionCodec<E> {
+    read: fn(&Map<String, Value>) -> Result<E, ExtensionError>,
+    write: fn(&E, &mut Map<String, Value>),
+    schema: ExtensionSchema,
+}
+
+impl<E> Clone for ExtensionCodec<E> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<E> Copy for ExtensionCodec<E> {}
+
+impl<E> std::fmt::Debug for ExtensionCodec<E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("ExtensionCodec").field(&self.schema).finish()
+    }
+}
+
+impl<E: AuthExtension> ExtensionCodec<E> {
+    /// The codec of `E`.
+    pub const fn of() -> Self {
+        Self {
+            read: E::read,
+            write: E::write,
+            schema: ExtensionSchema {
+                type_name: "",
+                fields: E::FIELDS,
+                check: |object| E::read(object).map(drop),
+            },
+        }
+    }
+}
+
+/// [`ExtensionCodec::of`] as a function, so a type that is not an extension is told so by the
+/// trait's own message (what the code `#[auth]` generates calls).
+pub const fn extension_codec<E: AuthExtension>() -> ExtensionCodec<E> {
+    ExtensionCodec::of()
+}
+
+impl<E> ExtensionCodec<E> {
+    /// Reads `E` from a JSON object.
+    pub fn read(&self, object: &Map<String, Value>) -> Result<E, ExtensionError> {
+        (self.read)(object)
+    }
+
+    /// Writes `value` into a JSON object.
+    pub fn write(&self, value: &E, object: &mut Map<String, Value>) {
+        (self.write)(value, object);
+    }
+
+    /// The type-erased schema a configuration carries.
+    pub fn schema(&self) -> ExtensionSchema {
+        ExtensionSchema {
+            type_name: std::any::type_name::<E>(),
+            ..self.schema
+        }
+    }
+}
+
 impl ExtensionSchema {
     /// The schema of `E`.
     pub fn of<E: AuthExtension>() -> Self {
-        Self {
-            type_name: std::any::type_name::<E>(),
-            fields: E::FIELDS,
-            check: |object| E::read(object).map(drop),
-        }
+        ExtensionCodec::<E>::of().schema()
     }
 
     /// The Rust type's name.

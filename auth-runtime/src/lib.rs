@@ -107,8 +107,8 @@ pub mod prelude {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::extension::{
-        AuthExtension, ExtensionError, ExtensionField, ExtensionSchema, TypedSession, read_field,
-        read_field_or_default, write_field,
+        AuthExtension, ExtensionCodec, ExtensionError, ExtensionField, ExtensionSchema,
+        TypedSession, extension_codec, read_field, read_field_or_default, write_field,
     };
     pub use crate::registry_support::{
         AdapterGiven, AuthorizeGiven, EnvLookup, Given, Missing, ProviderOptions, StaticOAuth,

@@ -2,7 +2,8 @@
 //! that keeps `build()` out of reach until the credentials callback and the adapter are given.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
 
 use crate::attr::Strategy;
 use crate::check::Model;
@@ -248,9 +249,9 @@ pub fn expand(target: &Target<'_>, model: &Model) -> TokenStream {
     let webauthn = model
         .enable_webauthn
         .then(|| quote!(config.experimental.enable_webauthn = true;));
-    let extension = model.extension.as_ref().map(|ty| {
-        quote!(config.extension = ::core::option::Option::Some(#private::ExtensionSchema::of::<#ty>());)
-    });
+    let extension = model.extension.as_ref().map(
+        |_| quote!(config.extension = ::core::option::Option::Some(#name::__EXTENSION.schema());),
+    );
     let session_alias = model.extension.as_ref().map(|ty| {
         let alias = format_ident!("{}Session", name);
         let doc = format!(
@@ -266,6 +267,18 @@ pub fn expand(target: &Target<'_>, model: &Model) -> TokenStream {
     let ext = match &model.extension {
         Some(ty) => quote!(#ty),
         None => quote!(()),
+    };
+    // The one place the extension's bound is checked: an error here, at the type the attribute
+    // names, and nowhere else.
+    let ext_const = match &model.extension {
+        Some(ty) => quote_spanned! {ty.span()=>
+            #[doc(hidden)]
+            pub const __EXTENSION: #private::ExtensionCodec<#ty> = #private::extension_codec::<#ty>();
+        },
+        None => quote! {
+            #[doc(hidden)]
+            pub const __EXTENSION: #private::ExtensionCodec<()> = #private::extension_codec::<()>();
+        },
     };
     let profile_enum = format_ident!("{}Profile", name);
     let profile_variants: Vec<_> = oauth
@@ -353,6 +366,8 @@ pub fn expand(target: &Target<'_>, model: &Model) -> TokenStream {
 
         #[automatically_derived]
         impl #name {
+            #ext_const
+
             /// The provider ids, in the order the sign-in page lists them.
             pub const PROVIDER_IDS: &'static [&'static str] = &[#(#ids),*];
 
@@ -437,7 +452,7 @@ pub fn expand(target: &Target<'_>, model: &Model) -> TokenStream {
                     > + ::core::marker::Send
                     + 'static,
             {
-                self.config.callbacks = ::core::mem::take(&mut self.config.callbacks).typed_jwt(callback);
+                self.config.callbacks = ::core::mem::take(&mut self.config.callbacks).typed_jwt_with(#name::__EXTENSION, callback);
                 self
             }
 
@@ -458,7 +473,7 @@ pub fn expand(target: &Target<'_>, model: &Model) -> TokenStream {
                     > + ::core::marker::Send
                     + 'static,
             {
-                self.config.callbacks = ::core::mem::take(&mut self.config.callbacks).typed_session(callback);
+                self.config.callbacks = ::core::mem::take(&mut self.config.callbacks).typed_session_with(#name::__EXTENSION, callback);
                 self
             }
 

@@ -37,3 +37,27 @@ fn errors_expand_with_the_type_and_compile_errors() {
     let output = expand(quote!(providers(githb, credentials), sesion = "jwt"));
     expect_file!["snapshots/errors.rs.txt"].assert_eq(&output);
 }
+
+#[test]
+fn extension_expansion() {
+    let output = expand(quote!(
+        providers(google, credentials),
+        session = "jwt",
+        extension = crate::Claims
+    ));
+    expect_file!["snapshots/google_credentials_extension.rs.txt"].assert_eq(&output);
+}
+
+#[test]
+fn derive_extension_expansion() {
+    let output = pretty(&super::extension::derive(quote!(
+        pub struct Claims {
+            #[auth(user, session, default)]
+            pub role: Role,
+            #[auth(session)]
+            pub plan: Option<String>,
+            pub signed_in_with: Option<String>,
+        }
+    )));
+    expect_file!["snapshots/derive_extension.rs.txt"].assert_eq(&output);
+}

@@ -29,7 +29,7 @@ use serde_json::{Map, Value};
 use super::{
     BoxError, Callbacks, JwtParams, JwtTrigger, SessionParams, SignInDecision, SignInParams,
 };
-use crate::extension::{AuthExtension, ExtensionError};
+use crate::extension::{AuthExtension, ExtensionCodec, ExtensionError};
 use crate::types::{Account, Jwt, Session, User};
 
 /// A provider's profile as a type: the `<Name>Profile` enum `#[auth]` generates (one variant per
@@ -58,16 +58,26 @@ pub struct TypedToken<E> {
 impl<E: AuthExtension> TypedToken<E> {
     /// The typed view of `claims`; an error names the field that does not read.
     pub fn new(claims: Jwt) -> Result<Self, ExtensionError> {
-        Ok(Self {
-            fields: E::from_jwt(&claims)?,
-            claims,
-        })
+        Self::read(claims, ExtensionCodec::of())
     }
 
     /// The claims with the fields written back: what the token will hold.
     pub fn into_jwt(self) -> Jwt {
+        self.write(ExtensionCodec::of())
+    }
+}
+
+impl<E> TypedToken<E> {
+    fn read(claims: Jwt, codec: ExtensionCodec<E>) -> Result<Self, ExtensionError> {
+        Ok(Self {
+            fields: codec.read(&claims.0)?,
+            claims,
+        })
+    }
+
+    fn write(self, codec: ExtensionCodec<E>) -> Jwt {
         let mut claims = self.claims;
-        self.fields.write_jwt(&mut claims);
+        codec.write(&self.fields, &mut claims.0);
         claims
     }
 }
@@ -182,8 +192,19 @@ impl Callbacks {
         F: Fn(TypedJwtParams<E, P>) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<Option<TypedToken<E>>, BoxError>> + Send + 'static,
     {
+        self.typed_jwt_with(ExtensionCodec::of(), f)
+    }
+
+    /// [`Callbacks::typed_jwt`] with the extension's codec given (what `#[auth]` generates).
+    pub fn typed_jwt_with<E, P, F, Fut>(self, codec: ExtensionCodec<E>, f: F) -> Self
+    where
+        E: Send + 'static,
+        P: ProviderProfile,
+        F: Fn(TypedJwtParams<E, P>) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<Option<TypedToken<E>>, BoxError>> + Send + 'static,
+    {
         self.jwt(move |params: JwtParams| {
-            let called = TypedToken::new(params.token).map(|token| {
+            let called = TypedToken::read(params.token, codec).map(|token| {
                 f(TypedJwtParams {
                     token,
                     profile: typed_profile(params.account.as_ref(), params.profile),
@@ -194,7 +215,7 @@ impl Callbacks {
                     session: params.session,
                 })
             });
-            async move { Ok(called?.await?.map(TypedToken::into_jwt)) }
+            async move { Ok(called?.await?.map(|token| token.write(codec))) }
         })
     }
 
@@ -205,11 +226,21 @@ impl Callbacks {
         F: Fn(TypedSessionParams<E>) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<Session, BoxError>> + Send + 'static,
     {
+        self.typed_session_with(ExtensionCodec::of(), f)
+    }
+
+    /// [`Callbacks::typed_session`] with the extension's codec given (what `#[auth]` generates).
+    pub fn typed_session_with<E, F, Fut>(self, codec: ExtensionCodec<E>, f: F) -> Self
+    where
+        E: Send + 'static,
+        F: Fn(TypedSessionParams<E>) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<Session, BoxError>> + Send + 'static,
+    {
         self.session(move |params: SessionParams| {
             let source = match (&params.token, &params.user) {
-                (Some(token), _) => E::from_jwt(token),
-                (None, Some(user)) => E::read(&user.to_fields()),
-                (None, None) => E::read(&Map::new()),
+                (Some(token), _) => codec.read(&token.0),
+                (None, Some(user)) => codec.read(&user.to_fields()),
+                (None, None) => codec.read(&Map::new()),
             };
             let called = source.map(|fields| {
                 f(TypedSessionParams {
