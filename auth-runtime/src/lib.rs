@@ -6,8 +6,21 @@
 //! ```no_run
 //! use auth_runtime::prelude::*;
 //!
-//! #[auth(providers(github, credentials), session = "jwt")]
+//! /// The app's own session fields, declared once with where each lives.
+//! #[derive(AuthExtension, Clone, Debug)]
+//! pub struct Claims {
+//!     #[auth(user, session, default)] // from the user at sign-in, shown as session.user.role
+//!     pub role: String,
+//!     pub signed_in_with: Option<String>, // in the token only
+//! }
+//!
+//! #[auth(providers(github, credentials), session = "jwt", extension = Claims)]
 //! pub struct Auth;
+//!
+//! // `AuthSession` is generated: the session with the typed fields (401 when signed out).
+//! async fn me(session: AuthSession) -> String {
+//!     format!("{} is {}", session.user.name.as_deref().unwrap_or("?"), session.user.role)
+//! }
 //!
 //! async fn home(session: Option<Session>) -> String {
 //!     match session {
@@ -24,9 +37,17 @@
 //!             let ok = creds.get("password").and_then(|p| p.as_str()) == Some("let me in");
 //!             Ok(ok.then(|| User::new("1").name("Alice")))
 //!         })
+//!         .jwt(|mut params| async move {
+//!             // Typed: the token's fields, and at sign-in the account and the typed profile.
+//!             if let Some(account) = &params.account {
+//!                 params.token.signed_in_with = Some(account.provider.clone());
+//!             }
+//!             Ok(Some(params.token))
+//!         })
 //!         .build()?; // a credentials provider without authorize does not compile
 //!     let app = axum::Router::new()
 //!         .route("/", axum::routing::get(home))
+//!         .route("/me", axum::routing::get(me))
 //!         .merge(auth.router()) // GET/POST /auth/*
 //!         .layer(auth.layer()); // sessions for the extractors, sliding expiry
 //!     let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await?;
@@ -34,6 +55,11 @@
 //!     Ok(())
 //! }
 //! ```
+//!
+//! The typed fields are declared once ([`extension`]): the sign-in copies `#[auth(user)]` fields
+//! from the user into the token, the session shows `#[auth(session)]` fields under
+//! `session.user`, handlers read them as their Rust types, and the `jwt`, `session` and `sign_in`
+//! callbacks of the builder get typed values.
 //!
 //! Without the macro, build an [`config::AuthConfig`] and an [`AuthHandler`]. The integrations
 //! (`axum`, default; `actix`) serve the routes and give handlers the session; any other framework

@@ -11,6 +11,11 @@
 // With PASSKEY_DATABASE_URL set, it also offers Auth.js's Passkey provider
 // (experimental.enableWebAuthn, @simplewebauthn/server) with @auth/drizzle-adapter's default
 // PostgreSQL tables at that URL, and JWT sessions.
+//
+// With TYPED_FIELDS=1 it is the TypeScript app of the typed-extension test: a `jwt` callback
+// that at sign-in sets `token.role = "admin"` and `token.signed_in_with` (the provider id), and a
+// `session` callback that copies `token.role` to `session.user.role`, as an app with
+// `declare module "@auth/core/types"` does.
 import { createServer } from "node:http";
 import { Auth } from "@auth/core";
 import Credentials from "@auth/core/providers/credentials";
@@ -49,6 +54,22 @@ if (passkeyDatabase) {
   config.adapter = DrizzleAdapter(drizzle(new pg.Pool({ connectionString: passkeyDatabase })));
   config.experimental = { enableWebAuthn: true };
   config.session = { strategy: "jwt" };
+}
+
+if (process.env.TYPED_FIELDS === "1") {
+  config.callbacks = {
+    jwt({ token, user, account }) {
+      if (user) {
+        token.role = "admin";
+        token.signed_in_with = account?.provider;
+      }
+      return token;
+    },
+    session({ session, token }) {
+      if (token.role !== undefined) session.user.role = token.role;
+      return session;
+    },
+  };
 }
 
 async function readBody(req) {
