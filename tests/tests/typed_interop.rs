@@ -13,13 +13,17 @@ use serde_json::Value;
 
 const SECRET: &str = "typed-interop-secret";
 
+/// The members both apps keep.
 #[derive(AuthExtension, Debug, Clone, PartialEq)]
 pub struct Claims {
+    /// From the user, exposed as `session.user.role`.
     #[auth(user, session)]
     pub role: String,
+    /// The provider id, in the token only.
     pub signed_in_with: Option<String>,
 }
 
+/// The Rust app.
 #[auth(providers(credentials), session = "jwt", extension = Claims)]
 pub struct Auth;
 
