@@ -121,7 +121,32 @@ pub fn parse(
                 errors.push(Error::custom(format!("duplicate key `{name}`")).with_span(&key));
             }
             seen.push(name.clone());
-            match name.as_str() {
+            // A misspelt key with a near match is reported once and then read as that key, so
+            // the slip adds no error of its own (`provders(github)` is not also "no providers").
+            let known = KEYS.contains(&name.as_str());
+            let near = (!known).then(|| did_you_mean(&name, KEYS)).flatten();
+            // Read as the near key only when the value has that key's shape.
+            let shaped = |key: &str| match key {
+                PROVIDERS | EXPERIMENTAL => input.peek(syn::token::Paren),
+                ADAPTER => !input.peek(Token![=]) && !input.peek(syn::token::Paren),
+                _ => input.peek(Token![=]),
+            };
+            let dispatch = match near {
+                Some(near) if shaped(near) => near,
+                Some(_) => "",
+                None => name.as_str(),
+            };
+            if !known {
+                let hint = match near {
+                    Some(near) => format!("did you mean `{near}`?"),
+                    None => format!("the keys of #[auth] are: {}", KEYS.join(", ")),
+                };
+                errors.push(
+                    Error::custom(with_help(format!("unknown key `{name}` in #[auth]"), hint))
+                        .with_span(&key),
+                );
+            }
+            match dispatch {
                 PROVIDERS => {
                     let content;
                     syn::parenthesized!(content in input);
@@ -201,17 +226,7 @@ pub fn parse(
                         }
                     }
                 }
-                other => {
-                    let hint = match did_you_mean(other, KEYS) {
-                        Some(near) => format!("did you mean `{near}`?"),
-                        None => format!("the keys of #[auth] are: {}", KEYS.join(", ")),
-                    };
-                    errors.push(
-                        Error::custom(with_help(format!("unknown key `{other}` in #[auth]"), hint))
-                            .with_span(&key),
-                    );
-                    skip_value(input)?;
-                }
+                _ => skip_value(input)?,
             }
             if input.is_empty() {
                 break;
