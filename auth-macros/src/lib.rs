@@ -74,6 +74,33 @@ pub fn derive_auth_extension(input: TokenStream) -> TokenStream {
     output.into()
 }
 
+/// The typed profile of every OAuth/OIDC provider of the built-in registry, with its mapping to a
+/// user: the contents of `auth_runtime::profiles`. Not a public API.
+#[doc(hidden)]
+#[proc_macro]
+pub fn builtin_profiles(_input: TokenStream) -> TokenStream {
+    match registry::Registry::builtin() {
+        Ok(registry) => {
+            let mut output = proc_macro2::TokenStream::new();
+            for spec in registry
+                .providers
+                .values()
+                .filter(|spec| matches!(spec.kind, registry::Kind::OAuth | registry::Kind::Oidc))
+            {
+                match expand::providers::profile(spec) {
+                    Ok(tokens) => output.extend(tokens),
+                    Err(message) => output.extend(quote::quote!(compile_error!(#message);)),
+                }
+            }
+            output.into()
+        }
+        Err(err) => {
+            let message = err.to_string();
+            quote::quote!(compile_error!(#message);).into()
+        }
+    }
+}
+
 /// The built-in provider registry as data, for the `auth providers` command:
 /// `&[(id, name, kind, env_id, issuer_required)]`. Not a public API.
 #[doc(hidden)]

@@ -86,6 +86,7 @@ pub mod http_client;
 mod integration;
 pub mod jose;
 pub mod pages;
+pub mod profiles;
 pub mod providers;
 pub mod rate_limit;
 mod redirect_proxy;
@@ -96,6 +97,9 @@ pub mod testing;
 pub mod types;
 
 pub use engine::AuthHandler;
+
+// The generated code names this crate `::auth_runtime`, inside it too (`profiles`).
+extern crate self as auth_runtime;
 
 /// The framework crates this build integrates with, re-exported for apps that want exactly the
 /// versions it was built against: axum 0.8 (feature `axum`) and actix-web 4 (feature `actix`).
@@ -121,10 +125,12 @@ pub mod prelude {
     pub use crate::engine::{AuthHandler, Outcome, SignInOptions, SignOutOptions};
     pub use crate::error::{AuthError, ErrorType};
     pub use crate::extension::{AuthExtension, ExtensionError, TypedSession};
+    /// The built-in providers' typed profiles (`GitHubProfile`, `GoogleProfile`, ...).
+    pub use crate::profiles::*;
     pub use crate::providers::{
         CredentialField, CredentialsProvider, OAuthProvider, Provider, ProviderKind,
+        ProviderOptions,
     };
-    pub use crate::registry_support::ProviderOptions;
     pub use crate::types::{Account, Jwt, Session, SessionUser, User};
     pub use auth_macros::{AuthExtension, auth};
 }

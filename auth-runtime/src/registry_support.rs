@@ -4,7 +4,6 @@
 
 use serde_json::Value;
 
-use crate::jose::Secret;
 use crate::providers::{Checks, OAuthProvider, ProviderKind, ProviderStyle, TokenAuthMethod};
 use crate::types::User;
 
@@ -127,82 +126,7 @@ impl StaticOAuth {
     }
 }
 
-/// Options of one OAuth/OIDC provider, as Auth.js's `GitHub({ clientId, clientSecret, issuer,
-/// allowDangerousEmailAccountLinking })`. What is left unset comes from `AUTH_<ID>_*`.
-///
-/// ```
-/// use auth_runtime::registry_support::ProviderOptions;
-/// let options = ProviderOptions::default().client_id("id").issuer("https://idp.example");
-/// # let _ = options;
-/// ```
-#[derive(Debug, Clone, Default)]
-pub struct ProviderOptions {
-    client_id: Option<String>,
-    client_secret: Option<Secret>,
-    issuer: Option<String>,
-    allow_dangerous_email_account_linking: Option<bool>,
-    redirect_proxy_url: Option<String>,
-}
-
-impl ProviderOptions {
-    /// `clientId`; default `AUTH_<ID>_ID`.
-    pub fn client_id(mut self, client_id: impl Into<String>) -> Self {
-        self.client_id = Some(client_id.into());
-        self
-    }
-
-    /// `clientSecret`; default `AUTH_<ID>_SECRET`.
-    pub fn client_secret(mut self, client_secret: impl Into<String>) -> Self {
-        self.client_secret = Some(Secret::new(client_secret));
-        self
-    }
-
-    /// `issuer`; default `AUTH_<ID>_ISSUER`, else the registry's.
-    pub fn issuer(mut self, issuer: impl Into<String>) -> Self {
-        self.issuer = Some(issuer.into());
-        self
-    }
-
-    /// `allowDangerousEmailAccountLinking`.
-    pub fn allow_dangerous_email_account_linking(mut self, allow: bool) -> Self {
-        self.allow_dangerous_email_account_linking = Some(allow);
-        self
-    }
-
-    /// `redirectProxyUrl` of this provider.
-    pub fn redirect_proxy_url(mut self, url: impl Into<String>) -> Self {
-        self.redirect_proxy_url = Some(url.into());
-        self
-    }
-
-    /// Writes the options that were set into `provider` (a registry provider). The issuer is
-    /// this option's, else `AUTH_<ID>_ISSUER` from `env`, else the registry's: a deployment pins
-    /// a tenant (Microsoft Entra ID) or an instance through the environment.
-    pub fn apply(self, provider: &mut OAuthProvider, env: &dyn Fn(&str) -> Option<String>) {
-        if let Some(v) = self.client_id {
-            provider.client_id = Some(v);
-        }
-        if let Some(v) = self.client_secret {
-            provider.client_secret = Some(v);
-        }
-        let from_env = || {
-            env(&format!(
-                "AUTH_{}_ISSUER",
-                crate::env::env_provider_id(&provider.id)
-            ))
-            .filter(|v| !v.trim().is_empty())
-        };
-        if let Some(v) = self.issuer.or_else(from_env) {
-            provider.issuer = Some(v);
-        }
-        if let Some(v) = self.allow_dangerous_email_account_linking {
-            provider.allow_dangerous_email_account_linking = v;
-        }
-        if let Some(v) = self.redirect_proxy_url {
-            provider.redirect_proxy_url = Some(v);
-        }
-    }
-}
+pub use crate::providers::ProviderOptions;
 
 /// A profile -> user mapping: per User field, the alternatives of `a ?? b`, each a key path.
 pub type UserMapping = &'static [(&'static str, &'static [&'static [&'static str]])];

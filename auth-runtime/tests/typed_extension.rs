@@ -221,7 +221,7 @@ async fn a_github_sign_in_gives_the_callbacks_the_typed_profile() {
     );
 }
 
-/// An extension with a required field nobody sets. (A module of its own, as below.)
+/// An extension with a required field nobody sets.
 mod required {
     use super::*;
 
@@ -338,8 +338,7 @@ async fn a_token_of_an_older_schema_reads_as_signed_out_with_the_cookie_kept() {
     assert_eq!(get(&app, "/maybe", &cookie).await.1, "signed out");
 }
 
-/// With database sessions the fields come from the stored user. (A module of its own: each
-/// `#[auth]` type generates its providers' profile types beside it.)
+/// With database sessions the fields come from the stored user.
 mod database {
     use super::*;
 
@@ -427,4 +426,112 @@ fn the_configuration_carries_the_declared_schema() {
             ("tenant", false, true)
         ]
     );
+}
+
+/// Every provider option reaches the provider, and the profile mapping gets the typed profile.
+mod provider_options {
+    use super::*;
+    use auth_runtime::providers::{Checks, ProviderStyle, TokenAuthMethod};
+
+    #[auth(providers(github, microsoft_entra_id), session = "jwt")]
+    pub struct Options;
+
+    fn oauth(config: &AuthConfig, id: &str) -> OAuthProvider {
+        config
+            .providers
+            .iter()
+            .find_map(|p| match p {
+                Provider::OAuth(o) if o.id == id => Some(o.clone()),
+                _ => None,
+            })
+            .unwrap()
+    }
+
+    #[test]
+    fn every_option_of_the_builder_reaches_the_provider() {
+        let config = Options::builder_with_env(env)
+            .github(|p| {
+                p.scope("read:user read:org")
+                    .authorization_param("allow_signup", "false")
+                    .checks(Checks {
+                        pkce: true,
+                        state: true,
+                        nonce: false,
+                    })
+                    .token_auth_method(TokenAuthMethod::ClientSecretPost)
+                    .refresh_access_token(true)
+                    .style(ProviderStyle {
+                        brand_color: Some("#000000".into()),
+                        ..ProviderStyle::default()
+                    })
+                    .enterprise_url("https://ghe.example/")
+                    .customize(|provider| OAuthProvider {
+                        name: "GitHub Enterprise".into(),
+                        ..provider
+                    })
+            })
+            .microsoft_entra_id(|p| p.tenant_id("contoso.onmicrosoft.com"))
+            .into_config();
+        let github = oauth(&config, "github");
+        assert_eq!(github.scope.as_deref(), Some("read:user read:org"));
+        assert!(
+            github
+                .authorization_params
+                .contains(&("allow_signup".into(), "false".into()))
+        );
+        assert!(github.checks.pkce && github.checks.state && !github.checks.nonce);
+        assert_eq!(github.token_auth_method, TokenAuthMethod::ClientSecretPost);
+        assert!(github.refresh_access_token);
+        assert_eq!(github.style.brand_color.as_deref(), Some("#000000"));
+        assert_eq!(github.name, "GitHub Enterprise");
+        assert_eq!(
+            github.authorization_url.as_deref(),
+            Some("https://ghe.example/login/oauth/authorize")
+        );
+        assert_eq!(
+            github.token_url.as_deref(),
+            Some("https://ghe.example/login/oauth/access_token")
+        );
+        assert_eq!(
+            github.userinfo_url.as_deref(),
+            Some("https://ghe.example/api/v3/user")
+        );
+        assert_eq!(
+            github.issuer.as_deref(),
+            Some("https://ghe.example/login/oauth")
+        );
+        assert_eq!(
+            oauth(&config, "microsoft-entra-id").issuer.as_deref(),
+            Some("https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0")
+        );
+    }
+
+    #[tokio::test]
+    async fn the_profile_mapping_receives_the_typed_profile() {
+        let github = MockGithub::new();
+        github.sign_in_as(GithubUser::new(77, "octo"));
+        let mut config = Options::builder_with_env(env)
+            .github(|p| {
+                p.profile(|profile: GitHubProfile, _tokens| {
+                    Ok(User::new(format!("gh-{}", profile.id))
+                        .name(format!("@{}", profile.login))
+                        .email(format!("{}@users.example", profile.login)))
+                })
+            })
+            .into_config()
+            .trust_host(true);
+        config.http_client = Some(Arc::new(github.clone()));
+        let mut browser = Browser::new(config, "https://app.test");
+        let to_github = browser.start_sign_in("github").await.location();
+        let reply = browser.get(&github.authorize(&to_github)).await;
+        assert_eq!(
+            reply.location(),
+            "https://app.test/after",
+            "{}",
+            reply.text()
+        );
+        let session = browser.session().await;
+        assert_eq!(session["user"]["name"], "@octo", "{session}");
+        assert_eq!(session["user"]["email"], "octo@users.example");
+    }
 }

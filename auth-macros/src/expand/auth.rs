@@ -7,7 +7,7 @@ use syn::spanned::Spanned;
 
 use crate::attr::Strategy;
 use crate::check::Model;
-use crate::expand::providers::{method_ident, profile_ident, static_oauth};
+use crate::expand::providers::{method_ident, profile_ident, profile_path, static_oauth};
 use crate::registry::Kind;
 
 /// What the user wrote the attribute on: kept for its name, visibility and attributes.
@@ -92,6 +92,7 @@ pub fn expand(target: &Target<'_>, model: &Model) -> TokenStream {
     let ids: Vec<&str> = model.providers.iter().map(|p| p.id.as_str()).collect();
 
     let oauth_fields: Vec<_> = oauth.iter().map(|p| method_ident(p)).collect();
+    let oauth_profiles: Vec<_> = oauth.iter().map(|p| profile_path(p)).collect();
     // Declared order is the sign-in page's order.
     let pushes = model.providers.iter().map(|p| match p.kind {
         Kind::OAuth | Kind::Oidc => {
@@ -118,15 +119,19 @@ pub fn expand(target: &Target<'_>, model: &Model) -> TokenStream {
     });
     let oauth_methods = oauth.iter().map(|p| {
         let method = method_ident(p);
+        let profile = profile_path(p);
         let env = p.id.to_ascii_uppercase().replace('-', "_");
         let doc = format!(
-            " Options of {name}: `client_id`, `client_secret`, `issuer`, `allow_dangerous_email_account_linking`. \
-             What is left unset comes from `AUTH_{env}_ID`, `AUTH_{env}_SECRET` and `AUTH_{env}_ISSUER`.",
+            " Options of {name}: `client_id`, `client_secret`, `issuer`, `scope`, \
+             `authorization_param`, `checks`, `token_auth_method`, `profile` (a mapping over its \
+             typed profile), `refresh_access_token`, `http_client`, `style`, \
+             `allow_dangerous_email_account_linking`, `customize`. What is left unset comes from \
+             `AUTH_{env}_ID`, `AUTH_{env}_SECRET` and `AUTH_{env}_ISSUER`, then the registry.",
             name = p.name
         );
         quote! {
             #[doc = #doc]
-            pub fn #method(mut self, options: impl ::core::ops::FnOnce(#private::ProviderOptions) -> #private::ProviderOptions) -> Self {
+            pub fn #method(mut self, options: impl ::core::ops::FnOnce(#private::ProviderOptions<#profile>) -> #private::ProviderOptions<#profile>) -> Self {
                 self.#method = options(self.#method);
                 self
             }
@@ -284,9 +289,11 @@ pub fn expand(target: &Target<'_>, model: &Model) -> TokenStream {
     let profile_variants: Vec<_> = oauth
         .iter()
         .map(|p| {
-            let ty = profile_ident(p);
-            let variant = format_ident!("{}", ty.to_string().trim_end_matches("Profile"));
-            (p.id.as_str(), variant, ty)
+            let variant = format_ident!(
+                "{}",
+                profile_ident(p).to_string().trim_end_matches("Profile")
+            );
+            (p.id.as_str(), variant, profile_path(p))
         })
         .collect();
     let variant_decls = profile_variants.iter().map(|(id, variant, ty)| {
@@ -411,7 +418,7 @@ pub fn expand(target: &Target<'_>, model: &Model) -> TokenStream {
         #vis struct #builder<Authorize, Adapter> {
             config: ::auth_runtime::config::AuthConfig,
             env: #private::EnvLookup,
-            #(#oauth_fields: #private::ProviderOptions,)*
+            #(#oauth_fields: #private::ProviderOptions<#oauth_profiles>,)*
             #(#email_fields: ::auth_runtime::providers::EmailProvider,)*
             #(#passkey_fields: ::auth_runtime::providers::WebAuthnProvider,)*
             credentials: ::core::option::Option<::auth_runtime::providers::CredentialsProvider>,

@@ -84,6 +84,8 @@ pub fn auth_attribute(
         .providers
         .iter()
         .filter(|p| matches!(p.kind, Kind::OAuth | Kind::Oidc))
+        // The built-in providers' profiles live once, in `auth_runtime::profiles`.
+        .filter(|p| p.source != crate::registry::BUILTIN_NAME)
     {
         match providers::profile(spec) {
             Ok(tokens) => profiles.extend(tokens),

@@ -32,6 +32,18 @@ pub fn profile_ident(spec: &ProviderSpec) -> Ident {
     format_ident!("{}Profile", pascal)
 }
 
+/// The type of a provider's profile as generated code names it: the runtime's
+/// (`auth_runtime::profiles`) for a provider of the built-in registry, else the one generated
+/// beside the app's type.
+pub fn profile_path(spec: &ProviderSpec) -> TokenStream {
+    let ident = profile_ident(spec);
+    if spec.source == crate::registry::BUILTIN_NAME {
+        quote!(::auth_runtime::profiles::#ident)
+    } else {
+        quote!(#ident)
+    }
+}
+
 /// An identifier for any text: non-alphanumerics become `_`, camelCase becomes snake_case, and
 /// keywords become raw identifiers.
 pub fn field_ident(member: &str) -> Ident {

@@ -6,6 +6,7 @@ pub mod email;
 pub mod email_api;
 mod oauth;
 pub mod oidc;
+mod options;
 pub mod quirks;
 #[cfg(feature = "smtp")]
 pub mod smtp;
@@ -16,6 +17,7 @@ pub use email::{EmailProvider, EmailSender, StdoutSender, VerificationRequest};
 pub use oauth::{
     Checks, OAuthProvider, ProfileFn, ProviderStyle, TokenAuthMethod, TokenSet, default_profile,
 };
+pub use options::ProviderOptions;
 pub use webauthn::{RelyingParty, WebAuthnProvider};
 
 use serde::Serialize;
