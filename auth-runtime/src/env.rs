@@ -58,6 +58,13 @@ pub fn url_from_env(env: &dyn Fn(&str) -> Option<String>) -> Option<String> {
     non_empty(env("AUTH_URL")).or_else(|| non_empty(env("NEXTAUTH_URL")))
 }
 
+/// The base path `AUTH_URL` names (its path, when not `/`), as
+/// [`crate::config::AuthConfig::apply_env`] takes it.
+pub fn base_path_from_env(env: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+    let url = url::Url::parse(&url_from_env(env)?).ok()?;
+    (url.path() != "/").then(|| url.path().trim_end_matches('/').to_owned())
+}
+
 /// `AUTH_REDIRECT_PROXY_URL`.
 pub fn redirect_proxy_url_from_env(env: &dyn Fn(&str) -> Option<String>) -> Option<String> {
     non_empty(env("AUTH_REDIRECT_PROXY_URL"))

@@ -109,6 +109,7 @@ pub mod reexports {
     pub use actix_web;
     #[cfg(feature = "axum")]
     pub use axum;
+    pub use http;
 }
 
 /// Everything an application needs: `use auth_runtime::prelude::*;`.

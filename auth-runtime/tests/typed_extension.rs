@@ -535,3 +535,48 @@ mod provider_options {
         assert_eq!(session["user"]["email"], "octo@users.example");
     }
 }
+
+/// `NextAuth(req => config)` from the generated type, mounted at the declared base path.
+mod lazy {
+    use super::*;
+
+    #[auth(providers(credentials), session = "jwt", base_path = "/api/auth")]
+    pub struct PerRequest;
+
+    #[tokio::test]
+    async fn a_lazy_configuration_is_built_per_request_under_the_declared_base_path() {
+        let auth = PerRequest::lazy(|parts| {
+            let tenant = parts
+                .headers
+                .get("x-tenant")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("none")
+                .to_owned();
+            async move {
+                PerRequest::builder_with_env(env)
+                    .credentials_provider(move |p| p.name(format!("Sign in to {tenant}")))
+                    .credentials(|_, _| async move { Ok(None) })
+            }
+        });
+        assert_eq!(auth.handler().base_path().as_deref(), Some("/api/auth"));
+        let app: axum::Router = auth.router();
+        for tenant in ["acme", "globex"] {
+            let request = Request::get("/api/auth/providers")
+                .header("host", "app.test")
+                .header("x-tenant", tenant)
+                .body(Body::empty())
+                .unwrap();
+            let response = app.clone().oneshot(request).await.unwrap();
+            assert_eq!(response.status(), StatusCode::OK);
+            let body = axum::body::to_bytes(response.into_body(), 1 << 16)
+                .await
+                .unwrap();
+            let providers: Value = serde_json::from_slice(&body).unwrap();
+            assert_eq!(
+                providers["credentials"]["name"],
+                format!("Sign in to {tenant}"),
+                "{providers}"
+            );
+        }
+    }
+}

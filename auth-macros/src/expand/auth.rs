@@ -251,6 +251,10 @@ pub fn expand(target: &Target<'_>, model: &Model) -> TokenStream {
             }
         }
     });
+    let declared_base = match &model.base_path {
+        Some(path) => quote!(::core::option::Option::Some(#path)),
+        None => quote!(::core::option::Option::None),
+    };
     let webauthn = model
         .enable_webauthn
         .then(|| quote!(config.experimental.enable_webauthn = true;));
@@ -395,6 +399,40 @@ pub fn expand(target: &Target<'_>, model: &Model) -> TokenStream {
                     #(#passkey_fields: #passkey_inits,)*
                     credentials: #credentials_init,
                     _state: ::core::marker::PhantomData,
+                }
+            }
+
+            /// A handler whose configuration is built for each request (next-auth's
+            /// `NextAuth(req => config)`): `make` returns this type's builder, ready to build,
+            /// for the request it is given. The routes are mounted under the attribute's
+            /// `base_path`, else `AUTH_URL`'s path, else `/auth`; the builder's configurations
+            /// should agree. Set `AUTH_SECRET`: a development secret generated per request would
+            /// not read the next request's cookie.
+            pub fn lazy<F, Fut, Authorize, Adapter>(make: F) -> Self
+            where
+                F: ::core::ops::Fn(&::auth_runtime::reexports::http::request::Parts) -> Fut
+                    + ::core::marker::Send
+                    + ::core::marker::Sync
+                    + 'static,
+                Fut: ::core::future::Future<Output = #builder<Authorize, Adapter>>
+                    + ::core::marker::Send
+                    + 'static,
+                Authorize: #private::AuthorizeGiven,
+                Adapter: #private::AdapterGiven,
+            {
+                let handler = ::auth_runtime::AuthHandler::lazy(move |parts| {
+                    let builder = make(parts);
+                    async move { builder.await.into_config() }
+                });
+                let declared: ::core::option::Option<&str> = #declared_base;
+                let mount = declared
+                    .map(::std::string::String::from)
+                    .or_else(|| ::auth_runtime::env::base_path_from_env(&::auth_runtime::env::process_env));
+                Self {
+                    handler: match mount {
+                        ::core::option::Option::Some(path) => handler.mounted_at(path),
+                        ::core::option::Option::None => handler,
+                    },
                 }
             }
 

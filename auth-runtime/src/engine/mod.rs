@@ -118,7 +118,8 @@ pub(crate) struct Invalid {
 #[derive(Clone)]
 enum ConfigSource {
     Static(Arc<Prepared>),
-    Lazy(LazyConfig),
+    /// The configuration per request, and the path the routes are mounted under.
+    Lazy(LazyConfig, Option<String>),
 }
 
 /// Serves Auth.js's routes, and answers server code in process (next-auth's `auth`, `signIn`,
@@ -159,15 +160,25 @@ impl AuthHandler {
         Fut: std::future::Future<Output = AuthConfig> + Send + 'static,
     {
         Self {
-            source: ConfigSource::Lazy(Arc::new(move |parts| Box::pin(f(parts)))),
+            source: ConfigSource::Lazy(Arc::new(move |parts| Box::pin(f(parts))), None),
         }
+    }
+
+    /// For a lazy handler: the base path its routes are mounted under by the integrations'
+    /// routers (default `/auth`); the configurations it builds should have the same. A static
+    /// handler keeps its configuration's.
+    pub fn mounted_at(mut self, base_path: impl Into<String>) -> Self {
+        if let ConfigSource::Lazy(_, mount) = &mut self.source {
+            *mount = Some(base_path.into());
+        }
+        self
     }
 
     /// The configuration for a request.
     pub async fn config_for(&self, parts: &http::request::Parts) -> Arc<AuthConfig> {
         match &self.source {
             ConfigSource::Static(p) => p.config.clone(),
-            ConfigSource::Lazy(f) => Arc::new(f(parts).await),
+            ConfigSource::Lazy(f, _) => Arc::new(f(parts).await),
         }
     }
 
@@ -178,7 +189,7 @@ impl AuthHandler {
     ) -> Result<Arc<Prepared>, Invalid> {
         match &self.source {
             ConfigSource::Static(p) => Ok(p.clone()),
-            ConfigSource::Lazy(f) => {
+            ConfigSource::Lazy(f, _) => {
                 let config = Arc::new(f(parts).await);
                 Prepared::new(config.clone())
                     .map(Arc::new)
@@ -187,11 +198,12 @@ impl AuthHandler {
         }
     }
 
-    /// The base path the routes live under, for a static configuration.
+    /// The base path the routes live under: a static configuration's, or where a lazy handler
+    /// is [mounted](AuthHandler::mounted_at).
     pub fn base_path(&self) -> Option<String> {
         match &self.source {
             ConfigSource::Static(p) => Some(p.base_path.clone()),
-            ConfigSource::Lazy(_) => None,
+            ConfigSource::Lazy(_, mount) => mount.clone(),
         }
     }
 
