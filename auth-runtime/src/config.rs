@@ -95,7 +95,7 @@ impl std::fmt::Debug for JwtOptions {
 /// `session.update_age` (default 1 day) has passed since the token was issued, as Auth.js already
 /// does for database sessions; a token the `jwt` callback changed, a refreshed access token and
 /// an update are always written. Reads in between cost a decryption instead of a decryption and
-/// an encryption, and send no `Set-Cookie`. A deliberate difference (`docs/differences.md`).
+/// an encryption, and send no `Set-Cookie`. A deliberate difference from Auth.js, which re-issues on every read.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum JwtReissue {

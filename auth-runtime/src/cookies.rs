@@ -1,5 +1,5 @@
 //! Cookie names, options, parsing, serialisation and session-cookie chunking, as Auth.js v5 does
-//! them (spec §2).
+//! them.
 //!
 //! ```
 //! use auth_runtime::cookies::{chunk_session_cookie, join_session_chunks, CHUNK_SIZE};

@@ -1,4 +1,4 @@
-//! Double-submit CSRF tokens (spec §3): the cookie holds `token|sha256_hex(token + secret)`, and a
+//! Double-submit CSRF tokens: the cookie holds `token|sha256_hex(token + secret)`, and a
 //! POST is verified when its body field `csrfToken` equals the cookie's token.
 //!
 //! ```

@@ -1,4 +1,4 @@
-//! Environment inference (spec §12): `AUTH_SECRET` and its rotation list, `AUTH_URL`,
+//! Environment inference: `AUTH_SECRET` and its rotation list, `AUTH_URL`,
 //! `AUTH_TRUST_HOST`, `AUTH_REDIRECT_PROXY_URL`, the `NEXTAUTH_*` aliases, and
 //! `AUTH_<PROVIDER>_{ID,SECRET,ISSUER,KEY}`.
 //!

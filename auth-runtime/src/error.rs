@@ -1,4 +1,4 @@
-//! [`AuthError`] and the Auth.js error catalogue (spec §10).
+//! [`AuthError`] and the Auth.js error catalogue.
 //!
 //! Every error has an [`ErrorType`] (the name Auth.js logs and puts in `?error=`), a kind (sign-in
 //! or not, which picks the page an error redirects to), and is either safe to show a client or

@@ -1,5 +1,5 @@
 //! The session token codec: compact JWE with `alg: "dir"` and `enc: "A256CBC-HS512"`, the format
-//! Auth.js v5 writes into its session cookie (spec §4).
+//! Auth.js v5 writes into its session cookie.
 //!
 //! Keys come from HKDF-SHA256 over each secret, with the cookie name as salt and the info string
 //! `Auth.js Generated Encryption Key (<salt>)`. The first secret of the list encrypts; a token's

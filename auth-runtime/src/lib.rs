@@ -66,7 +66,8 @@
 //! hands the requests under the base path to [`AuthHandler::handle`]. Server code calls the engine
 //! in process, as next-auth's helpers do: [`AuthHandler::auth`], [`AuthHandler::sign_in`],
 //! [`AuthHandler::sign_out`], [`AuthHandler::update_session`], [`AuthHandler::csrf_token`].
-//! Deliberate differences from Auth.js are listed in `docs/differences.md`.
+//! Where this crate deliberately differs from Auth.js (stricter checks, fixed Auth.js bugs), the
+//! item's documentation says so; the repository lists every difference in one table.
 #[cfg(feature = "actix")]
 pub mod actix;
 pub mod adapter;
@@ -95,6 +96,7 @@ mod test_support;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod types;
+pub mod wire;
 
 pub use engine::AuthHandler;
 

@@ -1,4 +1,4 @@
-//! The redirect proxy (spec §7): one deployment registered at the provider receives every
+//! The redirect proxy: one deployment registered at the provider receives every
 //! callback and forwards it to the deployment that started the sign-in, whose callback URL is
 //! sealed in `state`.
 //!

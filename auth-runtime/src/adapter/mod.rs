@@ -1,4 +1,4 @@
-//! Database adapters (spec §6): where users, accounts, database sessions, verification tokens and
+//! Database adapters: where users, accounts, database sessions, verification tokens and
 //! passkey authenticators live.
 //!
 //! Auth.js has one `Adapter` interface whose methods are all optional, and checks at the first
@@ -211,7 +211,7 @@ pub trait Adapter: Send + Sync {
     }
 }
 
-/// Database sessions (spec §5).
+/// Database sessions.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` does not store sessions, which database sessions need",
     label = "this adapter has no `SessionAdapter` implementation",
@@ -238,7 +238,7 @@ pub trait SessionAdapter: Adapter {
     fn delete_session(&self, session_token: &str) -> BoxFuture<'_, AdapterResult<()>>;
 }
 
-/// Email sign-in tokens (spec §8).
+/// Email sign-in tokens.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` does not store verification tokens, which email sign-in needs",
     label = "this adapter has no `VerificationTokenAdapter` implementation",
@@ -259,7 +259,7 @@ pub trait VerificationTokenAdapter: Adapter {
     ) -> BoxFuture<'_, AdapterResult<Option<VerificationToken>>>;
 }
 
-/// Passkey authenticators (spec §6.1, WebAuthn).
+/// Passkey authenticators.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` does not store authenticators, which passkeys need",
     label = "this adapter has no `AuthenticatorAdapter` implementation",

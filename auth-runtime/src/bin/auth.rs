@@ -4,7 +4,7 @@
 use std::io::{Read, Write};
 use std::process::ExitCode;
 
-use auth_runtime::jose::{DEFAULT_MAX_AGE, JwtCodec};
+use auth_runtime::wire::{DEFAULT_MAX_AGE, JwtCodec};
 use base64::Engine as _;
 
 /// The one-line answer to a command line it does not understand.

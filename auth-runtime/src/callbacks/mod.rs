@@ -1,6 +1,6 @@
 //! Callbacks (`sign_in`, `redirect`, `jwt`, `session`) and events (`sign_in`, `sign_out`,
 //! `create_user`, `update_user`, `link_account`, `session`): async user code with Auth.js's
-//! defaults (spec §15).
+//! defaults.
 //!
 //! A callback returns `Result<_, BoxError>`. An [`AuthError`] it returns is used as is; any other
 //! error becomes the error Auth.js would raise there: `AccessDenied` from `sign_in`,

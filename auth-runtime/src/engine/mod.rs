@@ -21,7 +21,7 @@ mod init;
 mod login;
 pub(crate) mod oauth;
 mod refresh;
-pub mod request;
+pub(crate) mod request;
 mod response;
 pub(crate) mod server;
 mod session;
@@ -41,10 +41,10 @@ use crate::config::AuthConfig;
 use crate::cookies::Cookies;
 use crate::error::{AuthError, ErrorType};
 use crate::jose::JwtCodec;
-pub use init::Ctx;
+pub(crate) use init::Ctx;
 pub(crate) use init::Init;
 use request::Action;
-pub use response::Out;
+pub(crate) use response::Out;
 pub use server::{Outcome, SignInOptions, SignOutOptions};
 
 type LazyConfig =

@@ -1,4 +1,4 @@
-//! Built-in pages: sign-in, sign-out, error and verify-request (spec §14).
+//! Built-in pages: sign-in, sign-out, error and verify-request.
 //!
 //! Self-contained HTML: the stylesheet is inline, provider marks are bundled SVG, and nothing is
 //! fetched from elsewhere. Every value is escaped. The pages follow the theme (`color_scheme`
@@ -29,7 +29,7 @@ pub struct SignInPage<'a> {
     pub error: Option<&'a str>,
 }
 
-/// The banner text of a sign-in error (spec §10).
+/// The banner text of a sign-in error.
 pub fn sign_in_error_message(error: &str) -> &'static str {
     match error {
         "OAuthAccountNotLinked" => {
@@ -272,7 +272,7 @@ pub fn error_page(config: &AuthConfig, error: &str, origin: &str) -> String {
     error_page_with_signin(config, error, origin, &format!("{origin}/"))
 }
 
-/// `GET /error`: heading and text per error (spec §10).
+/// `GET /error`: heading and text per error.
 pub fn error_page_with_signin(
     config: &AuthConfig,
     error: &str,

@@ -1,4 +1,4 @@
-//! The credentials provider (spec §9): a form whose fields an `authorize` callback checks.
+//! The credentials provider: a form whose fields an `authorize` callback checks.
 
 use std::future::Future;
 use std::sync::Arc;

@@ -1,4 +1,4 @@
-//! Email (magic-link) providers (spec §8): the address normalisation, the token, and the sender
+//! Email (magic-link) providers: the address normalisation, the token, and the sender
 //! that delivers the sign-in link.
 
 use std::sync::Arc;

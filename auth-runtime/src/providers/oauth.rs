@@ -1,4 +1,4 @@
-//! OAuth 2 / OIDC provider settings (spec §7.1, §13.1).
+//! OAuth 2 / OIDC provider settings.
 
 use std::sync::Arc;
 

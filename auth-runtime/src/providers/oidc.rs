@@ -1,6 +1,6 @@
 //! OpenID Connect: discovery (cached with a bounded lifetime), JWKS (cached, refetched once on an
 //! unknown `kid` for key rotation), and ID token validation: signature, `iss`, `aud`, `azp`,
-//! `exp`, `iat`, `nonce`. Unlike Auth.js (spec Appendix B.8), the signature is verified.
+//! `exp`, `iat`, `nonce`. Unlike Auth.js, the signature is verified.
 
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
