@@ -32,6 +32,7 @@ pub enum SessionStrategy {
 
 /// Session options.
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct SessionOptions {
     /// The strategy; default `Database` when an adapter is set, else `Jwt`.
     pub strategy: Option<SessionStrategy>,
@@ -67,6 +68,7 @@ impl Default for SessionOptions {
 
 /// Session token options (next-auth's `jwt`).
 #[derive(Clone, Default)]
+#[non_exhaustive]
 pub struct JwtOptions {
     /// Token lifetime in seconds; default `session.max_age`.
     pub max_age: Option<u64>,
@@ -108,6 +110,7 @@ pub enum JwtReissue {
 
 /// URLs of custom pages that replace the built-in ones.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Pages {
     /// Sign-in page.
     pub sign_in: Option<String>,
@@ -119,6 +122,38 @@ pub struct Pages {
     pub verify_request: Option<String>,
     /// Page new users are sent to after their first sign-in.
     pub new_user: Option<String>,
+}
+
+impl Pages {
+    /// The sign-in page.
+    pub fn sign_in(mut self, url: impl Into<String>) -> Self {
+        self.sign_in = Some(url.into());
+        self
+    }
+
+    /// The sign-out page.
+    pub fn sign_out(mut self, url: impl Into<String>) -> Self {
+        self.sign_out = Some(url.into());
+        self
+    }
+
+    /// The error page.
+    pub fn error(mut self, url: impl Into<String>) -> Self {
+        self.error = Some(url.into());
+        self
+    }
+
+    /// The "check your email" page.
+    pub fn verify_request(mut self, url: impl Into<String>) -> Self {
+        self.verify_request = Some(url.into());
+        self
+    }
+
+    /// The page new users are sent to after their first sign-in.
+    pub fn new_user(mut self, url: impl Into<String>) -> Self {
+        self.new_user = Some(url.into());
+        self
+    }
 }
 
 /// Colour scheme of the built-in pages.
@@ -135,6 +170,7 @@ pub enum ColorScheme {
 
 /// Theme of the built-in pages.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Theme {
     /// Colour scheme.
     pub color_scheme: ColorScheme,
@@ -146,8 +182,35 @@ pub struct Theme {
     pub button_text: Option<String>,
 }
 
+impl Theme {
+    /// The colour scheme.
+    pub fn color_scheme(mut self, scheme: ColorScheme) -> Self {
+        self.color_scheme = scheme;
+        self
+    }
+
+    /// The logo URL.
+    pub fn logo(mut self, url: impl Into<String>) -> Self {
+        self.logo = Some(url.into());
+        self
+    }
+
+    /// The brand colour (CSS).
+    pub fn brand_color(mut self, color: impl Into<String>) -> Self {
+        self.brand_color = Some(color.into());
+        self
+    }
+
+    /// The button text colour (CSS).
+    pub fn button_text(mut self, color: impl Into<String>) -> Self {
+        self.button_text = Some(color.into());
+        self
+    }
+}
+
 /// Experimental features.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Experimental {
     /// Enables WebAuthn (passkeys).
     pub enable_webauthn: bool,
@@ -221,6 +284,7 @@ impl Logger for TracingLogger {
 /// The whole configuration. Build it with [`AuthConfig::new`] and the setters, or fill the public
 /// fields; [`AuthConfig::from_env`] starts from the environment.
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct AuthConfig {
     /// Providers, in the order the sign-in page lists them.
     pub providers: Vec<Provider>,

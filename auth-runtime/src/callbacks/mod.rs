@@ -74,6 +74,7 @@ impl From<bool> for SignInDecision {
 
 /// Arguments of the `sign_in` callback.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct SignInParams {
     /// The user signing in.
     pub user: User,
@@ -89,6 +90,7 @@ pub struct SignInParams {
 
 /// Arguments of the `redirect` callback.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct RedirectParams {
     /// The URL asked for (absolute or starting with `/`).
     pub url: String,
@@ -109,6 +111,7 @@ pub enum JwtTrigger {
 
 /// Arguments of the `jwt` callback.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct JwtParams {
     /// The token so far: at sign-in `{name, email, picture, sub}`, later the decoded claims.
     pub token: Jwt,
@@ -128,6 +131,7 @@ pub struct JwtParams {
 
 /// Arguments of the `session` callback.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct SessionParams {
     /// The default session: `{user: {name, email, image}, expires}`.
     pub session: Session,
@@ -143,6 +147,7 @@ pub struct SessionParams {
 
 /// Arguments of the `authorized` callback (next-auth's middleware).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct AuthorizedParams {
     /// The request being authorized: method, URI and headers.
     pub request: http::request::Parts,
@@ -332,6 +337,7 @@ pub fn default_redirect(url: &str, base_url: &str) -> Result<String, AuthError> 
 
 /// Message of the `sign_in` event.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct SignInMessage {
     /// The user.
     pub user: User,
@@ -354,6 +360,7 @@ pub enum SignOutMessage {
 
 /// Message of the `session` event.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct SessionMessage {
     /// The session returned to the client.
     pub session: Session,
@@ -363,6 +370,7 @@ pub struct SessionMessage {
 
 /// Message of the `link_account` event.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct LinkAccountMessage {
     /// The user.
     pub user: User,
