@@ -30,6 +30,9 @@ pub struct Model {
     pub registry_file: Option<String>,
     /// `extension = Type`.
     pub extension: Option<syn::Type>,
+    /// The stand-in after a syntax error: `build()` is reachable whatever the builder was given,
+    /// so the user's code adds no error of its own.
+    pub permissive: bool,
 }
 
 /// Checks `args` against `registry` and returns the model; errors go to `errors`.
@@ -211,6 +214,7 @@ pub fn check(
         enable_webauthn: args.enable_webauthn.is_some(),
         registry_file,
         extension: args.extension.clone(),
+        permissive: false,
     }
 }
 

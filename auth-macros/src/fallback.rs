@@ -20,6 +20,7 @@ pub fn expand(item: &syn::ItemStruct, errors: Accumulator) -> TokenStream {
         enable_webauthn: false,
         registry_file: None,
         extension: None,
+        permissive: true,
     };
     let mut output = auth::expand(&auth::Target { item }, &model);
     if let Err(error) = errors.finish() {

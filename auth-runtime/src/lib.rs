@@ -159,6 +159,43 @@ pub mod __private {
 #[doc(hidden)]
 pub mod registry_support;
 
+/// What `#[auth]` and `#[derive(AuthExtension)]` generate, expanded here for the API docs (this
+/// module exists only in the documentation). The source is:
+///
+/// ```ignore
+/// #[derive(AuthExtension, Debug, Clone)]
+/// pub struct Claims {
+///     #[auth(user, session, default)]
+///     pub role: String,
+///     pub signed_in_with: Option<String>,
+/// }
+///
+/// #[auth(providers(github, google, credentials), session = "jwt", extension = Claims)]
+/// pub struct Auth;
+/// ```
+///
+/// It gives [`example::Auth`] (the handler type, with `builder()`, `lazy(..)`, `router()`,
+/// `layer()`), [`example::AuthBuilder`] (one method per provider, the typed callbacks,
+/// `build()`), [`example::AuthSession`] (the typed session extractor) and
+/// [`example::AuthProfile`] (the providers' typed profiles).
+#[cfg(doc)]
+pub mod example {
+    use crate::prelude::*;
+
+    /// The example app's typed fields.
+    #[derive(AuthExtension, Debug, Clone)]
+    pub struct Claims {
+        /// Taken from the user at sign-in, exposed as `session.user.role`.
+        #[auth(user, session, default)]
+        pub role: String,
+        /// In the token only.
+        pub signed_in_with: Option<String>,
+    }
+
+    #[auth(providers(github, google, credentials), session = "jwt", extension = Claims)]
+    pub struct Auth;
+}
+
 /// Internals the fuzz targets under `fuzz/` drive (feature `fuzzing`). Not a public API.
 #[cfg(all(feature = "fuzzing", feature = "axum"))]
 #[doc(hidden)]

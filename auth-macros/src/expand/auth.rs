@@ -148,7 +148,7 @@ pub fn expand(target: &Target<'_>, model: &Model) -> TokenStream {
         _state: ::core::marker::PhantomData,
     };
 
-    let authorize_state = if credentials.is_some() {
+    let authorize_state = if credentials.is_some() && !model.permissive {
         quote!(#private::Missing)
     } else {
         quote!(#private::Given)
