@@ -73,6 +73,7 @@ pub mod actix;
 pub mod adapter;
 #[cfg(feature = "axum")]
 pub mod axum;
+pub mod builder;
 pub mod callbacks;
 pub mod config;
 pub mod cookies;

@@ -7,31 +7,7 @@ use serde_json::Value;
 use crate::providers::{Checks, OAuthProvider, ProviderKind, ProviderStyle, TokenAuthMethod};
 use crate::types::User;
 
-/// Typestate: a requirement of `build()` is still open.
-#[derive(Debug, Clone, Copy)]
-pub struct Missing;
-
-/// Typestate: the requirement is met (or there is none).
-#[derive(Debug, Clone, Copy)]
-pub struct Given;
-
-/// Met when the credentials provider has its `authorize` callback.
-#[diagnostic::on_unimplemented(
-    message = "`build()` needs the credentials provider's authorize callback",
-    label = "call `.credentials(|creds, req| async move {{ .. }})` before this",
-    note = "`credentials` is among the providers of #[auth]; without `authorize` every sign-in would fail"
-)]
-pub trait AuthorizeGiven {}
-impl AuthorizeGiven for Given {}
-
-/// Met when the adapter was passed.
-#[diagnostic::on_unimplemented(
-    message = "`build()` needs an adapter",
-    label = "call `.adapter(Arc::new(..))` before this",
-    note = "#[auth] declares `adapter`: database sessions and email sign-in keep their state in it"
-)]
-pub trait AdapterGiven {}
-impl AdapterGiven for Given {}
+pub use crate::builder::{AdapterGiven, AuthorizeGiven, Given, Missing};
 
 /// The environment lookup of a builder (`AUTH_*` variables).
 pub type EnvLookup = Box<dyn Fn(&str) -> Option<String> + Send + Sync>;
