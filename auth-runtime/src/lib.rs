@@ -78,6 +78,7 @@ pub mod callbacks;
 pub mod config;
 pub mod cookies;
 pub mod csrf;
+pub mod doctor;
 pub mod engine;
 pub mod env;
 pub mod error;
@@ -153,6 +154,7 @@ pub mod __private {
     pub use crate::registry_support::{Features, webauthn_provider};
     #[cfg(feature = "axum")]
     pub use ::axum::Router;
+    pub use inventory;
     pub use serde;
     pub use serde_json;
 }

@@ -336,6 +336,36 @@ pub fn expand(target: &Target<'_>, model: &Model) -> TokenStream {
             }
         }
     };
+    // The type registers itself for `auth doctor` (not the stand-in after a syntax error).
+    let registration = (!model.permissive).then(|| {
+        let type_name = name.to_string();
+        let base = match &model.base_path {
+            Some(path) => quote!(::core::option::Option::Some(#path)),
+            None => quote!(::core::option::Option::None),
+        };
+        let extension = match &model.extension {
+            Some(ty) => {
+                let text = quote!(#ty).to_string().replace(' ', "");
+                quote!(::core::option::Option::Some(#text))
+            }
+            None => quote!(::core::option::Option::None),
+        };
+        let providers = model.providers.iter().map(|p| {
+            let (id, display, kind, issuer_required) =
+                (&p.id, &p.name, p.kind.as_str(), p.issuer_required);
+            quote!(::auth_runtime::doctor::DeclaredProvider::new(#id, #display, #kind, #issuer_required))
+        });
+        quote! {
+            #private::inventory::submit! {
+                ::auth_runtime::doctor::Declared::new(
+                    ::core::concat!(::core::module_path!(), "::", #type_name),
+                    #base,
+                    #extension,
+                    &[#(#providers),*],
+                )
+            }
+        }
+    });
     let tracked = model.registry_file.as_ref().map(|path| {
         quote!(
             const _: &[u8] = ::core::include_bytes!(#path);
@@ -370,6 +400,8 @@ pub fn expand(target: &Target<'_>, model: &Model) -> TokenStream {
         }
 
         #tracked
+
+        #registration
 
         #session_alias
 

@@ -9,7 +9,8 @@
 //! `user.role` in `GET /auth/session` and `/api/me`) and a token-only `signed_in_with` (the
 //! provider id; `auth jwt decode` shows it in the cookie, `GET /auth/session` never does).
 //!
-//! `cargo run -p demo`, then open http://127.0.0.1:3000. `PORT` changes the port; `AUTH_URL` is
+//! `cargo run -p demo`, then open http://127.0.0.1:3000 (`cargo run -p demo -- auth doctor` lists
+//! the providers, their variables and the callback URLs to register). `PORT` changes the port; `AUTH_URL` is
 //! honoured (its path, if any, becomes the base path instead of `/auth`).
 //!
 //! Users and accounts live in a database: the SQLite file `auth-demo.db` in the working
@@ -263,7 +264,12 @@ async fn sign_out(auth: AuthContext) -> Result<Redirected, AuthError> {
 }
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> Result<std::process::ExitCode, Box<dyn std::error::Error>> {
+    // `demo auth doctor`: the providers, the variables each reads and whether they are set, and
+    // the callback URLs to register.
+    if let Some(code) = auth_runtime::doctor::run_from_args(std::env::args()) {
+        return Ok(code);
+    }
     let database_url =
         std::env::var("DATABASE_URL").unwrap_or_else(|_| DEFAULT_DATABASE.to_owned());
     let adapter = Arc::new(SqlAdapter::connect(&database_url).await?);
@@ -334,5 +340,5 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // The connection's address is what the sign-in rate limits count (on by default).
     let service = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, service).await?;
-    Ok(())
+    Ok(std::process::ExitCode::SUCCESS)
 }

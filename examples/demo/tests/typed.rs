@@ -180,3 +180,47 @@ async fn an_old_or_foreign_cookie_reads_by_the_documented_rule() {
         .unwrap();
     assert_eq!(sign_in.status(), 200);
 }
+
+#[test]
+fn demo_auth_doctor_lists_the_providers_their_variables_and_callback_urls() {
+    let output = Command::new(env!("CARGO_BIN_EXE_demo"))
+        .args(["auth", "doctor"])
+        .env_clear()
+        .env("AUTH_SECRET", "set-but-never-printed")
+        .env("AUTH_URL", "https://demo.example")
+        .env("AUTH_GITHUB_ID", "gh-id")
+        .output()
+        .expect("the demo runs");
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        text.starts_with("auth doctor: 1 #[auth] type in this binary"),
+        "{text}"
+    );
+    assert!(
+        text.contains("demo::Auth (routes under /auth, typed fields Claims)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("AUTH_GITHUB_ID                 set"),
+        "{text}"
+    );
+    assert!(
+        text.contains("AUTH_GITHUB_SECRET             not set  required"),
+        "{text}"
+    );
+    assert!(
+        text.contains("AUTH_KEYCLOAK_ISSUER           not set  required"),
+        "{text}"
+    );
+    assert!(
+        text.contains("callback URL to register: https://demo.example/auth/callback/github"),
+        "{text}"
+    );
+    assert!(
+        text.contains("passkey (Passkey, webauthn)\n    no environment variables"),
+        "{text}"
+    );
+    assert!(!text.contains("set-but-never-printed") && !text.contains("gh-id"));
+    // Required variables are missing: a failure, for scripts.
+    assert_eq!(output.status.code(), Some(1));
+}
