@@ -164,10 +164,9 @@ pub fn report(env: &dyn Fn(&str) -> Option<String>) -> (String, bool) {
         );
         let _ = writeln!(
             out,
-            "  {:<32} {:<8} {}",
+            "  {:<32} {:<8} optional (else the request's host, when trusted)",
             "AUTH_URL",
             mark("AUTH_URL"),
-            "optional (else the request's host, when trusted)"
         );
         for provider in declared.providers {
             let _ = writeln!(
