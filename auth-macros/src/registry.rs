@@ -31,12 +31,13 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// In the order of the shared vocabulary's `KINDS`.
     const ALL: [(&'static str, Kind); 5] = [
-        ("oauth", Kind::OAuth),
-        ("oidc", Kind::Oidc),
-        ("email", Kind::Email),
-        ("credentials", Kind::Credentials),
-        ("webauthn", Kind::WebAuthn),
+        (auth_vocabulary::KINDS[0], Kind::OAuth),
+        (auth_vocabulary::KINDS[1], Kind::Oidc),
+        (auth_vocabulary::KINDS[2], Kind::Email),
+        (auth_vocabulary::KINDS[3], Kind::Credentials),
+        (auth_vocabulary::KINDS[4], Kind::WebAuthn),
     ];
 
     /// The registry's name of the kind.
@@ -362,7 +363,10 @@ impl Reader<'_> {
                         self.error(
                             v.span(),
                             &key,
-                            format!("unknown kind `{text}`, expected one of oauth, oidc, email, credentials, webauthn"),
+                            format!(
+                                "unknown kind `{text}`, expected one of {}",
+                                auth_vocabulary::KINDS.join(", ")
+                            ),
                         )
                     })?);
                 }
@@ -373,32 +377,53 @@ impl Reader<'_> {
                     let checks = self.strings(v, &key)?;
                     if let Some(bad) = checks
                         .iter()
-                        .find(|c| !matches!(c.as_str(), "pkce" | "state" | "nonce" | "none"))
+                        .find(|c| !auth_vocabulary::CHECKS.contains(&c.as_str()))
                     {
                         return Err(self.error(
                             v.span(),
                             &key,
-                            format!("unknown check `{bad}`, expected pkce, state, nonce or none"),
+                            format!(
+                                "unknown check `{bad}`, expected one of {}",
+                                auth_vocabulary::CHECKS.join(", ")
+                            ),
                         ));
                     }
                     spec.checks = Some(checks);
                 }
-                "quirks" => spec.quirks = self.strings(v, &key)?,
+                "quirks" => {
+                    let quirks = self.strings(v, &key)?;
+                    if let Some(bad) = quirks
+                        .iter()
+                        .find(|q| !auth_vocabulary::QUIRKS.contains(&q.as_str()))
+                    {
+                        let hint = match crate::attr::did_you_mean(bad, auth_vocabulary::QUIRKS) {
+                            Some(near) => format!("did you mean `{near}`?"),
+                            None => format!(
+                                "the runtime's quirks are {}",
+                                auth_vocabulary::QUIRKS.join(", ")
+                            ),
+                        };
+                        return Err(self.error(
+                            v.span(),
+                            &key,
+                            format!("unknown quirk `{bad}`: {hint}"),
+                        ));
+                    }
+                    spec.quirks = quirks;
+                }
                 "id_token" => spec.id_token = Some(self.bool(v, &key)?),
                 "experimental" => {
                     self.bool(v, &key)?;
                 }
                 "token_endpoint_auth_method" => {
                     let method = self.string(v, &key)?;
-                    if !matches!(
-                        method.as_str(),
-                        "client_secret_basic" | "client_secret_post" | "none"
-                    ) {
+                    if !auth_vocabulary::TOKEN_AUTH_METHODS.contains(&method.as_str()) {
                         return Err(self.error(
                             v.span(),
                             &key,
                             format!(
-                                "unsupported method `{method}`, expected client_secret_basic, client_secret_post or none"
+                                "unsupported method `{method}`, expected one of {}",
+                                auth_vocabulary::TOKEN_AUTH_METHODS.join(", ")
                             ),
                         ));
                     }
@@ -450,11 +475,14 @@ impl Reader<'_> {
                 "profile" => spec.profile = self.string_map(v, &key)?,
                 "user" => {
                     for (field, expression) in self.string_map(v, &key)? {
-                        if !matches!(field.as_str(), "id" | "name" | "email" | "image") {
+                        if !auth_vocabulary::USER_FIELDS.contains(&field.as_str()) {
                             return Err(self.error(
                                 v.span(),
                                 &format!("{key}.{field}"),
-                                "unknown User field, expected id, name, email or image",
+                                format!(
+                                    "unknown User field, expected one of {}",
+                                    auth_vocabulary::USER_FIELDS.join(", ")
+                                ),
                             ));
                         }
                         user_lines.push((field, expression));
@@ -519,27 +547,18 @@ impl Reader<'_> {
     }
 }
 
-/// Auth.js's default profile mapping.
+/// Auth.js's default profile mapping, as the shared vocabulary defines it.
 fn default_user_mapping() -> Vec<UserField> {
-    let one = |s: &str| vec![s.to_owned()];
-    vec![
-        UserField {
-            field: "id".into(),
-            alternatives: vec![one("sub")],
-        },
-        UserField {
-            field: "name".into(),
-            alternatives: vec![one("name"), one("nickname"), one("preferred_username")],
-        },
-        UserField {
-            field: "email".into(),
-            alternatives: vec![one("email")],
-        },
-        UserField {
-            field: "image".into(),
-            alternatives: vec![one("picture")],
-        },
-    ]
+    auth_vocabulary::DEFAULT_USER_MAPPING
+        .iter()
+        .map(|(field, alternatives)| UserField {
+            field: (*field).to_owned(),
+            alternatives: alternatives
+                .iter()
+                .map(|path| path.iter().map(|key| (*key).to_owned()).collect())
+                .collect(),
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -613,5 +632,25 @@ mod tests {
         let text = "[acme]\nname = \"Acme\"\nkind = \"oauth\"\n";
         let registry = Registry::parse(text, "x.toml").expect("parses");
         assert!(!registry.providers["acme"].has_endpoints());
+    }
+
+    #[test]
+    fn the_shared_vocabulary_decides_quirks_and_the_default_mapping() {
+        let text = "[acme]\nname = \"Acme\"\nkind = \"oauth\"\nissuer = \"https://acme.example\"\nquirks = [\"githb-emails\"]\n";
+        let error = Registry::parse(text, "x.toml").expect_err("an unknown quirk");
+        assert!(
+            error
+                .to_string()
+                .contains("unknown quirk `githb-emails`: did you mean `github-emails`?"),
+            "{error}"
+        );
+        let text = "[acme]\nname = \"Acme\"\nkind = \"oidc\"\nissuer = \"https://acme.example\"\n";
+        let registry = Registry::parse(text, "x.toml").expect("parses");
+        let id = &registry.providers["acme"].user[0];
+        assert_eq!(id.field, "id");
+        assert_eq!(
+            id.alternatives,
+            [vec!["sub".to_owned()], vec!["id".to_owned()]]
+        );
     }
 }

@@ -104,8 +104,7 @@ impl StaticOAuth {
 
 pub use crate::providers::ProviderOptions;
 
-/// A profile -> user mapping: per User field, the alternatives of `a ?? b`, each a key path.
-pub type UserMapping = &'static [(&'static str, &'static [&'static [&'static str]])];
+pub use auth_vocabulary::UserMapping;
 
 /// Maps a profile to a [`User`] the way the registry's `[<id>.user]` says: each field takes the
 /// first alternative that is present and not null; numbers and booleans become strings; the

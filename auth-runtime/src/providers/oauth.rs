@@ -295,21 +295,9 @@ impl OAuthProvider {
     }
 }
 
-/// Auth.js's default profile mapping.
+/// Auth.js's default profile mapping: `id = sub ?? id`, `name = name ?? nickname ??
+/// preferred_username`, `email`, `image = picture` (the shared vocabulary's, which the registry
+/// uses for a provider without a mapping of its own).
 pub fn default_profile(profile: &Value) -> User {
-    let text = |key: &str| match profile.get(key) {
-        Some(Value::String(s)) => Some(s.clone()),
-        Some(Value::Number(n)) => Some(n.to_string()),
-        _ => None,
-    };
-    User {
-        id: text("sub").or_else(|| text("id")),
-        name: text("name")
-            .or_else(|| text("nickname"))
-            .or_else(|| text("preferred_username")),
-        email: text("email"),
-        image: text("picture"),
-        email_verified: None,
-        extra: Default::default(),
-    }
+    crate::registry_support::user_from_profile(profile, auth_vocabulary::DEFAULT_USER_MAPPING)
 }

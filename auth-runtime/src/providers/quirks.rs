@@ -55,17 +55,19 @@ impl Quirk {
         Self::TwitchTokenConform,
     ];
 
-    /// The name the registry uses.
+    /// The name the registry uses (the shared vocabulary's, which the macro checks registry
+    /// files against).
     pub fn name(self) -> &'static str {
+        use auth_vocabulary::QUIRKS;
         match self {
-            Self::GithubEmails => "github-emails",
-            Self::AppleFormPostUser => "apple-form-post-user",
-            Self::AppleNoUserinfo => "apple-no-userinfo",
-            Self::EntraTenantIssuer => "entra-tenant-issuer",
-            Self::EntraGraphPhoto => "entra-graph-photo",
-            Self::DiscordAvatar => "discord-avatar",
-            Self::SpotifyFirstImage => "spotify-first-image",
-            Self::TwitchTokenConform => "twitch-token-conform",
+            Self::GithubEmails => QUIRKS[0],
+            Self::AppleFormPostUser => QUIRKS[1],
+            Self::AppleNoUserinfo => QUIRKS[2],
+            Self::EntraTenantIssuer => QUIRKS[3],
+            Self::EntraGraphPhoto => QUIRKS[4],
+            Self::DiscordAvatar => QUIRKS[5],
+            Self::SpotifyFirstImage => QUIRKS[6],
+            Self::TwitchTokenConform => QUIRKS[7],
         }
     }
 
@@ -255,6 +257,9 @@ mod tests {
             assert_eq!(Quirk::from_name(quirk.name()), Some(*quirk));
         }
         assert_eq!(Quirk::from_name("nope"), None);
+        // Every name of the shared vocabulary has its hook, and no hook is unnamed there.
+        let names: Vec<&str> = Quirk::ALL.iter().map(|q| q.name()).collect();
+        assert_eq!(names, auth_vocabulary::QUIRKS);
         let registry = include_str!("../../../providers.toml");
         let mut named = 0;
         for line in registry.lines().filter(|l| l.starts_with("quirks = [")) {
