@@ -914,8 +914,9 @@ impl AuthConfig {
                         return Err(AuthError::new(
                             ErrorType::InvalidEndpoints,
                             format!(
-                                "provider `{}` has neither an issuer nor authorization, token and userinfo URLs",
-                                p.id
+                                "provider `{}` has neither an issuer nor authorization, token and userinfo URLs: set AUTH_{}_ISSUER (or `issuer(..)` in its options)",
+                                p.id,
+                                env::env_provider_id(&p.id)
                             ),
                         ));
                     }

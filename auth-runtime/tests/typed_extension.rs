@@ -506,6 +506,24 @@ mod provider_options {
         );
     }
 
+    #[auth(providers(keycloak), session = "jwt")]
+    pub struct NeedsIssuer;
+
+    #[test]
+    fn a_required_issuer_missing_is_a_build_error_naming_the_variable() {
+        let error = NeedsIssuer::builder_with_env(env)
+            .build()
+            .expect_err("keycloak has no issuer built in");
+        assert!(
+            error.to_string().contains("set AUTH_KEYCLOAK_ISSUER"),
+            "{error}"
+        );
+        let built = NeedsIssuer::builder_with_env(env)
+            .keycloak(|p| p.issuer("https://sso.example/realms/staff"))
+            .build();
+        assert!(built.is_ok());
+    }
+
     #[tokio::test]
     async fn the_profile_mapping_receives_the_typed_profile() {
         let github = MockGithub::new();
