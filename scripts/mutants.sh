@@ -27,7 +27,7 @@ declare -A MODULES=(
   [jose]=auth-runtime/src/jose.rs
   [csrf]=auth-runtime/src/csrf.rs
   [cookies]=auth-runtime/src/cookies.rs
-  [redirect]=auth-runtime/src/callbacks.rs
+  [redirect]=auth-runtime/src/callbacks/mod.rs
   [request]=auth-runtime/src/engine/request.rs
   [init]=auth-runtime/src/engine/init.rs
   [oauth]="auth-runtime/src/engine/oauth/mod.rs auth-runtime/src/engine/oauth/authorize.rs auth-runtime/src/engine/oauth/checks.rs auth-runtime/src/engine/oauth/callback.rs auth-runtime/src/engine/oauth/discovery.rs auth-runtime/src/redirect_proxy.rs"
@@ -40,9 +40,10 @@ declare -A MODULES=(
   [refresh]=auth-runtime/src/engine/refresh.rs
   [engine]="auth-runtime/src/engine/mod.rs auth-runtime/src/engine/response.rs auth-runtime/src/engine/login.rs"
   [email]="auth-runtime/src/engine/email.rs auth-runtime/src/providers/email.rs"
+  [extension]="auth-runtime/src/extension.rs auth-runtime/src/callbacks/typed.rs"
   [webauthn]="auth-runtime/src/engine/webauthn/mod.rs auth-runtime/src/engine/webauthn/cose.rs auth-runtime/src/providers/webauthn.rs"
 )
-ORDER=(jose csrf cookies redirect request init oauth token oidc session config layer ratelimit refresh engine email webauthn)
+ORDER=(jose csrf cookies redirect request init oauth token oidc session config layer ratelimit refresh engine email extension webauthn)
 
 extra=()
 case "${1:-}" in
