@@ -18,6 +18,13 @@ use serde_json::{Value, json};
 
 const SECRET: &str = "frameworks-test-secret";
 
+/// The app's typed field: set at sign-in, exposed in the session.
+#[derive(auth_runtime::prelude::AuthExtension, Debug, Clone)]
+struct Tier {
+    #[auth(session, default)]
+    tier: String,
+}
+
 fn config() -> AuthConfig {
     let credentials = CredentialsProvider::new()
         .field(CredentialField::new("username", "Username", "text"))
@@ -38,6 +45,9 @@ fn config() -> AuthConfig {
         );
     let callbacks = Callbacks::default().jwt(|p| async move {
         let mut token = p.token;
+        if p.user.is_some() {
+            token.insert("tier", "gold");
+        }
         if p.trigger == Some(JwtTrigger::Update)
             && let Some(name) = p
                 .session
@@ -54,7 +64,8 @@ fn config() -> AuthConfig {
         .trust_host(true)
         .provider(credentials)
         .provider(oauth)
-        .callbacks(callbacks);
+        .callbacks(callbacks)
+        .extension::<Tier>();
     // Every read is due to slide, so every page shows the middleware re-issuing the cookie.
     config.session.update_age = 0;
     config
@@ -97,6 +108,9 @@ impl Framework for Axum {
                 None => "hello stranger".into(),
             }
         }
+        async fn tier(session: auth_runtime::extension::TypedSession<crate::Tier>) -> String {
+            session.user.tier.clone()
+        }
         async fn me(session: Session) -> axum::Json<Session> {
             axum::Json(session)
         }
@@ -126,6 +140,7 @@ impl Framework for Axum {
         let app = axum::Router::new()
             .route("/", get(home))
             .route("/api/me", get(me))
+            .route("/api/tier", get(tier))
             .route("/admin/{*rest}", get(|| async { "admin area" }))
             .route("/api/private", get(|| async { "private api" }))
             .route(
@@ -176,6 +191,9 @@ impl Framework for Actix {
                 None => "hello stranger".into(),
             }
         }
+        async fn tier(session: auth_runtime::extension::TypedSession<crate::Tier>) -> String {
+            session.user.tier.clone()
+        }
         async fn me(session: Session) -> web::Json<Session> {
             web::Json(session)
         }
@@ -210,6 +228,7 @@ impl Framework for Actix {
                     actix_web::App::new()
                         .route("/", web::get().to(home))
                         .route("/api/me", web::get().to(me))
+                        .route("/api/tier", web::get().to(tier))
                         .route("/admin/{rest:.*}", web::get().to(|| async { "admin area" }))
                         .route("/api/private", web::get().to(|| async { "private api" }))
                         .route(
@@ -351,6 +370,13 @@ async fn a_signed_in_session_reaches_extractors_and_slides<F: Framework>() {
     assert_eq!(res.headers()["cache-control"], "private, max-age=600");
     let me: Value = get(&c, format!("{o}/api/me")).await.json().await.unwrap();
     assert_eq!(me["user"]["email"], "demo@example.com");
+    // The typed extractor reads the exposed field as its type; signed out it answers 401.
+    assert_eq!(me["user"]["tier"], "gold");
+    assert_eq!(
+        get(&c, format!("{o}/api/tier")).await.text().await.unwrap(),
+        "gold"
+    );
+    assert_eq!(get(&client(), format!("{o}/api/tier")).await.status(), 401);
     assert_eq!(
         get(&c, format!("{o}/admin/x")).await.text().await.unwrap(),
         "admin area"
