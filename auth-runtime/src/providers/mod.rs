@@ -1,6 +1,8 @@
 //! Providers: how a user proves who they are. Credentials work end to end; OAuth/OIDC providers
 //! carry their client settings (inferred from `AUTH_<ID>_*`) for the sign-in flow.
 
+#[cfg(feature = "apple")]
+mod apple;
 mod credentials;
 pub mod email;
 pub mod email_api;
@@ -12,6 +14,8 @@ pub mod quirks;
 pub mod smtp;
 mod webauthn;
 
+#[cfg(feature = "apple")]
+pub use apple::apple_client_secret;
 pub use credentials::{Authorize, AuthorizeRequest, CredentialField, CredentialsProvider};
 pub use email::{EmailProvider, EmailSender, StdoutSender, VerificationRequest};
 pub use oauth::{
