@@ -357,18 +357,6 @@ impl ExtensionSchema {
     }
 }
 
-/// What a session was read from, kept beside it for typed reads: the token's claims after the
-/// `jwt` callback (JWT strategy) or the user's fields (database strategy). Not serialised, and
-/// not part of a session's equality.
-#[derive(Clone, Default)]
-pub(crate) struct SessionSource(pub(crate) Option<Arc<Map<String, Value>>>);
-
-impl PartialEq for SessionSource {
-    fn eq(&self, _: &Self) -> bool {
-        true
-    }
-}
-
 /// A session with the app's typed fields: what a handler takes to read `session.user.role` as
 /// its Rust type. `#[auth(extension = Claims)]` generates the alias `<Type>Session` for
 /// `TypedSession<Claims>` (`AuthSession` for `struct Auth`).
@@ -513,7 +501,7 @@ impl Session {
 
     /// Keeps `source` beside the session, for [`Session::extension`].
     pub(crate) fn with_source(mut self, source: Arc<Map<String, Value>>) -> Self {
-        self.source = SessionSource(Some(source));
+        self.source = crate::types::SessionSource(Some(source));
         self
     }
 }

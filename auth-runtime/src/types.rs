@@ -213,7 +213,19 @@ pub struct Session {
     pub extra: Map<String, Value>,
     /// What the engine read the session from, for [`Session::extension`].
     #[serde(skip)]
-    pub(crate) source: crate::extension::SessionSource,
+    pub(crate) source: SessionSource,
+}
+
+/// What a session was read from, kept beside it for typed reads
+/// ([`Session::extension`]): the token's claims after the `jwt` callback (JWT strategy) or the
+/// user's fields (database strategy). Not serialised, and not part of a session's equality.
+#[derive(Clone, Default)]
+pub(crate) struct SessionSource(pub(crate) Option<std::sync::Arc<Map<String, Value>>>);
+
+impl PartialEq for SessionSource {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 /// The claims of a session token. Auth.js sets `name`, `email`, `picture` and `sub` at sign-in,
