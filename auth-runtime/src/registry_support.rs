@@ -2,10 +2,7 @@
 //! overrides, providers built from registry data, and the profile -> user mapping. Not a public
 //! API; reached through `auth_runtime::__private`.
 
-use serde_json::Value;
-
 use crate::providers::{Checks, OAuthProvider, ProviderKind, ProviderStyle, TokenAuthMethod};
-use crate::types::User;
 
 pub use crate::builder::{AdapterGiven, AuthorizeGiven, Given, Missing};
 
@@ -106,45 +103,7 @@ pub use crate::providers::ProviderOptions;
 
 pub use auth_vocabulary::UserMapping;
 
-/// Maps a profile to a [`User`] the way the registry's `[<id>.user]` says: each field takes the
-/// first alternative that is present and not null; numbers and booleans become strings; the
-/// email is lower-cased, as Auth.js's core does.
-///
-/// ```
-/// use auth_runtime::registry_support::user_from_profile;
-/// let profile = serde_json::json!({"id": 1, "login": "octo", "name": null, "email": "A@B.C"});
-/// let user = user_from_profile(&profile, &[
-///     ("id", &[&["id"]]),
-///     ("name", &[&["name"], &["login"]]),
-///     ("email", &[&["email"]]),
-/// ]);
-/// assert_eq!(user.id.as_deref(), Some("1"));
-/// assert_eq!(user.name.as_deref(), Some("octo"));
-/// assert_eq!(user.email.as_deref(), Some("a@b.c"));
-/// ```
-pub fn user_from_profile(profile: &Value, mapping: UserMapping) -> User {
-    let mut user = User::default();
-    for (field, alternatives) in mapping {
-        let value = alternatives.iter().find_map(|path| {
-            let found = path.iter().try_fold(profile, |value, key| value.get(key))?;
-            match found {
-                Value::Null => None,
-                Value::String(s) => Some(s.clone()),
-                Value::Number(n) => Some(n.to_string()),
-                Value::Bool(b) => Some(b.to_string()),
-                other => Some(other.to_string()),
-            }
-        });
-        match *field {
-            "id" => user.id = value,
-            "name" => user.name = value,
-            "email" => user.email = value.map(|e| e.to_lowercase()),
-            "image" => user.image = value,
-            _ => {}
-        }
-    }
-    user
-}
+pub use crate::providers::user_from_profile;
 
 /// The built-in registry (`providers.toml`) as data: `(id, name, kind, env id, issuer required)`.
 pub static BUILTIN_PROVIDERS: &[(&str, &str, &str, &str, bool)] = auth_macros::builtin_providers!();

@@ -20,6 +20,7 @@ pub use credentials::{Authorize, AuthorizeRequest, CredentialField, CredentialsP
 pub use email::{EmailProvider, EmailSender, StdoutSender, VerificationRequest};
 pub use oauth::{
     Checks, OAuthProvider, ProfileFn, ProviderStyle, TokenAuthMethod, TokenSet, default_profile,
+    user_from_profile,
 };
 pub use options::ProviderOptions;
 pub use webauthn::{RelyingParty, WebAuthnProvider};

@@ -299,5 +299,45 @@ impl OAuthProvider {
 /// preferred_username`, `email`, `image = picture` (the shared vocabulary's, which the registry
 /// uses for a provider without a mapping of its own).
 pub fn default_profile(profile: &Value) -> User {
-    crate::registry_support::user_from_profile(profile, auth_vocabulary::DEFAULT_USER_MAPPING)
+    user_from_profile(profile, auth_vocabulary::DEFAULT_USER_MAPPING)
+}
+
+/// Maps a profile to a [`User`] the way the registry's `[<id>.user]` says: each field takes the
+/// first alternative that is present and not null; numbers and booleans become strings; the
+/// email is lower-cased, as Auth.js's core does.
+///
+/// ```
+/// use auth_runtime::providers::user_from_profile;
+/// let profile = serde_json::json!({"id": 1, "login": "octo", "name": null, "email": "A@B.C"});
+/// let user = user_from_profile(&profile, &[
+///     ("id", &[&["id"]]),
+///     ("name", &[&["name"], &["login"]]),
+///     ("email", &[&["email"]]),
+/// ]);
+/// assert_eq!(user.id.as_deref(), Some("1"));
+/// assert_eq!(user.name.as_deref(), Some("octo"));
+/// assert_eq!(user.email.as_deref(), Some("a@b.c"));
+/// ```
+pub fn user_from_profile(profile: &Value, mapping: auth_vocabulary::UserMapping) -> User {
+    let mut user = User::default();
+    for (field, alternatives) in mapping {
+        let value = alternatives.iter().find_map(|path| {
+            let found = path.iter().try_fold(profile, |value, key| value.get(key))?;
+            match found {
+                Value::Null => None,
+                Value::String(s) => Some(s.clone()),
+                Value::Number(n) => Some(n.to_string()),
+                Value::Bool(b) => Some(b.to_string()),
+                other => Some(other.to_string()),
+            }
+        });
+        match *field {
+            "id" => user.id = value,
+            "name" => user.name = value,
+            "email" => user.email = value.map(|e| e.to_lowercase()),
+            "image" => user.image = value,
+            _ => {}
+        }
+    }
+    user
 }
