@@ -410,10 +410,7 @@ impl AuthConfig {
     /// and each OAuth provider's client id, secret and issuer.
     pub fn apply_env(&mut self, env: &dyn Fn(&str) -> Option<String>) {
         if self.secret.is_empty() {
-            self.secret = env::secrets_from_env(env)
-                .into_iter()
-                .map(Secret::new)
-                .collect();
+            self.secret = env::secrets_from_env(env);
         }
         if self.secret.is_empty() && !env::is_production(env) {
             // Development only: a fresh secret per process, so sessions end at every restart.

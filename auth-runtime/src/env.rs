@@ -20,7 +20,8 @@
 //!     "AUTH_SECRET_1" => Some("1".to_owned()),
 //!     _ => None,
 //! };
-//! assert_eq!(secrets_from_env(&env), ["1", "0"]);
+//! let secrets: Vec<String> = secrets_from_env(&env).iter().map(|s| s.expose().to_owned()).collect();
+//! assert_eq!(secrets, ["1", "0"]);
 //! assert_eq!(env_provider_id("microsoft-entra-id"), "MICROSOFT_ENTRA_ID");
 //! ```
 
@@ -34,8 +35,16 @@ fn non_empty(value: Option<String>) -> Option<String> {
 }
 
 /// The secret list: `[AUTH_SECRET_3, AUTH_SECRET_2, AUTH_SECRET_1, AUTH_SECRET]`, unset ones left
-/// out; when none of those is set, `NEXTAUTH_SECRET`. The first encrypts.
-pub fn secrets_from_env(env: &dyn Fn(&str) -> Option<String>) -> Vec<String> {
+/// out; when none of those is set, `NEXTAUTH_SECRET`. The first encrypts. `Debug` of a
+/// [`Secret`](crate::jose::Secret) never shows its value.
+pub fn secrets_from_env(env: &dyn Fn(&str) -> Option<String>) -> Vec<crate::jose::Secret> {
+    secret_strings(env)
+        .into_iter()
+        .map(crate::jose::Secret::new)
+        .collect()
+}
+
+fn secret_strings(env: &dyn Fn(&str) -> Option<String>) -> Vec<String> {
     let mut secrets: Vec<String> = [
         "AUTH_SECRET_3",
         "AUTH_SECRET_2",
@@ -188,12 +197,10 @@ mod tests {
             ("AUTH_SECRET_3", "d"),
             ("NEXTAUTH_SECRET", "n"),
         ]);
-        assert_eq!(secrets_from_env(&env), ["d", "b", "a"]);
-        assert_eq!(
-            secrets_from_env(&env_of(&[("NEXTAUTH_SECRET", "n")])),
-            ["n"]
-        );
+        assert_eq!(secret_strings(&env), ["d", "b", "a"]);
+        assert_eq!(secret_strings(&env_of(&[("NEXTAUTH_SECRET", "n")])), ["n"]);
         assert!(secrets_from_env(&env_of(&[("AUTH_SECRET", "")])).is_empty());
+        assert!(!format!("{:?}", secrets_from_env(&env)).contains("\"d\""));
     }
 
     #[test]

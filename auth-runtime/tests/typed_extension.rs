@@ -329,8 +329,10 @@ async fn a_token_of_an_older_schema_reads_as_signed_out_with_the_cookie_kept() {
     assert!(seen.all().is_empty(), "no callback saw the token");
     let logged = format!("{:?}", browser.log.take());
     assert!(
-        logged.contains("JWTSessionError") && logged.contains("tenant"),
-        "{logged}"
+        logged.contains("JWTSessionError")
+            && logged.contains("tenant")
+            && logged.contains("typed_extension::Claims"),
+        "the log names the type and the field: {logged}"
     );
 
     let app = app(&browser.handler);
