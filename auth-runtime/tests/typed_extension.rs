@@ -511,6 +511,70 @@ mod provider_options {
     #[auth(providers(keycloak), session = "jwt")]
     pub struct NeedsIssuer;
 
+    #[auth(providers(apple), session = "jwt")]
+    pub struct WithApple;
+
+    #[test]
+    fn options_replace_registry_parameters_and_keep_the_others() {
+        let client: Arc<dyn auth_runtime::http_client::HttpClient> = Arc::new(MockGithub::new());
+        let options = auth_runtime::providers::ProviderOptions::<AppleProfile>::default()
+            .scope("name email openid")
+            .authorization_param("response_mode", "query")
+            .authorization_param("prompt", "consent")
+            .client_id("apple-id")
+            .client_secret("apple-s3cret")
+            .redirect_proxy_url("https://proxy.example/auth")
+            .http_client(client);
+        let shown = format!("{options:?}");
+        assert!(
+            shown.contains("apple-id") && !shown.contains("apple-s3cret"),
+            "{shown}"
+        );
+        // A clone applies the same as the original.
+        let config = WithApple::builder_with_env(env)
+            .apple(|_| options.clone())
+            .into_config();
+        let apple = oauth(&config, "apple");
+        assert_eq!(apple.scope.as_deref(), Some("name email openid"));
+        let params = &apple.authorization_params;
+        assert_eq!(
+            params
+                .iter()
+                .filter(|(k, _)| k == "response_mode")
+                .collect::<Vec<_>>(),
+            [&("response_mode".to_owned(), "query".to_owned())],
+            "the registry's form_post is replaced, once: {params:?}"
+        );
+        assert!(params.contains(&("prompt".into(), "consent".into())));
+        assert!(apple.http_client.is_some());
+        assert_eq!(apple.client_id.as_deref(), Some("apple-id"));
+        assert_eq!(
+            apple.client_secret.as_ref().map(|s| s.expose()),
+            Some("apple-s3cret")
+        );
+        assert_eq!(
+            apple.redirect_proxy_url.as_deref(),
+            Some("https://proxy.example/auth")
+        );
+
+        // A scope given as a parameter is the scope; setting the scope keeps the other params.
+        let config = WithApple::builder_with_env(env)
+            .apple(|p| p.authorization_param("scope", "name").scope("email"))
+            .into_config();
+        let apple = oauth(&config, "apple");
+        assert_eq!(
+            apple.scope.as_deref(),
+            Some("name"),
+            "a `scope` parameter is the scope"
+        );
+        assert!(!apple.authorization_params.iter().any(|(k, _)| k == "scope"));
+        assert!(
+            apple
+                .authorization_params
+                .contains(&("response_mode".into(), "form_post".into()))
+        );
+    }
+
     #[test]
     fn a_required_issuer_missing_is_a_build_error_naming_the_variable() {
         let error = NeedsIssuer::builder_with_env(env)
