@@ -66,8 +66,8 @@ pub fn check(
             ) {
                 Some(near) => format!("did you mean `{near}`?"),
                 None => format!(
-                    "the built-in providers are: {}; add your own with `{} = \"auth-providers.toml\"`",
-                    candidates.join(", "),
+                    "the registry has {} providers (`auth providers` lists them); add your own with `{} = \"auth-providers.toml\"`",
+                    candidates.len(),
                     attr::REGISTRY
                 ),
             };
@@ -309,6 +309,21 @@ mod tests {
             all.iter()
                 .any(|m| m.starts_with("invalid base path \"auth\": it must start with `/`"))
         );
+    }
+
+    #[test]
+    fn an_unknown_provider_far_from_every_id_names_the_count_not_the_list() {
+        let all = messages(quote!(providers(zzzzzzzz)));
+        assert_eq!(all.len(), 1, "{all:#?}");
+        let count = Registry::builtin().expect("registry").providers.len();
+        assert!(
+            all[0].contains(&format!(
+                "the registry has {count} providers (`auth providers` lists them)"
+            )),
+            "{}",
+            all[0]
+        );
+        assert!(!all[0].contains("github"), "no list of ids: {}", all[0]);
     }
 
     #[test]

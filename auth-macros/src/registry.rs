@@ -634,6 +634,287 @@ mod tests {
         assert!(!registry.providers["acme"].has_endpoints());
     }
 
+    /// Auth.js's provider ids by kind (@auth/core 0.41.3, spec §16): 57 oauth, 36 oidc, 8 email,
+    /// 1 credentials, 2 webauthn.
+    const AUTHJS_IDS: [(Kind, &[&str]); 5] = [
+        (
+            Kind::OAuth,
+            &[
+                "42-school",
+                "atlassian",
+                "azure-devops",
+                "bitbucket",
+                "box",
+                "boxyhq-saml",
+                "bungie",
+                "click-up",
+                "coinbase",
+                "concept2",
+                "discord",
+                "dribbble",
+                "dropbox",
+                "eventbrite",
+                "eveonline",
+                "facebook",
+                "faceit",
+                "figma",
+                "foursquare",
+                "freshbooks",
+                "github",
+                "gitlab",
+                "hubspot",
+                "instagram",
+                "kakao",
+                "mailchimp",
+                "mailru",
+                "mastodon",
+                "mattermost",
+                "medium",
+                "naver",
+                "netlify",
+                "netsuite",
+                "nextcloud",
+                "notion",
+                "osso",
+                "osu",
+                "patreon",
+                "pinterest",
+                "pipedrive",
+                "reddit",
+                "spotify",
+                "strava",
+                "threads",
+                "tiktok",
+                "todoist",
+                "trakt",
+                "twitter",
+                "vk",
+                "webex",
+                "wechat",
+                "wikimedia",
+                "wordpress",
+                "workos",
+                "yandex",
+                "zoho",
+                "zoom",
+            ],
+        ),
+        (
+            Kind::Oidc,
+            &[
+                "apple",
+                "asgardeo",
+                "auth0",
+                "authentik",
+                "azure-ad",
+                "azure-ad-b2c",
+                "bankid-no",
+                "battlenet",
+                "beyondidentity",
+                "cognito",
+                "descope",
+                "duende-identity-server6",
+                "frontegg",
+                "fusionauth",
+                "google",
+                "huggingface",
+                "identity-server4",
+                "keycloak",
+                "kinde",
+                "line",
+                "linkedin",
+                "logto",
+                "microsoft-entra-id",
+                "okta",
+                "onelogin",
+                "hydra",
+                "passage",
+                "ping-id",
+                "roblox",
+                "salesforce",
+                "simplelogin",
+                "slack",
+                "twitch",
+                "united-effects",
+                "vipps",
+                "zitadel",
+            ],
+        ),
+        (
+            Kind::Email,
+            &[
+                "email",
+                "forwardemail",
+                "loops",
+                "mailgun",
+                "nodemailer",
+                "postmark",
+                "resend",
+                "sendgrid",
+            ],
+        ),
+        (Kind::Credentials, &["credentials"]),
+        (Kind::WebAuthn, &["webauthn", "passkey"]),
+    ];
+
+    fn oauth_specs(registry: &Registry) -> impl Iterator<Item = &ProviderSpec> {
+        registry
+            .providers
+            .values()
+            .filter(|spec| matches!(spec.kind, Kind::OAuth | Kind::Oidc))
+    }
+
+    #[test]
+    fn authjs_id_list_has_104_distinct_ids() {
+        let mut all: Vec<&str> = AUTHJS_IDS
+            .iter()
+            .flat_map(|(_, ids)| ids.iter().copied())
+            .collect();
+        let counts: Vec<usize> = AUTHJS_IDS.iter().map(|(_, ids)| ids.len()).collect();
+        assert_eq!(counts, [57, 36, 8, 1, 2]);
+        all.sort_unstable();
+        all.dedup();
+        assert_eq!(all.len(), 104);
+    }
+
+    #[test]
+    fn every_registry_id_is_an_authjs_id_of_the_same_kind() {
+        let registry = Registry::builtin().expect("built-in registry");
+        for (id, spec) in &registry.providers {
+            let kind = AUTHJS_IDS
+                .iter()
+                .find(|(_, ids)| ids.contains(&id.as_str()))
+                .map(|(kind, _)| *kind)
+                .unwrap_or_else(|| panic!("`{id}` is not one of Auth.js's provider ids"));
+            assert_eq!(spec.kind, kind, "{id}: Auth.js's kind is {}", kind.as_str());
+        }
+    }
+
+    #[test]
+    fn a_provider_table_written_twice_is_refused() {
+        let text = "[acme]\nname = \"Acme\"\nkind = \"oauth\"\n\n[acme]\nname = \"Acme 2\"\nkind = \"oauth\"\n";
+        let error = Registry::parse(text, "x.toml").expect_err("a duplicate id");
+        assert_eq!(error.line, 5, "{error}");
+    }
+
+    #[test]
+    fn every_user_mapping_reads_declared_profile_members() {
+        let registry = Registry::builtin().expect("built-in registry");
+        for spec in oauth_specs(&registry) {
+            assert!(
+                !spec.profile.is_empty(),
+                "{}: no [{}.profile]",
+                spec.id,
+                spec.id
+            );
+            for user in &spec.user {
+                for path in &user.alternatives {
+                    let member = &path[0];
+                    assert!(
+                        spec.profile.iter().any(|(name, _)| name == member),
+                        "{}: user.{} reads `{member}`, which [{}.profile] does not declare",
+                        spec.id,
+                        user.field,
+                        spec.id
+                    );
+                }
+            }
+            let mut members: Vec<&str> = spec.profile.iter().map(|(m, _)| m.as_str()).collect();
+            members.sort_unstable();
+            let count = members.len();
+            members.dedup();
+            assert_eq!(
+                members.len(),
+                count,
+                "{}: a profile member declared twice",
+                spec.id
+            );
+        }
+    }
+
+    #[test]
+    fn every_oauth_provider_finds_its_endpoints_and_reads_its_issuer_one_way() {
+        let registry = Registry::builtin().expect("built-in registry");
+        for spec in oauth_specs(&registry) {
+            assert!(
+                spec.has_endpoints(),
+                "{}: no issuer and no endpoints",
+                spec.id
+            );
+            assert!(
+                !(spec.issuer_required && spec.issuer.is_some()),
+                "{}: issuer_required with a built-in issuer",
+                spec.id
+            );
+            if spec.kind == Kind::OAuth && !spec.issuer_required {
+                let endpoints = spec.endpoints.clone().unwrap_or_default();
+                assert!(
+                    endpoints.authorization.is_some()
+                        && endpoints.token.is_some()
+                        && endpoints.userinfo.is_some(),
+                    "{}: an OAuth 2 provider has no discovery: it needs the three endpoints",
+                    spec.id
+                );
+            }
+            let urls = [&spec.issuer]
+                .into_iter()
+                .chain(
+                    spec.endpoints
+                        .iter()
+                        .flat_map(|e| [&e.authorization, &e.token, &e.userinfo]),
+                )
+                .flatten();
+            for url in urls {
+                let rest = url
+                    .strip_prefix("https://")
+                    .unwrap_or_else(|| panic!("{}: {url} is not https", spec.id));
+                let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+                assert!(
+                    host.contains('.') && !url.contains(char::is_whitespace),
+                    "{}: {url} is not a well-formed URL",
+                    spec.id
+                );
+            }
+            for quirk in &spec.quirks {
+                assert!(
+                    auth_vocabulary::QUIRKS.contains(&quirk.as_str()),
+                    "{}: {quirk}",
+                    spec.id
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_oauth_provider_has_a_bundled_logo_and_hex_colours() {
+        let registry = Registry::builtin().expect("built-in registry");
+        let logos =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../auth-runtime/assets/logos");
+        for spec in oauth_specs(&registry) {
+            let file = spec
+                .style
+                .logo
+                .clone()
+                .unwrap_or_else(|| format!("{}.svg", spec.id));
+            assert!(
+                logos.join(&file).is_file(),
+                "{}: no logo {file} in auth-runtime/assets/logos",
+                spec.id
+            );
+            for colour in [&spec.style.bg, &spec.style.text, &spec.style.brand_color]
+                .into_iter()
+                .flatten()
+            {
+                let digits = colour.strip_prefix('#').unwrap_or_default();
+                assert!(
+                    matches!(digits.len(), 3 | 6) && digits.chars().all(|c| c.is_ascii_hexdigit()),
+                    "{}: colour {colour}",
+                    spec.id
+                );
+            }
+        }
+    }
+
     #[test]
     fn the_shared_vocabulary_decides_quirks_and_the_default_mapping() {
         let text = "[acme]\nname = \"Acme\"\nkind = \"oauth\"\nissuer = \"https://acme.example\"\nquirks = [\"githb-emails\"]\n";

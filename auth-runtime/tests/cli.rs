@@ -346,7 +346,12 @@ fn providers_lists_the_builtin_registry_with_its_variables() {
     let out = run.stdout;
     let lines: Vec<&str> = out.lines().collect();
     assert!(lines[0].starts_with("id"), "{out}");
-    assert_eq!(lines.len(), 1 + 25, "{out}");
+    let count = auth_runtime::registry_support::BUILTIN_PROVIDERS.len();
+    assert_eq!(lines.len(), 1 + count + 1, "{out}");
+    assert_eq!(
+        lines.last().copied(),
+        Some(format!("{count} of Auth.js's 104 providers").as_str())
+    );
     let resend = lines
         .iter()
         .find(|l| l.starts_with("resend "))

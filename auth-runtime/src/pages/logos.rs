@@ -4,10 +4,42 @@
 /// `(file name, SVG)` of every bundled mark.
 const LOGOS: &[(&str, &str)] = &[
     ("apple.svg", include_str!("../../assets/logos/apple.svg")),
+    (
+        "asgardeo.svg",
+        include_str!("../../assets/logos/asgardeo.svg"),
+    ),
     ("auth0.svg", include_str!("../../assets/logos/auth0.svg")),
+    (
+        "authentik.svg",
+        include_str!("../../assets/logos/authentik.svg"),
+    ),
+    (
+        "azure-ad.svg",
+        include_str!("../../assets/logos/azure-ad.svg"),
+    ),
+    (
+        "battlenet.svg",
+        include_str!("../../assets/logos/battlenet.svg"),
+    ),
+    (
+        "beyondidentity.svg",
+        include_str!("../../assets/logos/beyondidentity.svg"),
+    ),
+    (
+        "cognito.svg",
+        include_str!("../../assets/logos/cognito.svg"),
+    ),
+    (
+        "descope.svg",
+        include_str!("../../assets/logos/descope.svg"),
+    ),
     (
         "discord.svg",
         include_str!("../../assets/logos/discord.svg"),
+    ),
+    (
+        "duende-identity-server6.svg",
+        include_str!("../../assets/logos/duende-identity-server6.svg"),
     ),
     (
         "facebook.svg",
@@ -17,18 +49,50 @@ const LOGOS: &[(&str, &str)] = &[
     ("gitlab.svg", include_str!("../../assets/logos/gitlab.svg")),
     ("google.svg", include_str!("../../assets/logos/google.svg")),
     (
+        "huggingface.svg",
+        include_str!("../../assets/logos/huggingface.svg"),
+    ),
+    ("hydra.svg", include_str!("../../assets/logos/hydra.svg")),
+    (
+        "identity-server4.svg",
+        include_str!("../../assets/logos/identity-server4.svg"),
+    ),
+    (
         "keycloak.svg",
         include_str!("../../assets/logos/keycloak.svg"),
     ),
+    ("kinde.svg", include_str!("../../assets/logos/kinde.svg")),
     (
         "linkedin.svg",
         include_str!("../../assets/logos/linkedin.svg"),
     ),
+    ("logto.svg", include_str!("../../assets/logos/logto.svg")),
     (
         "microsoft-entra-id.svg",
         include_str!("../../assets/logos/microsoft-entra-id.svg"),
     ),
     ("okta.svg", include_str!("../../assets/logos/okta.svg")),
+    (
+        "onelogin.svg",
+        include_str!("../../assets/logos/onelogin.svg"),
+    ),
+    (
+        "passage.svg",
+        include_str!("../../assets/logos/passage.svg"),
+    ),
+    (
+        "ping-id.svg",
+        include_str!("../../assets/logos/ping-id.svg"),
+    ),
+    ("roblox.svg", include_str!("../../assets/logos/roblox.svg")),
+    (
+        "salesforce.svg",
+        include_str!("../../assets/logos/salesforce.svg"),
+    ),
+    (
+        "simplelogin.svg",
+        include_str!("../../assets/logos/simplelogin.svg"),
+    ),
     ("slack.svg", include_str!("../../assets/logos/slack.svg")),
     (
         "spotify.svg",
@@ -38,6 +102,11 @@ const LOGOS: &[(&str, &str)] = &[
     (
         "twitter.svg",
         include_str!("../../assets/logos/twitter.svg"),
+    ),
+    ("vipps.svg", include_str!("../../assets/logos/vipps.svg")),
+    (
+        "zitadel.svg",
+        include_str!("../../assets/logos/zitadel.svg"),
     ),
 ];
 
@@ -82,5 +151,46 @@ mod tests {
         assert!(bundled(None, "keycloak").is_some());
         assert!(bundled(Some("https://example.com/logo.png"), "unknown").is_none());
         assert!(initial("<b>").contains("B"));
+    }
+
+    #[test]
+    fn every_file_of_the_logo_directory_is_bundled_and_nothing_else() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/logos");
+        let mut files: Vec<String> = std::fs::read_dir(&dir)
+            .expect("assets/logos")
+            .map(|entry| {
+                entry
+                    .expect("entry")
+                    .file_name()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .filter(|name| name.ends_with(".svg"))
+            .collect();
+        files.sort();
+        let mut listed: Vec<String> = LOGOS.iter().map(|(name, _)| (*name).to_owned()).collect();
+        listed.sort();
+        assert_eq!(
+            listed, files,
+            "LOGOS and assets/logos differ: add the file to LOGOS"
+        );
+        for (name, svg) in LOGOS {
+            let on_disk = std::fs::read_to_string(dir.join(name)).expect("logo file");
+            assert_eq!(*svg, on_disk, "{name}: LOGOS includes another file");
+        }
+    }
+
+    #[test]
+    fn every_oauth_and_oidc_provider_of_the_registry_has_a_bundled_mark() {
+        let missing: Vec<&str> = crate::registry_support::BUILTIN_PROVIDERS
+            .iter()
+            .filter(|(_, _, kind, _, _)| matches!(*kind, "oauth" | "oidc"))
+            .map(|(id, ..)| *id)
+            .filter(|id| bundled(None, id).is_none())
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "no assets/logos/<id>.svg in LOGOS for {missing:?}"
+        );
     }
 }

@@ -84,6 +84,11 @@ impl Quirk {
 
 /// Profile hooks: fills in profile-derived fields the mapping could not express.
 pub fn apply_profile_quirks(provider: &OAuthProvider, profile: &Value, user: &mut User) {
+    if Quirk::AppleFormPostUser.applies_to(provider)
+        && let Some(name) = profile.pointer("/user/name").and_then(apple_full_name)
+    {
+        user.name = Some(name);
+    }
     if Quirk::DiscordAvatar.applies_to(provider) {
         user.image = discord_avatar(profile);
     }
@@ -146,6 +151,17 @@ pub(crate) fn apple_form_post_user(body: &Map<String, Value>, profile: &mut Valu
     {
         obj.insert("user".into(), parsed);
     }
+}
+
+/// `apple-form-post-user`: the name Apple posts on the first sign-in, `"<firstName> <lastName>"`
+/// (a missing part is left out; no part at all keeps the mapped name, the email).
+fn apple_full_name(name: &Value) -> Option<String> {
+    let parts: Vec<&str> = ["firstName", "lastName"]
+        .iter()
+        .filter_map(|key| name.get(key).and_then(Value::as_str))
+        .filter(|part| !part.is_empty())
+        .collect();
+    (!parts.is_empty()).then(|| parts.join(" "))
 }
 
 /// Discord's avatar URL: the user's own avatar (animated ones as GIF), else one of the default
