@@ -987,6 +987,25 @@ impl AuthConfig {
                 ),
             ));
         }
+        let lost: Vec<&str> = self
+            .extension
+            .iter()
+            .flat_map(|extension| extension.fields())
+            .filter(|field| field.on_user() && !adapter.users().keeps_user_member(field.name()))
+            .map(|field| field.name())
+            .collect();
+        if !lost.is_empty() {
+            return Err(AuthError::new(
+                ErrorType::MissingAdapterMethods,
+                format!(
+                    "the adapter's users have no `{}`, which the extension reads from the user \
+                     (#[auth(user)]): give the SQL schema a column for it \
+                     (Schema::with_user_column(UserColumn::text(\"{}\")) or the kind it holds)",
+                    lost.join("`, `"),
+                    lost[0]
+                ),
+            ));
+        }
         Ok(())
     }
 }

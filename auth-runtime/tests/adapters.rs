@@ -830,7 +830,10 @@ async fn bad_urls_and_names_are_clear_errors() {
     )
     .await
     .unwrap_err();
-    assert!(matches!(err, AdapterError::Invalid(_)), "{err:?}");
+    assert!(
+        matches!(&err, AdapterError::Schema(m) if m.contains("`users; DROP TABLE accounts` is not a plain identifier")),
+        "{err:?}"
+    );
     // Nothing listens on port 1: unavailable, quickly.
     let err = SqlAdapter::connect_with(
         "postgres://postgres@127.0.0.1:1/x",
@@ -863,4 +866,289 @@ async fn bad_urls_and_names_are_clear_errors() {
             "{url}: {err:?}"
         );
     }
+}
+
+/// The app's members beyond Auth.js's five (`#[auth(user)]` extension fields), each in a column
+/// of its kind: written by `create_user`, read back by every call that returns a user, left as
+/// they are by an `update_user` that lacks them, refused when of another kind.
+mod user_columns {
+    use super::*;
+    use auth_runtime::adapter::SessionAdapter;
+    use auth_runtime::adapter::sql::{ColumnKind, UserColumn};
+    use serde_json::json;
+
+    fn with_columns(schema: Schema) -> Schema {
+        schema
+            .with_user_column(UserColumn::text("role"))
+            .with_user_column(UserColumn::integer("credits"))
+            .with_user_column(UserColumn::boolean("beta").stored_in("is_beta"))
+            .with_user_column(UserColumn::json("prefs"))
+    }
+
+    async fn connect(url: &str, schema: Schema) -> SqlAdapter {
+        SqlAdapter::connect_with(
+            url,
+            SqlOptions {
+                schema: Some(schema),
+                ..SqlOptions::default()
+            },
+        )
+        .await
+        .unwrap()
+    }
+
+    async fn holds_the_members(adapter: &SqlAdapter) {
+        assert!(adapter.keeps_user_member("role"));
+        assert!(adapter.keeps_user_member("beta"));
+        assert!(
+            !adapter.keeps_user_member("is_beta"),
+            "by member, not column"
+        );
+        assert!(!adapter.keeps_user_member("undeclared"));
+
+        let email = format!("{}@example.com", unique("cols"));
+        let mut user = User::new("x").name("Ada").email(&email);
+        for (member, value) in [
+            ("role", json!("admin")),
+            ("credits", json!(3)),
+            ("beta", json!(true)),
+            ("prefs", json!({"theme": "dark", "langs": ["en", "fr"]})),
+            ("undeclared", json!("not kept")),
+        ] {
+            user.extra.insert(member.into(), value);
+        }
+        let created = adapter.create_user(user).await.unwrap();
+        let id = created.id.clone().unwrap();
+        let expected = json!({
+            "role": "admin",
+            "credits": 3,
+            "beta": true,
+            "prefs": {"theme": "dark", "langs": ["en", "fr"]}
+        });
+        assert_eq!(json!(created.extra), expected, "what the row holds");
+        let read = adapter.get_user(&id).await.unwrap().unwrap();
+        assert_eq!(read, created);
+        assert_eq!(adapter.get_user_by_email(&email).await.unwrap(), Some(read));
+
+        let provider_id = unique("p");
+        adapter
+            .link_account(account("oidc-test", &provider_id, Some(id.clone())))
+            .await
+            .unwrap();
+        let by_account = adapter
+            .get_user_by_account("oidc-test", &provider_id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(json!(by_account.extra), expected);
+        let token = unique("st");
+        adapter
+            .create_session(AdapterSession {
+                session_token: token.clone(),
+                user_id: id.clone(),
+                expires: now_ms() + Duration::days(1),
+            })
+            .await
+            .unwrap();
+        let (_, user) = adapter.get_session_and_user(&token).await.unwrap().unwrap();
+        assert_eq!(json!(user.extra), expected);
+
+        // An update without a member keeps its column; one with it changes it.
+        let mut change = User::new(id.clone());
+        change.extra.insert("credits".into(), json!(5));
+        change.extra.insert("beta".into(), json!(false));
+        let updated = adapter.update_user(change).await.unwrap();
+        assert_eq!(
+            json!(updated.extra),
+            json!({
+                "role": "admin",
+                "credits": 5,
+                "beta": false,
+                "prefs": {"theme": "dark", "langs": ["en", "fr"]}
+            })
+        );
+        assert_eq!(updated.name.as_deref(), Some("Ada"));
+
+        // A user without the members has none (NULL columns), not defaults.
+        let bare_email = format!("{}@example.com", unique("bare"));
+        let bare = adapter
+            .create_user(User::new("x").email(&bare_email))
+            .await
+            .unwrap();
+        let bare = adapter
+            .get_user(bare.id.as_deref().unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(bare.extra.is_empty(), "{:?}", bare.extra);
+
+        // A member of another kind than its column: refused, and no user is written.
+        for (member, value) in [
+            ("role", json!(5)),
+            ("credits", json!("many")),
+            ("credits", json!(1.5)),
+            ("beta", json!("yes")),
+        ] {
+            let email = format!("{}@example.com", unique("bad"));
+            let mut user = User::new("x").email(&email);
+            user.extra.insert(member.into(), value.clone());
+            let err = adapter.create_user(user).await.unwrap_err();
+            assert!(
+                matches!(err, AdapterError::Invalid(m) if m.contains("kind")),
+                "{member} = {value}: {err:?}"
+            );
+            assert_eq!(adapter.get_user_by_email(&email).await.unwrap(), None);
+            let mut change = User::new(id.clone());
+            change.extra.insert(member.into(), value);
+            assert!(matches!(
+                adapter.update_user(change).await.unwrap_err(),
+                AdapterError::Invalid(_)
+            ));
+        }
+        assert_eq!(
+            json!(adapter.get_user(&id).await.unwrap().unwrap().extra["credits"]),
+            json!(5),
+            "a refused update changed nothing"
+        );
+    }
+
+    /// `migrate` adds the columns the table lacks, once; one the app made itself is kept.
+    async fn run(url: &str, base: Schema, app_made_role: &str) {
+        // The tables of an earlier deploy, without the app's columns.
+        let plain = connect(url, base.clone()).await;
+        assert_eq!(plain.migrate().await.unwrap().len(), 3);
+        let users = &base.users[0];
+        let quote = |name: &str| match plain.dialect() {
+            auth_runtime::adapter::sql::Dialect::MySql => format!("`{name}`"),
+            _ => format!("\"{name}\""),
+        };
+        let alter = format!(
+            "ALTER TABLE {} ADD COLUMN {} {app_made_role}",
+            quote(users),
+            quote("role")
+        );
+        let pool = sqlx::AnyPool::connect(url).await.unwrap();
+        sqlx::query(sqlx::AssertSqlSafe(alter))
+            .execute(&pool)
+            .await
+            .unwrap();
+        plain.close().await;
+
+        let adapter = connect(url, with_columns(base)).await;
+        assert_eq!(adapter.migrate().await.unwrap(), ["user columns"]);
+        assert!(adapter.migrate().await.unwrap().is_empty(), "idempotent");
+        holds_the_members(&adapter).await;
+        adapter.close().await;
+        pool.close().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn on_sqlite() {
+        sqlx::any::install_default_drivers();
+        let db = FreshDb::sqlite();
+        run(&db.url, Schema::embedded(), "TEXT").await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn on_postgres_with_serial_ids() {
+        sqlx::any::install_default_drivers();
+        let db = FreshDb::postgres().await;
+        run(&db.url, Schema::pg_adapter(), "VARCHAR(32)").await;
+        db.drop_now().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn on_postgres_with_the_prisma_schema() {
+        sqlx::any::install_default_drivers();
+        let db = FreshDb::postgres().await;
+        run(&db.url, Schema::prisma(), "TEXT").await;
+        db.drop_now().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn on_mysql() {
+        sqlx::any::install_default_drivers();
+        let db = FreshDb::mysql().await;
+        run(&db.url, Schema::embedded(), "VARCHAR(32)").await;
+        db.drop_now().await;
+    }
+
+    #[tokio::test]
+    async fn a_schema_that_cannot_hold_them_is_refused() {
+        let cases = [
+            (
+                Schema::embedded().with_user_column(UserColumn::text("email")),
+                "`email` is a member of every user already",
+            ),
+            (
+                Schema::embedded()
+                    .with_user_column(UserColumn::text("role"))
+                    .with_user_column(UserColumn::integer("role").stored_in("role2")),
+                "the user member `role` has two columns",
+            ),
+            (
+                Schema::embedded()
+                    .with_user_column(UserColumn::text("role"))
+                    .with_user_column(UserColumn::text("tier").stored_in("role")),
+                "the users column `role` is declared twice",
+            ),
+            (
+                Schema::embedded().with_user_column(UserColumn::text("nick").stored_in("image")),
+                "the users column `image` is declared twice",
+            ),
+            (
+                Schema::embedded()
+                    .with_user_column(UserColumn::new("x", ColumnKind::Text).stored_in("a b")),
+                "`a b` is not a plain identifier",
+            ),
+        ];
+        for (schema, message) in cases {
+            let err = connect_err(schema).await;
+            assert!(
+                matches!(&err, AdapterError::Schema(m) if m.contains(message)),
+                "{message}: {err:?}"
+            );
+        }
+    }
+
+    async fn connect_err(schema: Schema) -> AdapterError {
+        SqlAdapter::connect_with(
+            "sqlite::memory:",
+            SqlOptions {
+                schema: Some(schema),
+                ..SqlOptions::default()
+            },
+        )
+        .await
+        .unwrap_err()
+    }
+}
+
+/// A declared user column the table lacks (`migrate` not run since it was declared) fails the
+/// read; SQLite does not read its name as a string.
+#[tokio::test]
+async fn a_missing_user_column_fails_the_read_on_sqlite() {
+    use auth_runtime::adapter::sql::UserColumn;
+    let db = FreshDb::sqlite();
+    let plain = SqlAdapter::connect(&db.url).await.unwrap();
+    plain.migrate().await.unwrap();
+    let user = new_user(&plain, "missing-column@example.com").await;
+    plain.close().await;
+    let adapter = SqlAdapter::connect_with(
+        &db.url,
+        SqlOptions {
+            schema: Some(Schema::embedded().with_user_column(UserColumn::text("role"))),
+            ..SqlOptions::default()
+        },
+    )
+    .await
+    .unwrap();
+    let err = adapter
+        .get_user(user.id.as_deref().unwrap())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AdapterError::Database(_)), "{err:?}");
+    assert_eq!(adapter.migrate().await.unwrap(), ["user columns"]);
+    let read = adapter.get_user(user.id.as_deref().unwrap()).await.unwrap();
+    assert_eq!(read.unwrap().extra.get("role"), None);
 }

@@ -5,9 +5,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::sync::{Arc, Mutex};
 
-use auth_runtime::adapter::{Adapter, MemoryAdapter};
+use auth_runtime::adapter::MemoryAdapter;
 use auth_runtime::axum::{RequireSession, SignInRedirect};
 use auth_runtime::callbacks::SignInDecision;
 use auth_runtime::config::{AuthConfig, SessionStrategy};
@@ -343,6 +345,9 @@ async fn a_token_of_an_older_schema_reads_as_signed_out_with_the_cookie_kept() {
 /// With database sessions the fields come from the stored user.
 mod database {
     use super::*;
+    use auth_runtime::adapter::FullAdapter;
+    use auth_runtime::adapter::sql::{Schema, SqlAdapter, SqlOptions, UserColumn};
+    use common::databases::FreshDb;
 
     #[derive(AuthExtension, Debug, Clone, PartialEq)]
     pub struct Stored {
@@ -354,11 +359,13 @@ mod database {
     #[auth(providers(github), session = "database", adapter, extension = Stored)]
     pub struct DbAuth;
 
-    #[tokio::test]
-    async fn database_sessions_read_the_fields_from_the_stored_user() {
+    /// A GitHub sign-in with database sessions: the fields come from the user the adapter
+    /// stores.
+    async fn sessions_read_the_fields_from_the_stored_user<A: FullAdapter + 'static>(
+        adapter: Arc<A>,
+    ) {
         let github = MockGithub::new();
         github.sign_in_as(GithubUser::new(5, "grace"));
-        let adapter = Arc::new(MemoryAdapter::new());
         let mut config = DbAuth::builder_with_env(env)
             .adapter(adapter.clone())
             .into_config()
@@ -405,6 +412,83 @@ mod database {
         assert_eq!(typed.user.role, "editor");
         assert_eq!(typed.user.note, None);
         assert!(typed.user.id.is_some());
+    }
+
+    async fn sql(url: &str) -> Arc<SqlAdapter> {
+        let adapter = SqlAdapter::connect_with(
+            url,
+            SqlOptions {
+                schema: Some(
+                    Schema::default_for(
+                        auth_runtime::adapter::sql::Dialect::from_url(url).unwrap(),
+                    )
+                    .with_user_column(UserColumn::text("role")),
+                ),
+                ..SqlOptions::default()
+            },
+        )
+        .await
+        .unwrap();
+        adapter.migrate().await.unwrap();
+        Arc::new(adapter)
+    }
+
+    #[tokio::test]
+    async fn on_the_memory_adapter() {
+        sessions_read_the_fields_from_the_stored_user(Arc::new(MemoryAdapter::new())).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn on_sqlite() {
+        let db = FreshDb::sqlite();
+        sessions_read_the_fields_from_the_stored_user(sql(&db.url).await).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn on_postgres() {
+        let db = FreshDb::postgres().await;
+        let adapter = sql(&db.url).await;
+        sessions_read_the_fields_from_the_stored_user(adapter.clone()).await;
+        adapter.close().await;
+        db.drop_now().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn on_mysql() {
+        let db = FreshDb::mysql().await;
+        let adapter = sql(&db.url).await;
+        sessions_read_the_fields_from_the_stored_user(adapter.clone()).await;
+        adapter.close().await;
+        db.drop_now().await;
+    }
+
+    /// A SQL schema without a column for an `#[auth(user)]` field would lose it at every
+    /// sign-in: the configuration is refused before the first request, naming the field.
+    #[tokio::test]
+    async fn a_sql_schema_without_the_column_is_refused() {
+        let adapter = SqlAdapter::connect("sqlite::memory:").await.unwrap();
+        adapter.migrate().await.unwrap();
+        let config = DbAuth::builder_with_env(env)
+            .adapter(Arc::new(adapter))
+            .into_config()
+            .trust_host(true);
+        let err = config.assert_valid().unwrap_err();
+        assert_eq!(
+            err.error_type(),
+            auth_runtime::error::ErrorType::MissingAdapterMethods
+        );
+        assert!(
+            err.to_string()
+                .contains("the adapter's users have no `role`")
+                && err.to_string().contains("UserColumn::text(\"role\")"),
+            "{err}"
+        );
+        // Memory and Redis keep whole users: nothing to declare.
+        let config = DbAuth::builder_with_env(env)
+            .adapter(Arc::new(MemoryAdapter::new()))
+            .into_config()
+            .trust_host(true);
+        config.assert_valid().unwrap();
     }
 }
 

@@ -101,9 +101,14 @@ pub enum AdapterError {
     /// A stored value could not be read back (a bad timestamp, an id of the wrong type).
     #[error("unreadable {0} in the database")]
     Corrupt(&'static str),
-    /// The call lacks something it needs (a user without id).
+    /// The call lacks something it needs (a user without id), or a value does not fit where
+    /// it goes (a user member of another JSON type than its column holds).
     #[error("invalid call: {0}")]
     Invalid(&'static str),
+    /// The configured schema cannot be used: a name that is not a plain identifier, a user
+    /// column declared twice. The message names the table or column, never a value.
+    #[error("invalid schema: {0}")]
+    Schema(String),
 }
 
 impl From<AdapterError> for crate::error::AuthError {
@@ -184,6 +189,15 @@ pub trait Adapter: Send + Sync {
     fn get_accounts_by_user(&self, user_id: &str) -> BoxFuture<'_, AdapterResult<Vec<Account>>>;
     /// Replaces the stored tokens of the account with the same provider and provider account id.
     fn update_account(&self, account: Account) -> BoxFuture<'_, AdapterResult<()>>;
+    /// Whether the users this adapter returns keep `member`, one beyond Auth.js's five
+    /// (`role`). The configuration refuses an `#[auth(user)]` extension field the adapter would
+    /// lose. The default says yes: an adapter that stores the whole user (memory, Redis) keeps
+    /// every member; the SQL adapter keeps the members its schema has columns for.
+    fn keeps_user_member(&self, member: &str) -> bool {
+        let _ = member;
+        true
+    }
+
     /// Creates a user and links its first account as one change: either both exist afterwards or
     /// neither does. [`AdapterError::Conflict`] when the account was linked meanwhile (two first
     /// sign-ins racing); the engine then reads the user the other one created.

@@ -16,7 +16,7 @@ mod schema;
 mod statements;
 mod store;
 
-pub use schema::{Dialect, Flavor, Schema, Timestamps, UserIds};
+pub use schema::{ColumnKind, Dialect, Flavor, Schema, Timestamps, UserColumn, UserIds};
 
 use std::sync::{Arc, Once};
 use std::time::Duration;
@@ -25,7 +25,7 @@ use sqlx::any::AnyPoolOptions;
 use sqlx::{AnyPool, AssertSqlSafe, Row};
 use time::OffsetDateTime;
 
-use self::rows::{failed, int, required, user_at};
+use self::rows::{bind_extra, failed, int, required, user_at};
 use self::statements::Statements;
 use super::{AdapterError, AdapterResult, AdapterSession};
 use super::{epoch_millis as millis, from_epoch_millis as from_millis};
@@ -125,9 +125,7 @@ impl SqlAdapter {
         let schema = options
             .schema
             .unwrap_or_else(|| Schema::default_for(dialect));
-        schema.check().map_err(|_| {
-            AdapterError::Invalid("a table or column name is not a plain identifier")
-        })?;
+        schema.check().map_err(AdapterError::Schema)?;
         install_drivers();
         let memory = dialect == Dialect::Sqlite && url.contains(":memory:");
         let url = match dialect {
@@ -166,8 +164,9 @@ impl SqlAdapter {
     }
 
     /// Creates the tables and keys that are missing and records each step in the migrations
-    /// table; returns the names of the steps it applied (none on a second run). Tables a Next.js
-    /// app created already are kept as they are.
+    /// table, then adds the schema's [user columns](Schema::user_columns) the users table lacks;
+    /// returns the names of the steps it applied (none on a second run). Tables and columns a
+    /// Next.js app created already are kept as they are.
     pub async fn migrate(&self) -> AdapterResult<Vec<&'static str>> {
         let q = |name: &str| self.sql.writer.q(name);
         let table = q(&self.schema.migrations);
@@ -221,7 +220,52 @@ impl SqlAdapter {
             tx.commit().await.map_err(failed("migration"))?;
             done.push(name);
         }
+        if self.add_user_columns().await? {
+            done.push("user columns");
+        }
         Ok(done)
+    }
+
+    /// Adds the schema's user columns the users table lacks (a column the app's own migration
+    /// made is kept as it is); whether it added any.
+    async fn add_user_columns(&self) -> AdapterResult<bool> {
+        let w = &self.sql.writer;
+        let users = w.q(&self.schema.users[0]);
+        let mut added = false;
+        for extra in &self.schema.user_columns {
+            let column = w.q(&extra.column);
+            let present = if self.dialect == Dialect::Sqlite {
+                // SQLite reads an unknown quoted name as a string: ask for the table's columns.
+                sqlx::query("SELECT COUNT(*) FROM pragma_table_info(?) WHERE name = ?")
+                    .bind(self.schema.users[0].clone())
+                    .bind(extra.column.clone())
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(failed("migration"))?
+                    .try_get::<i64, _>(0)
+                    .map_err(|_| AdapterError::Corrupt("table info"))?
+                    > 0
+            } else {
+                let probe = format!("SELECT {column} FROM {users} WHERE 1 = 0");
+                sqlx::query(AssertSqlSafe(probe))
+                    .fetch_optional(&self.pool)
+                    .await
+                    .is_ok()
+            };
+            if present {
+                continue;
+            }
+            let add = format!(
+                "ALTER TABLE {users} ADD COLUMN {column} {}",
+                w.extra_type(extra.kind)
+            );
+            sqlx::query(AssertSqlSafe(add))
+                .execute(&self.pool)
+                .await
+                .map_err(failed("migration"))?;
+            added = true;
+        }
+        Ok(added)
     }
 
     /// Closes the pool.
@@ -242,7 +286,8 @@ impl SqlAdapter {
             .fetch_optional(&self.pool)
             .await
             .map_err(failed("user"))?;
-        row.map(|row| user_at(&row, 0)).transpose()
+        row.map(|row| user_at(&row, 0, &self.schema.user_columns))
+            .transpose()
     }
 
     async fn insert_user(
@@ -251,7 +296,11 @@ impl SqlAdapter {
         user: &User,
     ) -> AdapterResult<User> {
         let mut created = user.clone();
-        created.extra = Default::default();
+        // What the row holds: the app's declared members, nothing else.
+        let extra = &self.schema.user_columns;
+        created.extra.retain(|member, value| {
+            !value.is_null() && extra.iter().any(|column| column.field == *member)
+        });
         let generated = match self.schema.user_ids {
             UserIds::Text => Some(uuid::Uuid::new_v4().to_string()),
             UserIds::Serial => None,
@@ -265,6 +314,7 @@ impl SqlAdapter {
             .bind(user.email.clone())
             .bind(user.email_verified.map(millis))
             .bind(user.image.clone());
+        let query = bind_extra(query, user, extra)?;
         created.id = match (generated, self.sql.returning) {
             (Some(id), _) => {
                 query.execute(&mut *conn).await.map_err(failed("user"))?;

@@ -1,9 +1,11 @@
 //! Rows as the statements return them (ids as text, timestamps as epoch milliseconds) into the
 //! adapter's types, and sqlx errors into [`AdapterError`].
 
+use serde_json::Value;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use super::schema::{ColumnKind, UserColumn};
 use crate::adapter::{
     AdapterError, AdapterResult, Authenticator, VerificationToken, from_epoch_millis as from_millis,
 };
@@ -38,8 +40,24 @@ pub(super) fn int(row: &AnyRow, i: usize, what: &'static str) -> AdapterResult<O
         .map_err(|_| AdapterError::Corrupt(what))
 }
 
-/// A user from the five user columns starting at `at`.
-pub(super) fn user_at(row: &AnyRow, at: usize) -> AdapterResult<User> {
+/// A user from the five user columns starting at `at`, then the app's `extra` columns.
+pub(super) fn user_at(row: &AnyRow, at: usize, extra: &[UserColumn]) -> AdapterResult<User> {
+    let mut members = serde_json::Map::new();
+    for (i, column) in extra.iter().enumerate() {
+        let i = at + 5 + i;
+        let value = match column.kind {
+            ColumnKind::Text => text(row, i, "user column")?.map(Value::String),
+            ColumnKind::Integer => int(row, i, "user column")?.map(Value::from),
+            ColumnKind::Boolean => int(row, i, "user column")?.map(|b| Value::Bool(b != 0)),
+            ColumnKind::Json => text(row, i, "user column")?
+                .map(|json| serde_json::from_str(&json))
+                .transpose()
+                .map_err(|_| AdapterError::Corrupt("user column"))?,
+        };
+        if let Some(value) = value {
+            members.insert(column.field.clone(), value);
+        }
+    }
     Ok(User {
         id: Some(required(row, at, "user id")?),
         name: text(row, at + 1, "user name")?,
@@ -48,8 +66,47 @@ pub(super) fn user_at(row: &AnyRow, at: usize) -> AdapterResult<User> {
             .map(from_millis)
             .transpose()?,
         image: text(row, at + 4, "user image")?,
-        extra: Default::default(),
+        extra: members,
     })
+}
+
+/// Binds the user's member for each of the app's columns: `NULL` when missing or `null`,
+/// [`AdapterError::Invalid`] when it is not of the column's kind.
+pub(super) fn bind_extra(
+    mut query: super::Query,
+    user: &User,
+    extra: &[UserColumn],
+) -> AdapterResult<super::Query> {
+    const MISMATCH: &str = "a user member is not of the kind its column holds";
+    for column in extra {
+        let value = user
+            .extra
+            .get(&column.field)
+            .filter(|value| !value.is_null());
+        query = match column.kind {
+            ColumnKind::Text => query.bind(
+                value
+                    .map(|v| {
+                        v.as_str()
+                            .map(str::to_owned)
+                            .ok_or(AdapterError::Invalid(MISMATCH))
+                    })
+                    .transpose()?,
+            ),
+            ColumnKind::Integer => query.bind(
+                value
+                    .map(|v| v.as_i64().ok_or(AdapterError::Invalid(MISMATCH)))
+                    .transpose()?,
+            ),
+            ColumnKind::Boolean => query.bind(
+                value
+                    .map(|v| v.as_bool().ok_or(AdapterError::Invalid(MISMATCH)))
+                    .transpose()?,
+            ),
+            ColumnKind::Json => query.bind(value.map(Value::to_string)),
+        };
+    }
+    Ok(query)
 }
 
 pub(super) fn account_of(row: &AnyRow) -> AdapterResult<Account> {

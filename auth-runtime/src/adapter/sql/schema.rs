@@ -105,7 +105,95 @@ pub struct Schema {
     /// A column users, accounts and sessions carry with the time of their last write, which
     /// the adapter sets (Prisma's `updatedAt`: `NOT NULL` without a database default).
     pub updated_at: Option<String>,
+    /// Columns of the users table beyond Auth.js's five, each holding one member of the user
+    /// (the app's `#[auth(user)]` extension fields). Empty in every preset.
+    pub user_columns: Vec<UserColumn>,
 }
+
+/// What a [`UserColumn`] holds, and so the SQL type `migrate` gives it and how its value is
+/// written and read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ColumnKind {
+    /// A JSON string (a Rust `String`, or an enum serialized as a string): `TEXT`.
+    Text,
+    /// A JSON integer that fits an `i64`: `BIGINT`.
+    Integer,
+    /// A JSON boolean: `BOOLEAN`.
+    Boolean,
+    /// Any JSON value (a struct, a list): `JSONB` on PostgreSQL, `JSON` on MySQL, `TEXT` on
+    /// SQLite.
+    Json,
+}
+
+/// A column of the users table that holds one member of the user beyond `id`, `name`,
+/// `email`, `emailVerified` and `image`: what an `#[auth(user)]` field of the app's
+/// extension needs to outlive the sign-in that set it.
+///
+/// ```
+/// use auth_runtime::adapter::sql::{Schema, UserColumn};
+///
+/// // `role` and `credits` on the user, as a Prisma schema would declare them
+/// // (`role String?`, `credits Int?`).
+/// let schema = Schema::prisma()
+///     .with_user_column(UserColumn::text("role"))
+///     .with_user_column(UserColumn::integer("credits"));
+/// assert!(schema.check().is_ok());
+/// ```
+///
+/// A member the user lacks, or `null`, is a SQL `NULL`, and a `NULL` is read as a missing
+/// member (an `#[auth(default)]` field reads its default). `update_user` leaves the column as
+/// it is when the member is missing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserColumn {
+    /// The member's name on the user, in the token and in the session: the extension field's
+    /// name (`role`).
+    pub field: String,
+    /// The column; the field's name unless [`stored_in`](Self::stored_in) says otherwise.
+    pub column: String,
+    /// What the column holds.
+    pub kind: ColumnKind,
+}
+
+impl UserColumn {
+    /// A column called `field`, holding `kind`.
+    pub fn new(field: &str, kind: ColumnKind) -> Self {
+        Self {
+            field: field.to_owned(),
+            column: field.to_owned(),
+            kind,
+        }
+    }
+
+    /// A text column ([`ColumnKind::Text`]).
+    pub fn text(field: &str) -> Self {
+        Self::new(field, ColumnKind::Text)
+    }
+
+    /// An integer column ([`ColumnKind::Integer`]).
+    pub fn integer(field: &str) -> Self {
+        Self::new(field, ColumnKind::Integer)
+    }
+
+    /// A boolean column ([`ColumnKind::Boolean`]).
+    pub fn boolean(field: &str) -> Self {
+        Self::new(field, ColumnKind::Boolean)
+    }
+
+    /// A JSON column ([`ColumnKind::Json`]).
+    pub fn json(field: &str) -> Self {
+        Self::new(field, ColumnKind::Json)
+    }
+
+    /// Stores the member in `column` instead of a column named after it (`user_role`).
+    pub fn stored_in(mut self, column: &str) -> Self {
+        column.clone_into(&mut self.column);
+        self
+    }
+}
+
+/// The members of Auth.js's user, which the five user columns hold.
+const USER_MEMBERS: [&str; 5] = ["id", "name", "email", "emailVerified", "image"];
 
 fn names<const N: usize>(list: [&str; N]) -> [String; N] {
     list.map(str::to_owned)
@@ -163,6 +251,7 @@ impl Schema {
             surrogate_ids: true,
             flavor: Flavor::PgAdapter,
             updated_at: None,
+            user_columns: Vec::new(),
         }
     }
 
@@ -182,6 +271,7 @@ impl Schema {
             surrogate_ids: false,
             flavor: Flavor::Drizzle,
             updated_at: None,
+            user_columns: Vec::new(),
         }
     }
 
@@ -202,6 +292,7 @@ impl Schema {
             surrogate_ids: false,
             flavor: Flavor::Prisma,
             updated_at: Some("updatedAt".to_owned()),
+            user_columns: Vec::new(),
         }
     }
 
@@ -240,6 +331,13 @@ impl Schema {
             .chain(&self.verification_tokens)
             .chain(&self.authenticators)
             .chain(std::iter::once(&self.migrations))
+            .chain(self.user_columns.iter().map(|c| &c.column))
+    }
+
+    /// Adds a column of the users table for one more member of the user.
+    pub fn with_user_column(mut self, column: UserColumn) -> Self {
+        self.user_columns.push(column);
+        self
     }
 
     /// Checks that every name is a plain identifier, so that no name can change a statement.
@@ -252,6 +350,26 @@ impl Schema {
             if !plain {
                 return Err(format!(
                     "`{name}` is not a plain identifier (letters, digits and `_`, 63 at most)"
+                ));
+            }
+        }
+        for (i, extra) in self.user_columns.iter().enumerate() {
+            if USER_MEMBERS.contains(&extra.field.as_str()) {
+                return Err(format!(
+                    "`{}` is a member of every user already: its column is one of the five",
+                    extra.field
+                ));
+            }
+            let earlier = &self.user_columns[..i];
+            if earlier.iter().any(|e| e.field == extra.field) {
+                return Err(format!("the user member `{}` has two columns", extra.field));
+            }
+            if self.users[1..].contains(&extra.column)
+                || earlier.iter().any(|e| e.column == extra.column)
+            {
+                return Err(format!(
+                    "the users column `{}` is declared twice",
+                    extra.column
                 ));
             }
         }
@@ -333,6 +451,40 @@ impl Writer {
         match self.dialect {
             Dialect::MySql => format!("CAST({column} AS CHAR)"),
             _ => format!("CAST({column} AS TEXT)"),
+        }
+    }
+
+    /// A user column of the app's, read as text, a `BIGINT` or `NULL`.
+    pub(super) fn extra_out(&self, column: &str, kind: ColumnKind) -> String {
+        match (kind, self.dialect) {
+            (ColumnKind::Text, _) | (ColumnKind::Json, Dialect::Sqlite) => column.to_owned(),
+            (ColumnKind::Integer, _) => self.int_out(column),
+            (ColumnKind::Boolean, _) => {
+                format!("CASE WHEN {column} IS NULL THEN NULL WHEN {column} THEN 1 ELSE 0 END")
+            }
+            (ColumnKind::Json, Dialect::Postgres) => format!("CAST({column} AS TEXT)"),
+            (ColumnKind::Json, Dialect::MySql) => format!("CAST({column} AS CHAR)"),
+        }
+    }
+
+    /// Placeholder `n` written to a user column of the app's (JSON arrives as text).
+    pub(super) fn extra_in(&self, n: usize, kind: ColumnKind) -> String {
+        let p = self.p(n);
+        match (kind, self.dialect) {
+            (ColumnKind::Json, Dialect::Postgres) => format!("CAST({p} AS JSONB)"),
+            _ => p,
+        }
+    }
+
+    /// The SQL type `migrate` gives a user column of the app's.
+    pub(super) fn extra_type(&self, kind: ColumnKind) -> &'static str {
+        match (kind, self.dialect) {
+            (ColumnKind::Text | ColumnKind::Json, Dialect::Sqlite) => "TEXT",
+            (ColumnKind::Text, _) => "TEXT",
+            (ColumnKind::Integer, _) => "BIGINT",
+            (ColumnKind::Boolean, _) => "BOOLEAN",
+            (ColumnKind::Json, Dialect::Postgres) => "JSONB",
+            (ColumnKind::Json, Dialect::MySql) => "JSON",
         }
     }
 

@@ -73,23 +73,47 @@ impl Statements {
         let returning = dialect != Dialect::MySql;
         let q = |name: &String| w.q(name);
         let [users, uid, name, email, verified, image] = &s.users;
+        // Qualified, also without an alias: SQLite reads an unknown bare quoted name (a column
+        // the table lacks) as a string literal instead of failing.
         let user_columns = |alias: &str| {
+            let alias = match alias {
+                "" => format!("{}.", q(users)),
+                alias => alias.to_owned(),
+            };
             let c = |column: &String| format!("{alias}{}", q(column));
-            format!(
+            let mut sql = format!(
                 "{}, {}, {}, {}, {}",
                 w.id_out(&c(uid)),
                 c(name),
                 c(email),
                 w.time_out(&c(verified)),
                 c(image)
-            )
+            );
+            for extra in &s.user_columns {
+                sql.push_str(", ");
+                sql.push_str(&w.extra_out(&c(&extra.column), extra.kind));
+            }
+            sql
+        };
+        // The app's user columns after the five, numbered from `from`.
+        let extra_names: String = s
+            .user_columns
+            .iter()
+            .map(|extra| format!(", {}", q(&extra.column)))
+            .collect();
+        let extra_values = |from: usize| -> String {
+            s.user_columns
+                .iter()
+                .enumerate()
+                .map(|(i, extra)| format!(", {}", w.extra_in(from + i, extra.kind)))
+                .collect()
         };
         let select_user = format!("SELECT {} FROM {}", user_columns(""), q(users));
 
         let serial = s.user_ids == UserIds::Serial;
         let create_user = if serial {
             let mut sql = format!(
-                "INSERT INTO {} ({}, {}, {}, {}) VALUES ({}, {}, {}, {})",
+                "INSERT INTO {} ({}, {}, {}, {}{extra_names}) VALUES ({}, {}, {}, {}{})",
                 q(users),
                 q(name),
                 q(email),
@@ -98,7 +122,8 @@ impl Statements {
                 w.p(1),
                 w.p(2),
                 w.time_in(3),
-                w.p(4)
+                w.p(4),
+                extra_values(5)
             );
             if returning {
                 sql.push_str(&format!(" RETURNING {}", w.id_out(&q(uid))));
@@ -106,7 +131,7 @@ impl Statements {
             sql
         } else {
             format!(
-                "INSERT INTO {} ({}, {}, {}, {}, {}) VALUES ({}, {}, {}, {}, {})",
+                "INSERT INTO {} ({}, {}, {}, {}, {}{extra_names}) VALUES ({}, {}, {}, {}, {}{})",
                 q(users),
                 q(uid),
                 q(name),
@@ -117,18 +142,32 @@ impl Statements {
                 w.p(2),
                 w.p(3),
                 w.time_in(4),
-                w.p(5)
+                w.p(5),
+                extra_values(6)
             )
         };
+        // A member the user lacks keeps its column; the id is the last placeholder.
+        let extra_updates: String = s
+            .user_columns
+            .iter()
+            .enumerate()
+            .map(|(i, extra)| {
+                let column = q(&extra.column);
+                format!(
+                    ", {column} = COALESCE({}, {column})",
+                    w.extra_in(5 + i, extra.kind)
+                )
+            })
+            .collect();
         let update_user = format!(
-            "UPDATE {} SET {n} = COALESCE({}, {n}), {e} = COALESCE({}, {e}), {v} = COALESCE({}, {v}), {i} = COALESCE({}, {i}) WHERE {} = {}",
+            "UPDATE {} SET {n} = COALESCE({}, {n}), {e} = COALESCE({}, {e}), {v} = COALESCE({}, {v}), {i} = COALESCE({}, {i}){extra_updates} WHERE {} = {}",
             q(users),
             w.p(1),
             w.p(2),
             w.time_in(3),
             w.p(4),
             q(uid),
-            w.p(5),
+            w.p(5 + s.user_columns.len()),
             n = q(name),
             e = q(email),
             v = q(verified),

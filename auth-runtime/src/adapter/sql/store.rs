@@ -2,7 +2,9 @@
 
 use time::OffsetDateTime;
 
-use super::rows::{account_of, authenticator_of, failed, int, required, token_of, user_at};
+use super::rows::{
+    account_of, authenticator_of, bind_extra, failed, int, required, token_of, user_at,
+};
 use super::{Dialect, SqlAdapter};
 use crate::adapter::{
     Adapter, AdapterError, AdapterResult, AdapterSession, Authenticator, AuthenticatorAdapter,
@@ -18,6 +20,13 @@ impl Adapter for SqlAdapter {
             let mut conn = self.pool.acquire().await.map_err(failed("user"))?;
             self.insert_user(&mut conn, &user).await
         })
+    }
+
+    fn keeps_user_member(&self, member: &str) -> bool {
+        self.schema
+            .user_columns
+            .iter()
+            .any(|column| column.field == member)
     }
 
     fn get_user(&self, id: &str) -> BoxFuture<'_, AdapterResult<Option<User>>> {
@@ -40,7 +49,8 @@ impl Adapter for SqlAdapter {
                 .fetch_optional(&self.pool)
                 .await
                 .map_err(failed("user"))?;
-            row.map(|row| user_at(&row, 0)).transpose()
+            row.map(|row| user_at(&row, 0, &self.schema.user_columns))
+                .transpose()
         })
     }
 
@@ -59,7 +69,8 @@ impl Adapter for SqlAdapter {
                 .fetch_optional(&self.pool)
                 .await
                 .map_err(failed("user"))?;
-            row.map(|row| user_at(&row, 0)).transpose()
+            row.map(|row| user_at(&row, 0, &self.schema.user_columns))
+                .transpose()
         })
     }
 
@@ -77,6 +88,7 @@ impl Adapter for SqlAdapter {
                 .bind(user.email.clone())
                 .bind(user.email_verified.map(millis))
                 .bind(user.image.clone());
+            let query = bind_extra(query, &user, &self.schema.user_columns)?;
             let done = key
                 .bind(query)
                 .execute(&self.pool)
@@ -253,7 +265,10 @@ impl SessionAdapter for SqlAdapter {
                     int(&row, 2, "expires")?.ok_or(AdapterError::Corrupt("expires"))?,
                 )?,
             };
-            Ok(Some((session, user_at(&row, 3)?)))
+            Ok(Some((
+                session,
+                user_at(&row, 3, &self.schema.user_columns)?,
+            )))
         })
     }
 
