@@ -7,9 +7,14 @@ use syn::Ident;
 
 use crate::registry::{Kind, ProviderSpec};
 
-/// The builder method / field name of a provider: the id with `-` as `_`.
+/// The builder method / field name of a provider: the id with `-` as `_`, and a leading `_`
+/// before an id that starts with a digit (`42-school` -> `_42_school`).
 pub fn method_ident(spec: &ProviderSpec) -> Ident {
-    rust_ident(&spec.id.replace('-', "_"))
+    let name = spec.id.replace('-', "_");
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        return format_ident!("_{}", name);
+    }
+    rust_ident(&name)
 }
 
 /// `GitHubProfile` from the display name `GitHub`.

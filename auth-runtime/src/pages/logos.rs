@@ -3,10 +3,18 @@
 
 /// `(file name, SVG)` of every bundled mark.
 const LOGOS: &[(&str, &str)] = &[
+    (
+        "42-school.svg",
+        include_str!("../../assets/logos/42-school.svg"),
+    ),
     ("apple.svg", include_str!("../../assets/logos/apple.svg")),
     (
         "asgardeo.svg",
         include_str!("../../assets/logos/asgardeo.svg"),
+    ),
+    (
+        "atlassian.svg",
+        include_str!("../../assets/logos/atlassian.svg"),
     ),
     ("auth0.svg", include_str!("../../assets/logos/auth0.svg")),
     (
@@ -26,8 +34,25 @@ const LOGOS: &[(&str, &str)] = &[
         include_str!("../../assets/logos/beyondidentity.svg"),
     ),
     (
+        "bitbucket.svg",
+        include_str!("../../assets/logos/bitbucket.svg"),
+    ),
+    ("box.svg", include_str!("../../assets/logos/box.svg")),
+    (
+        "click-up.svg",
+        include_str!("../../assets/logos/click-up.svg"),
+    ),
+    (
         "cognito.svg",
         include_str!("../../assets/logos/cognito.svg"),
+    ),
+    (
+        "coinbase.svg",
+        include_str!("../../assets/logos/coinbase.svg"),
+    ),
+    (
+        "concept2.svg",
+        include_str!("../../assets/logos/concept2.svg"),
     ),
     (
         "descope.svg",
@@ -38,6 +63,10 @@ const LOGOS: &[(&str, &str)] = &[
         include_str!("../../assets/logos/discord.svg"),
     ),
     (
+        "dribbble.svg",
+        include_str!("../../assets/logos/dribbble.svg"),
+    ),
+    (
         "duende-identity-server6.svg",
         include_str!("../../assets/logos/duende-identity-server6.svg"),
     ),
@@ -45,6 +74,8 @@ const LOGOS: &[(&str, &str)] = &[
         "facebook.svg",
         include_str!("../../assets/logos/facebook.svg"),
     ),
+    ("faceit.svg", include_str!("../../assets/logos/faceit.svg")),
+    ("figma.svg", include_str!("../../assets/logos/figma.svg")),
     ("github.svg", include_str!("../../assets/logos/github.svg")),
     ("gitlab.svg", include_str!("../../assets/logos/gitlab.svg")),
     ("google.svg", include_str!("../../assets/logos/google.svg")),
@@ -57,6 +88,7 @@ const LOGOS: &[(&str, &str)] = &[
         "identity-server4.svg",
         include_str!("../../assets/logos/identity-server4.svg"),
     ),
+    ("kakao.svg", include_str!("../../assets/logos/kakao.svg")),
     (
         "keycloak.svg",
         include_str!("../../assets/logos/keycloak.svg"),
@@ -68,22 +100,47 @@ const LOGOS: &[(&str, &str)] = &[
     ),
     ("logto.svg", include_str!("../../assets/logos/logto.svg")),
     (
+        "mailchimp.svg",
+        include_str!("../../assets/logos/mailchimp.svg"),
+    ),
+    ("mailru.svg", include_str!("../../assets/logos/mailru.svg")),
+    ("medium.svg", include_str!("../../assets/logos/medium.svg")),
+    (
         "microsoft-entra-id.svg",
         include_str!("../../assets/logos/microsoft-entra-id.svg"),
+    ),
+    ("naver.svg", include_str!("../../assets/logos/naver.svg")),
+    (
+        "netlify.svg",
+        include_str!("../../assets/logos/netlify.svg"),
     ),
     ("okta.svg", include_str!("../../assets/logos/okta.svg")),
     (
         "onelogin.svg",
         include_str!("../../assets/logos/onelogin.svg"),
     ),
+    ("osu.svg", include_str!("../../assets/logos/osu.svg")),
     (
         "passage.svg",
         include_str!("../../assets/logos/passage.svg"),
     ),
     (
+        "patreon.svg",
+        include_str!("../../assets/logos/patreon.svg"),
+    ),
+    (
         "ping-id.svg",
         include_str!("../../assets/logos/ping-id.svg"),
     ),
+    (
+        "pinterest.svg",
+        include_str!("../../assets/logos/pinterest.svg"),
+    ),
+    (
+        "pipedrive.svg",
+        include_str!("../../assets/logos/pipedrive.svg"),
+    ),
+    ("reddit.svg", include_str!("../../assets/logos/reddit.svg")),
     ("roblox.svg", include_str!("../../assets/logos/roblox.svg")),
     (
         "salesforce.svg",
@@ -98,12 +155,24 @@ const LOGOS: &[(&str, &str)] = &[
         "spotify.svg",
         include_str!("../../assets/logos/spotify.svg"),
     ),
+    (
+        "threads.svg",
+        include_str!("../../assets/logos/threads.svg"),
+    ),
     ("twitch.svg", include_str!("../../assets/logos/twitch.svg")),
     (
         "twitter.svg",
         include_str!("../../assets/logos/twitter.svg"),
     ),
     ("vipps.svg", include_str!("../../assets/logos/vipps.svg")),
+    (
+        "wikimedia.svg",
+        include_str!("../../assets/logos/wikimedia.svg"),
+    ),
+    (
+        "wordpress.svg",
+        include_str!("../../assets/logos/wordpress.svg"),
+    ),
     (
         "zitadel.svg",
         include_str!("../../assets/logos/zitadel.svg"),
