@@ -19,7 +19,7 @@ use crate::cookies::CookiesOverride;
 use crate::env;
 use crate::error::{AuthError, ErrorType};
 use crate::jose::{DEFAULT_MAX_AGE, Secret};
-use crate::providers::{Provider, ProviderKind};
+use crate::providers::{Provider, ProviderKind, TokenAuthMethod};
 
 /// Where sessions live.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -907,6 +907,33 @@ impl AuthConfig {
                             .with_reason(crate::error::Reason::PlainHttpEndpoint));
                         }
                     }
+                    let method = p.token_auth_method;
+                    let signing = match method {
+                        TokenAuthMethod::PrivateKeyJwt if p.client_private_key.is_none() => Some(
+                            "a private key: set `client_private_key(ClientKey::..)`".to_owned(),
+                        ),
+                        TokenAuthMethod::ClientSecretJwt
+                            if p.client_secret
+                                .as_ref()
+                                .is_none_or(|s| s.expose().is_empty()) =>
+                        {
+                            Some(format!(
+                                "a client secret: set AUTH_{}_SECRET",
+                                env::env_provider_id(&p.id)
+                            ))
+                        }
+                        _ => None,
+                    };
+                    if let Some(needed) = signing {
+                        return Err(AuthError::new(
+                            ErrorType::InvalidProvider,
+                            format!(
+                                "provider `{}` authenticates with {} and needs {needed}",
+                                p.id,
+                                method.name()
+                            ),
+                        ));
+                    }
                     if !p.has_endpoints() {
                         return Err(AuthError::new(
                             ErrorType::InvalidEndpoints,
@@ -1227,6 +1254,42 @@ mod tests {
         assert!(config.has_http_client(&own, false));
         assert!(shared.has_http_client(&bare, false));
         assert!(config.has_http_client(&bare, true));
+    }
+
+    #[test]
+    fn jwt_client_authentication_needs_its_key_or_secret() {
+        let base = || AuthConfig::new().secret("s").trust_host(true);
+        let with = |method: TokenAuthMethod, secret: Option<&str>| {
+            let mut p =
+                OAuthProvider::new("idp", "IdP", ProviderKind::Oidc).issuer("https://idp.example");
+            p.token_auth_method = method;
+            if let Some(secret) = secret {
+                p = p.client_secret(secret);
+            }
+            base().provider(p)
+        };
+        let err = with(TokenAuthMethod::PrivateKeyJwt, Some("s"))
+            .assert_valid()
+            .unwrap_err();
+        assert_eq!(err.error_type(), ErrorType::InvalidProvider);
+        assert!(
+            err.message()
+                .contains("private_key_jwt and needs a private key"),
+            "{err}"
+        );
+        for secret in [None, Some("")] {
+            let err = with(TokenAuthMethod::ClientSecretJwt, secret)
+                .assert_valid()
+                .unwrap_err();
+            assert_eq!(err.error_type(), ErrorType::InvalidProvider);
+            assert!(err.message().contains("set AUTH_IDP_SECRET"), "{err}");
+        }
+        with(TokenAuthMethod::ClientSecretJwt, Some("s"))
+            .assert_valid()
+            .unwrap();
+        with(TokenAuthMethod::ClientSecretBasic, None)
+            .assert_valid()
+            .unwrap();
     }
 
     #[test]

@@ -3,6 +3,10 @@
 //   REDIRECT_URIS=http://127.0.0.1:1234/auth/callback/keycloak[,...] \
 //   CLIENT_ID=rust-client CLIENT_SECRET=rust-secret ACCESS_TOKEN_TTL=60 node idp.mjs [PORT]
 //
+// Clients: CLIENT_ID (client_secret_basic), CLIENT_ID-post (client_secret_post),
+// CLIENT_ID-secret-jwt (client_secret_jwt, HS256 with JWT_CLIENT_SECRET) and, when CLIENT_JWKS
+// holds a JWK set of public keys, CLIENT_ID-key-jwt (private_key_jwt).
+//
 // PORT 0 (the default) picks a free port; the first line on stdout is the port. The issuer is
 // http://127.0.0.1:<port>. Any login/password signs in; the account id is the login, its email
 // <login>@example.com and its name "User <login>". Refresh tokens are issued on every code grant.
@@ -15,6 +19,8 @@ const redirectUris = (process.env.REDIRECT_URIS ?? "").split(",").filter(Boolean
 const clientId = process.env.CLIENT_ID ?? "rust-client";
 const clientSecret = process.env.CLIENT_SECRET ?? "rust-secret";
 const accessTtl = Number(process.env.ACCESS_TOKEN_TTL ?? 3600);
+const jwtSecret = process.env.JWT_CLIENT_SECRET ?? "rust-secret-for-client-secret-jwt-0123456789";
+const clientJwks = process.env.CLIENT_JWKS ? JSON.parse(process.env.CLIENT_JWKS) : null;
 
 const server = createServer();
 server.listen(port, "127.0.0.1", () => {
@@ -38,6 +44,26 @@ server.listen(port, "127.0.0.1", () => {
         response_types: ["code"],
         token_endpoint_auth_method: "client_secret_post",
       },
+      {
+        client_id: `${clientId}-secret-jwt`,
+        client_secret: jwtSecret,
+        redirect_uris: redirectUris,
+        grant_types: ["authorization_code", "refresh_token"],
+        response_types: ["code"],
+        token_endpoint_auth_method: "client_secret_jwt",
+      },
+      ...(clientJwks
+        ? [
+            {
+              client_id: `${clientId}-key-jwt`,
+              redirect_uris: redirectUris,
+              grant_types: ["authorization_code", "refresh_token"],
+              response_types: ["code"],
+              token_endpoint_auth_method: "private_key_jwt",
+              jwks: clientJwks,
+            },
+          ]
+        : []),
     ],
     claims: {
       openid: ["sub"],

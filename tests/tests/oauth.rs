@@ -1065,3 +1065,106 @@ async fn a_failed_account_link_leaves_no_half_written_user() {
         "the user created before the failed link was removed"
     );
 }
+
+/// A P-256 key pair: the private key as PKCS#8 PEM, the public key as a JWK set.
+fn client_key_pair(kid: &str) -> (String, String) {
+    use base64::Engine as _;
+    use p256::elliptic_curve::sec1::ToEncodedPoint as _;
+    use p256::pkcs8::EncodePrivateKey as _;
+    let secret = p256::SecretKey::random(&mut p256::elliptic_curve::rand_core::OsRng);
+    let pem = secret
+        .to_pkcs8_pem(p256::pkcs8::LineEnding::LF)
+        .unwrap()
+        .to_string();
+    let point = secret.public_key().to_encoded_point(false);
+    let b64 = |bytes: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    let jwks = serde_json::json!({"keys": [{
+        "kty": "EC", "crv": "P-256", "kid": kid, "use": "sig", "alg": "ES256",
+        "x": b64(point.x().unwrap()), "y": b64(point.y().unwrap()),
+    }]});
+    (pem, jwks.to_string())
+}
+
+/// `client_secret_jwt` and `private_key_jwt` against the real provider: the code exchange and a
+/// refresh each authenticate with a fresh signed assertion; a key the provider does not know, or
+/// a wrong secret, is refused at the token endpoint and the sign-in fails with `Configuration`.
+#[tokio::test]
+async fn jwt_client_authentication_against_a_real_provider() {
+    use auth_runtime::providers::{ClientKey, TokenAuthMethod};
+    let (listener, origin) = bind().await;
+    let (pem, jwks) = client_key_pair("rust-key-1");
+    let (stranger_pem, _) = client_key_pair("rust-key-1");
+    let idp = Peer::start(
+        "idp.mjs",
+        &[
+            (
+                "REDIRECT_URIS",
+                ["secret-jwt", "key-jwt", "wrong-key", "wrong-secret"]
+                    .map(|id| format!("{origin}/auth/callback/{id}"))
+                    .join(","),
+            ),
+            ("CLIENT_JWKS", jwks),
+            ("ACCESS_TOKEN_TTL", "2".into()),
+        ],
+    );
+    let issuer = idp.url("");
+    let provider = |id: &str, client: &str| {
+        OAuthProvider::new(id, id, ProviderKind::Oidc)
+            .issuer(&issuer)
+            .client_id(client)
+            .refresh_access_token(true)
+    };
+    let secret_jwt = |id: &str, secret: &str| {
+        let mut p = provider(id, "rust-client-secret-jwt").client_secret(secret);
+        p.token_auth_method = TokenAuthMethod::ClientSecretJwt;
+        p
+    };
+    let key = |pem: &str| ClientKey::ec_pem(pem, Some("rust-key-1")).unwrap();
+    let config = base_config()
+        .provider(secret_jwt(
+            "secret-jwt",
+            "rust-secret-for-client-secret-jwt-0123456789",
+        ))
+        .provider(provider("key-jwt", "rust-client-key-jwt").client_private_key(key(&pem)))
+        .provider(
+            provider("wrong-key", "rust-client-key-jwt").client_private_key(key(&stranger_pem)),
+        )
+        .provider(secret_jwt(
+            "wrong-secret",
+            "not-the-secret-of-this-client-0123456789",
+        ))
+        .callbacks(expose_tokens());
+    let app = serve(listener, origin.clone(), config);
+
+    for id in ["secret-jwt", "key-jwt"] {
+        let mut browser = Browser::new();
+        let authorize = browser.start_sign_in(&app.origin, id).await;
+        let callback = interact(&mut browser, &authorize, &app.origin, "carol").await;
+        let res = browser.get(&callback).await;
+        assert_eq!(location(&res), format!("{origin}/after"), "{id}");
+        let first = browser.session(&app.origin).await;
+        assert_eq!(first["user"]["email"], "carol@example.com", "{id}: {first}");
+        let first_token = first["access_token"].as_str().unwrap().to_owned();
+        // The refresh authenticates with a new assertion (the provider refuses a replayed jti).
+        tokio::time::sleep(Duration::from_millis(3200)).await;
+        let second = browser.session(&app.origin).await;
+        assert!(second.get("error").is_none(), "{id}: {second}");
+        assert_ne!(
+            second["access_token"].as_str().unwrap(),
+            first_token,
+            "{id}"
+        );
+    }
+    for id in ["wrong-key", "wrong-secret"] {
+        let mut browser = Browser::new();
+        let authorize = browser.start_sign_in(&app.origin, id).await;
+        let callback = interact(&mut browser, &authorize, &app.origin, "carol").await;
+        let res = browser.get(&callback).await;
+        assert_eq!(
+            location(&res),
+            format!("{origin}/auth/error?error=Configuration"),
+            "{id}"
+        );
+        assert_eq!(browser.session(&app.origin).await, Value::Null, "{id}");
+    }
+}

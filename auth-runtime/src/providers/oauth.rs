@@ -73,6 +73,12 @@ pub enum TokenAuthMethod {
     ClientSecretBasic,
     /// Client id and secret in the form body.
     ClientSecretPost,
+    /// A JWT signed with the client secret (HS256) in `client_assertion`, its audience the
+    /// issuer (RFC 7523, OpenID Connect Core §9).
+    ClientSecretJwt,
+    /// A JWT signed with the client's private key ([`OAuthProvider::client_private_key`]) in
+    /// `client_assertion`, its audience the issuer and the token endpoint, as Auth.js sends it.
+    PrivateKeyJwt,
     /// Only the client id (public clients, PKCE).
     None,
 }
@@ -83,8 +89,105 @@ impl TokenAuthMethod {
         Some(match name {
             "client_secret_basic" => Self::ClientSecretBasic,
             "client_secret_post" => Self::ClientSecretPost,
+            "client_secret_jwt" => Self::ClientSecretJwt,
+            "private_key_jwt" => Self::PrivateKeyJwt,
             "none" => Self::None,
             _ => return None,
+        })
+    }
+
+    /// The OAuth metadata name (`client_secret_basic`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::ClientSecretBasic => "client_secret_basic",
+            Self::ClientSecretPost => "client_secret_post",
+            Self::ClientSecretJwt => "client_secret_jwt",
+            Self::PrivateKeyJwt => "private_key_jwt",
+            Self::None => "none",
+        }
+    }
+}
+
+/// The private key a client signs its `private_key_jwt` assertions with (next-auth's
+/// `token.clientPrivateKey`): RS256 from an RSA key, ES256 from a P-256 key or EdDSA from an
+/// Ed25519 key, each as PEM, with the key id the provider knows it by. `Debug` hides the key.
+#[derive(Clone)]
+pub struct ClientKey {
+    key: Arc<jsonwebtoken::EncodingKey>,
+    algorithm: jsonwebtoken::Algorithm,
+    kid: Option<String>,
+}
+
+impl std::fmt::Debug for ClientKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientKey")
+            .field("algorithm", &self.algorithm)
+            .field("kid", &self.kid)
+            .field("key", &"<redacted>")
+            .finish()
+    }
+}
+
+impl ClientKey {
+    fn from_pem(
+        algorithm: jsonwebtoken::Algorithm,
+        pem: &[u8],
+        kid: Option<&str>,
+        read: fn(&[u8]) -> jsonwebtoken::errors::Result<jsonwebtoken::EncodingKey>,
+    ) -> Result<Self, crate::error::AuthError> {
+        // The parser's message may quote the input: it is not passed on.
+        let key = read(pem).map_err(|_| {
+            crate::error::AuthError::new(
+                crate::error::ErrorType::InvalidProvider,
+                format!("the client's private key is not a {algorithm:?} key in PEM"),
+            )
+        })?;
+        Ok(Self {
+            key: Arc::new(key),
+            algorithm,
+            kid: kid.map(str::to_owned),
+        })
+    }
+
+    /// An RSA private key (PKCS#1 or PKCS#8 PEM), signing with RS256.
+    pub fn rsa_pem(pem: &str, kid: Option<&str>) -> Result<Self, crate::error::AuthError> {
+        Self::from_pem(
+            jsonwebtoken::Algorithm::RS256,
+            pem.as_bytes(),
+            kid,
+            jsonwebtoken::EncodingKey::from_rsa_pem,
+        )
+    }
+
+    /// A P-256 private key (PKCS#8 PEM), signing with ES256.
+    pub fn ec_pem(pem: &str, kid: Option<&str>) -> Result<Self, crate::error::AuthError> {
+        Self::from_pem(
+            jsonwebtoken::Algorithm::ES256,
+            pem.as_bytes(),
+            kid,
+            jsonwebtoken::EncodingKey::from_ec_pem,
+        )
+    }
+
+    /// An Ed25519 private key (PKCS#8 PEM), signing with EdDSA.
+    pub fn ed_pem(pem: &str, kid: Option<&str>) -> Result<Self, crate::error::AuthError> {
+        Self::from_pem(
+            jsonwebtoken::Algorithm::EdDSA,
+            pem.as_bytes(),
+            kid,
+            jsonwebtoken::EncodingKey::from_ed_pem,
+        )
+    }
+
+    /// Signs `claims` into a compact JWT.
+    pub(crate) fn sign(&self, claims: &Value) -> Result<String, crate::error::AuthError> {
+        let mut header = jsonwebtoken::Header::new(self.algorithm);
+        header.kid.clone_from(&self.kid);
+        jsonwebtoken::encode(&header, claims, &self.key).map_err(|_| {
+            crate::error::AuthError::new(
+                crate::error::ErrorType::CallbackRouteError,
+                "the client assertion could not be signed",
+            )
         })
     }
 }
@@ -146,6 +249,8 @@ pub struct OAuthProvider {
     pub checks: Checks,
     /// Token endpoint client authentication.
     pub token_auth_method: TokenAuthMethod,
+    /// The key of [`TokenAuthMethod::PrivateKeyJwt`].
+    pub client_private_key: Option<ClientKey>,
     /// The provider answers with `response_mode=form_post` (a POST to the callback).
     pub form_post: bool,
     /// OIDC: take the profile from the ID token (true) or from userinfo (false).
@@ -198,6 +303,7 @@ impl OAuthProvider {
             authorization_params: Vec::new(),
             checks: Checks::default(),
             token_auth_method: TokenAuthMethod::default(),
+            client_private_key: None,
             form_post: false,
             id_token: kind == ProviderKind::Oidc,
             quirks: Vec::new(),
@@ -219,6 +325,13 @@ impl OAuthProvider {
     /// Sets the client secret.
     pub fn client_secret(mut self, secret: impl Into<String>) -> Self {
         self.client_secret = Some(Secret::new(secret));
+        self
+    }
+
+    /// Authenticates at the token endpoint with `private_key_jwt`, signing with `key`.
+    pub fn client_private_key(mut self, key: ClientKey) -> Self {
+        self.client_private_key = Some(key);
+        self.token_auth_method = TokenAuthMethod::PrivateKeyJwt;
         self
     }
 

@@ -8,7 +8,9 @@ use std::sync::Arc;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::{Checks, OAuthProvider, ProfileFn, ProviderStyle, TokenAuthMethod, TokenSet};
+use super::{
+    Checks, ClientKey, OAuthProvider, ProfileFn, ProviderStyle, TokenAuthMethod, TokenSet,
+};
 use crate::callbacks::BoxError;
 use crate::http_client::HttpClient;
 use crate::jose::Secret;
@@ -178,6 +180,12 @@ impl<P> ProviderOptions<P> {
     pub fn token_auth_method(mut self, method: TokenAuthMethod) -> Self {
         self.token_auth_method = Some(method);
         self
+    }
+
+    /// Authenticates at the token endpoint with `private_key_jwt`, signing with `key`
+    /// (next-auth's `token.clientPrivateKey`).
+    pub fn client_private_key(self, key: ClientKey) -> Self {
+        self.customize(move |provider| provider.client_private_key(key.clone()))
     }
 
     /// Refresh-token rotation: an expired access token is refreshed when the session is read.

@@ -116,7 +116,7 @@ pub async fn callback(
 
     let tokens = token::exchange_code(
         client.clone(),
-        token::ClientSettings::of(provider),
+        token::ClientSettings::of(provider, endpoints.issuer.as_deref()),
         endpoints.token.clone(),
         redirect_uri.clone(),
         code,

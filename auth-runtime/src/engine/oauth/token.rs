@@ -1,9 +1,10 @@
 //! The token endpoint through the `oauth2` crate: the authorization-code exchange, refresh,
-//! client authentication (`client_secret_basic`, `client_secret_post`, `none`), and the token
-//! set as an [`Account`].
+//! client authentication (`client_secret_basic`, `client_secret_post`, `client_secret_jwt`,
+//! `private_key_jwt`, `none`), and the token set as an [`Account`].
 
 use std::sync::Arc;
 
+use base64::Engine as _;
 use oauth2::basic::{
     BasicErrorResponse, BasicRevocationErrorResponse, BasicTokenIntrospectionResponse,
     BasicTokenType,
@@ -18,7 +19,7 @@ use serde_json::{Map, Value};
 use crate::error::{AuthError, Endpoint, ErrorType, Reason};
 use crate::http_client::HttpClient;
 use crate::jose::now_unix;
-use crate::providers::{OAuthProvider, TokenAuthMethod, TokenSet};
+use crate::providers::{ClientKey, OAuthProvider, TokenAuthMethod, TokenSet};
 use crate::types::Account;
 
 /// The token response's fields beyond the standard ones (`id_token`, provider extras).
@@ -158,11 +159,14 @@ pub(crate) struct ClientSettings {
     client_id: String,
     client_secret: Option<String>,
     method: TokenAuthMethod,
+    key: Option<ClientKey>,
+    /// The issuer, an audience of JWT client assertions.
+    issuer: Option<String>,
     conform: bool,
 }
 
 impl ClientSettings {
-    pub(crate) fn of(provider: &OAuthProvider) -> Self {
+    pub(crate) fn of(provider: &OAuthProvider, issuer: Option<&str>) -> Self {
         Self {
             client_id: provider.client_id.clone().unwrap_or_default(),
             client_secret: provider
@@ -170,10 +174,73 @@ impl ClientSettings {
                 .as_ref()
                 .map(|s| s.expose().to_owned()),
             method: provider.token_auth_method,
+            key: provider.client_private_key.clone(),
+            issuer: issuer.or(provider.issuer.as_deref()).map(str::to_owned),
             conform: crate::providers::quirks::Quirk::TwitchTokenConform.applies_to(provider),
         }
     }
+
+    /// The `client_assertion` of the JWT methods (RFC 7523 §2.2), fresh for each request:
+    /// issued by the client about itself, for the issuer (`client_secret_jwt`, oauth4webapi's
+    /// audience) or the issuer and the token endpoint (`private_key_jwt`, Auth.js's), valid
+    /// for 60 seconds, with a random `jti`.
+    fn assertion(&self, token_url: &str) -> Result<Option<String>, AuthError> {
+        let audience = |both: bool| match (&self.issuer, both) {
+            (Some(issuer), true) => serde_json::json!([issuer, token_url]),
+            (Some(issuer), false) => serde_json::json!(issuer),
+            (None, _) => serde_json::json!(token_url),
+        };
+        let claims = |aud: Value| {
+            let now = now_unix();
+            let mut jti = [0u8; 32];
+            crate::jose::fill_random(&mut jti);
+            serde_json::json!({
+                "iss": self.client_id,
+                "sub": self.client_id,
+                "aud": aud,
+                "jti": base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(jti),
+                "iat": now,
+                "nbf": now,
+                "exp": now + 60,
+            })
+        };
+        let missing = |what: &str| {
+            AuthError::new(
+                ErrorType::InvalidProvider,
+                format!("{} needs {what}", self.method.name()),
+            )
+        };
+        match self.method {
+            TokenAuthMethod::ClientSecretJwt => {
+                let secret = self
+                    .client_secret
+                    .as_deref()
+                    .filter(|s| !s.is_empty())
+                    .ok_or_else(|| missing("a client secret"))?;
+                let key = jsonwebtoken::EncodingKey::from_secret(secret.as_bytes());
+                let header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256);
+                jsonwebtoken::encode(&header, &claims(audience(false)), &key)
+                    .map(Some)
+                    .map_err(|_| {
+                        oauth_error(
+                            "the client assertion could not be signed",
+                            Reason::ProviderError,
+                        )
+                    })
+            }
+            TokenAuthMethod::PrivateKeyJwt => {
+                let key = self
+                    .key
+                    .as_ref()
+                    .ok_or_else(|| missing("a private key (`client_private_key`)"))?;
+                key.sign(&claims(audience(true))).map(Some)
+            }
+            _ => Ok(None),
+        }
+    }
 }
+
+const ASSERTION_TYPE: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
 /// An `oauth2` client with only the token endpoint set.
 type TokenClient = oauth2::Client<
@@ -196,15 +263,16 @@ fn oauth_client(settings: ClientSettings, token_url: &str) -> Result<TokenClient
     })?;
     let mut client =
         oauth2::Client::new(ClientId::new(settings.client_id)).set_token_uri(token_url);
-    match settings.method {
-        TokenAuthMethod::ClientSecretBasic => client = client.set_auth_type(AuthType::BasicAuth),
-        TokenAuthMethod::ClientSecretPost | TokenAuthMethod::None => {
-            client = client.set_auth_type(AuthType::RequestBody)
-        }
-    }
-    if settings.method != TokenAuthMethod::None
-        && let Some(secret) = settings.client_secret
-    {
+    // The body carries the client id; only the secret methods send the secret itself.
+    let (auth_type, sends_secret) = match settings.method {
+        TokenAuthMethod::ClientSecretBasic => (AuthType::BasicAuth, true),
+        TokenAuthMethod::ClientSecretPost => (AuthType::RequestBody, true),
+        TokenAuthMethod::ClientSecretJwt
+        | TokenAuthMethod::PrivateKeyJwt
+        | TokenAuthMethod::None => (AuthType::RequestBody, false),
+    };
+    client = client.set_auth_type(auth_type);
+    if sends_secret && let Some(secret) = settings.client_secret {
         client = client.set_client_secret(ClientSecret::new(secret));
     }
     Ok(client)
@@ -232,10 +300,16 @@ pub(crate) async fn exchange_code(
         AuthError::new(ErrorType::InvalidEndpoints, "the redirect_uri is not a URL")
     })?;
     let conform = settings.conform;
+    let assertion = settings.assertion(&token_url)?;
     let client = oauth_client(settings, &token_url)?.set_redirect_uri(redirect);
     let mut request = client.exchange_code(AuthorizationCode::new(code));
     if let Some(v) = verifier {
         request = request.set_pkce_verifier(PkceCodeVerifier::new(v));
+    }
+    if let Some(assertion) = assertion {
+        request = request
+            .add_extra_param("client_assertion_type", ASSERTION_TYPE)
+            .add_extra_param("client_assertion", assertion);
     }
     let http = OAuthHttp::new(http, conform);
     let response = request.request_async(&http).await.map_err(|e| {
@@ -252,22 +326,136 @@ pub async fn refresh(
     provider: &OAuthProvider,
     refresh_token: &str,
 ) -> Result<Account, AuthError> {
-    let settings = ClientSettings::of(provider);
     let endpoints = super::discovery::endpoints(http.as_ref(), provider).await?;
+    let settings = ClientSettings::of(provider, endpoints.issuer.as_deref());
     let http = OAuthHttp::new(http, settings.conform);
+    let assertion = settings
+        .assertion(&endpoints.token)
+        .map_err(|e| e.retyped(ErrorType::RefreshTokenError))?;
     let client = oauth_client(settings, &endpoints.token)?;
     let token = RefreshToken::new(refresh_token.to_owned());
-    let response = client
-        .exchange_refresh_token(&token)
-        .request_async(&http)
-        .await
-        .map_err(|e| {
-            let reason = token_failure(&e);
-            AuthError::new(ErrorType::RefreshTokenError, format!("refresh failed: {e}"))
-                .with_reason(reason)
-        })?;
+    let mut request = client.exchange_refresh_token(&token);
+    if let Some(assertion) = assertion {
+        request = request
+            .add_extra_param("client_assertion_type", ASSERTION_TYPE)
+            .add_extra_param("client_assertion", assertion);
+    }
+    let response = request.request_async(&http).await.map_err(|e| {
+        let reason = token_failure(&e);
+        AuthError::new(ErrorType::RefreshTokenError, format!("refresh failed: {e}"))
+            .with_reason(reason)
+    })?;
     http.check_bearer()
         .map_err(|e| e.retyped(ErrorType::RefreshTokenError))?;
     let tokens = token_set(&response)?;
     Ok(account_from_tokens(provider, &tokens, String::new()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::providers::ProviderKind;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+    const TOKEN_URL: &str = "https://idp.example/token";
+
+    fn parts(jwt: &str) -> (Value, Value) {
+        let mut it = jwt.split('.');
+        let mut part = || -> Value {
+            serde_json::from_slice(&URL_SAFE_NO_PAD.decode(it.next().unwrap()).unwrap()).unwrap()
+        };
+        (part(), part())
+    }
+
+    fn settings(method: TokenAuthMethod, issuer: Option<&str>) -> ClientSettings {
+        let mut provider = OAuthProvider::new("idp", "IdP", ProviderKind::Oidc)
+            .client_id("the-client")
+            .client_secret("s3cret-s3cret-s3cret-s3cret-s3cret");
+        provider.token_auth_method = method;
+        ClientSettings::of(&provider, issuer)
+    }
+
+    #[test]
+    fn client_secret_jwt_is_hs256_for_the_issuer_and_fresh_each_time() {
+        let s = settings(
+            TokenAuthMethod::ClientSecretJwt,
+            Some("https://idp.example"),
+        );
+        let first = s.assertion(TOKEN_URL).unwrap().unwrap();
+        let (header, claims) = parts(&first);
+        assert_eq!(header["alg"], "HS256");
+        assert_eq!(claims["iss"], "the-client");
+        assert_eq!(claims["sub"], "the-client");
+        assert_eq!(claims["aud"], "https://idp.example");
+        assert_eq!(
+            claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(),
+            60
+        );
+        assert_eq!(claims["nbf"], claims["iat"]);
+        let key = jsonwebtoken::DecodingKey::from_secret(b"s3cret-s3cret-s3cret-s3cret-s3cret");
+        let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::HS256);
+        validation.set_audience(&["https://idp.example"]);
+        jsonwebtoken::decode::<Value>(&first, &key, &validation).expect("signed with the secret");
+        let (_, again) = parts(&s.assertion(TOKEN_URL).unwrap().unwrap());
+        assert_ne!(claims["jti"], again["jti"]);
+        assert_eq!(claims["jti"].as_str().unwrap().len(), 43, "32 random bytes");
+        // Without an issuer, the token endpoint is the audience.
+        let s = settings(TokenAuthMethod::ClientSecretJwt, None);
+        assert_eq!(
+            parts(&s.assertion(TOKEN_URL).unwrap().unwrap()).1["aud"],
+            TOKEN_URL
+        );
+    }
+
+    #[test]
+    fn private_key_jwt_is_for_the_issuer_and_the_token_endpoint() {
+        use p256::pkcs8::EncodePrivateKey as _;
+        let secret = p256::SecretKey::random(&mut p256::elliptic_curve::rand_core::OsRng);
+        let pem = secret.to_pkcs8_pem(Default::default()).unwrap();
+        let mut s = settings(TokenAuthMethod::PrivateKeyJwt, Some("https://idp.example"));
+        let err = s.assertion(TOKEN_URL).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("private_key_jwt needs a private key"),
+            "{err}"
+        );
+        s.key = Some(ClientKey::ec_pem(&pem, Some("k1")).unwrap());
+        let (header, claims) = parts(&s.assertion(TOKEN_URL).unwrap().unwrap());
+        assert_eq!(header["alg"], "ES256");
+        assert_eq!(header["kid"], "k1");
+        assert_eq!(
+            claims["aud"],
+            serde_json::json!(["https://idp.example", TOKEN_URL])
+        );
+        assert_eq!(claims["iss"], "the-client");
+        // The other methods send no assertion.
+        for method in [
+            TokenAuthMethod::ClientSecretBasic,
+            TokenAuthMethod::ClientSecretPost,
+            TokenAuthMethod::None,
+        ] {
+            assert_eq!(settings(method, None).assertion(TOKEN_URL).unwrap(), None);
+        }
+    }
+
+    #[test]
+    fn a_key_that_is_not_pem_is_a_clear_error_that_quotes_nothing() {
+        let err = ClientKey::ec_pem("-----BEGIN PRIVATE KEY-----\nc2VjcmV0\n", None).unwrap_err();
+        assert!(err.to_string().contains("not a ES256 key in PEM"), "{err}");
+        assert!(!err.to_string().contains("c2VjcmV0"));
+        let key = ClientKey::ec_pem(
+            &{
+                use p256::pkcs8::EncodePrivateKey as _;
+                p256::SecretKey::random(&mut p256::elliptic_curve::rand_core::OsRng)
+                    .to_pkcs8_pem(Default::default())
+                    .unwrap()
+                    .to_string()
+            },
+            None,
+        )
+        .unwrap();
+        assert!(format!("{key:?}").contains("<redacted>"));
+        assert!(ClientKey::rsa_pem("nope", None).is_err());
+        assert!(ClientKey::ed_pem("nope", None).is_err());
+    }
 }
