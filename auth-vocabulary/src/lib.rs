@@ -12,7 +12,7 @@ pub const CHECKS: [&str; 4] = ["pkce", "state", "nonce", "none"];
 pub const TOKEN_AUTH_METHODS: [&str; 3] = ["client_secret_basic", "client_secret_post", "none"];
 
 /// `quirks`: behaviours data cannot say, each a named hook of the runtime.
-pub const QUIRKS: [&str; 8] = [
+pub const QUIRKS: [&str; 13] = [
     "github-emails",
     "apple-form-post-user",
     "apple-no-userinfo",
@@ -21,6 +21,11 @@ pub const QUIRKS: [&str; 8] = [
     "discord-avatar",
     "spotify-first-image",
     "twitch-token-conform",
+    "name-from-parts",
+    "email-from-emails",
+    "yandex-avatar",
+    "eveonline-portrait",
+    "eventbrite-email-image",
 ];
 
 /// A profile -> user mapping: per `User` field, the alternatives of `a ?? b`, each a key path.

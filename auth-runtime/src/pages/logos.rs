@@ -22,6 +22,10 @@ const LOGOS: &[(&str, &str)] = &[
         include_str!("../../assets/logos/authentik.svg"),
     ),
     (
+        "azure-ad-b2c.svg",
+        include_str!("../../assets/logos/azure-ad-b2c.svg"),
+    ),
+    (
         "azure-ad.svg",
         include_str!("../../assets/logos/azure-ad.svg"),
     ),
@@ -71,11 +75,23 @@ const LOGOS: &[(&str, &str)] = &[
         include_str!("../../assets/logos/duende-identity-server6.svg"),
     ),
     (
+        "eventbrite.svg",
+        include_str!("../../assets/logos/eventbrite.svg"),
+    ),
+    (
+        "eveonline.svg",
+        include_str!("../../assets/logos/eveonline.svg"),
+    ),
+    (
         "facebook.svg",
         include_str!("../../assets/logos/facebook.svg"),
     ),
     ("faceit.svg", include_str!("../../assets/logos/faceit.svg")),
     ("figma.svg", include_str!("../../assets/logos/figma.svg")),
+    (
+        "fusionauth.svg",
+        include_str!("../../assets/logos/fusionauth.svg"),
+    ),
     ("github.svg", include_str!("../../assets/logos/github.svg")),
     ("gitlab.svg", include_str!("../../assets/logos/gitlab.svg")),
     ("google.svg", include_str!("../../assets/logos/google.svg")),
@@ -155,6 +171,7 @@ const LOGOS: &[(&str, &str)] = &[
         "spotify.svg",
         include_str!("../../assets/logos/spotify.svg"),
     ),
+    ("strava.svg", include_str!("../../assets/logos/strava.svg")),
     (
         "threads.svg",
         include_str!("../../assets/logos/threads.svg"),
@@ -165,6 +182,7 @@ const LOGOS: &[(&str, &str)] = &[
         include_str!("../../assets/logos/twitter.svg"),
     ),
     ("vipps.svg", include_str!("../../assets/logos/vipps.svg")),
+    ("webex.svg", include_str!("../../assets/logos/webex.svg")),
     (
         "wikimedia.svg",
         include_str!("../../assets/logos/wikimedia.svg"),
@@ -173,10 +191,14 @@ const LOGOS: &[(&str, &str)] = &[
         "wordpress.svg",
         include_str!("../../assets/logos/wordpress.svg"),
     ),
+    ("workos.svg", include_str!("../../assets/logos/workos.svg")),
+    ("yandex.svg", include_str!("../../assets/logos/yandex.svg")),
     (
         "zitadel.svg",
         include_str!("../../assets/logos/zitadel.svg"),
     ),
+    ("zoho.svg", include_str!("../../assets/logos/zoho.svg")),
+    ("zoom.svg", include_str!("../../assets/logos/zoom.svg")),
 ];
 
 /// The bundled mark for a logo file name (`github.svg`) or, failing that, a provider id.

@@ -12,6 +12,11 @@
 //! | `spotify-first-image` | profile | the first of the profile's images |
 //! | `twitch-token-conform` | token | a `scope` array becomes RFC 6749's string |
 //! | `entra-graph-photo` | — | not implemented: Entra users have no image |
+//! | `name-from-parts` | profile | no mapped name: the name parts joined (first, middle, last) |
+//! | `email-from-emails` | profile | no mapped email: the first address of `emails` |
+//! | `yandex-avatar` | profile | the avatar URL from `default_avatar_id` |
+//! | `eveonline-portrait` | profile | the character portrait URL from `CharacterID` |
+//! | `eventbrite-email-image` | profile | the primary address of `emails`, the image URL from `image_id` |
 
 use serde_json::{Map, Value};
 
@@ -40,6 +45,16 @@ pub enum Quirk {
     SpotifyFirstImage,
     /// `twitch-token-conform`
     TwitchTokenConform,
+    /// `name-from-parts`
+    NameFromParts,
+    /// `email-from-emails`
+    EmailFromEmails,
+    /// `yandex-avatar`
+    YandexAvatar,
+    /// `eveonline-portrait`
+    EveOnlinePortrait,
+    /// `eventbrite-email-image`
+    EventbriteEmailImage,
 }
 
 impl Quirk {
@@ -53,6 +68,11 @@ impl Quirk {
         Self::DiscordAvatar,
         Self::SpotifyFirstImage,
         Self::TwitchTokenConform,
+        Self::NameFromParts,
+        Self::EmailFromEmails,
+        Self::YandexAvatar,
+        Self::EveOnlinePortrait,
+        Self::EventbriteEmailImage,
     ];
 
     /// The name the registry uses (the shared vocabulary's, which the macro checks registry
@@ -68,6 +88,11 @@ impl Quirk {
             Self::DiscordAvatar => QUIRKS[5],
             Self::SpotifyFirstImage => QUIRKS[6],
             Self::TwitchTokenConform => QUIRKS[7],
+            Self::NameFromParts => QUIRKS[8],
+            Self::EmailFromEmails => QUIRKS[9],
+            Self::YandexAvatar => QUIRKS[10],
+            Self::EveOnlinePortrait => QUIRKS[11],
+            Self::EventbriteEmailImage => QUIRKS[12],
         }
     }
 
@@ -99,6 +124,90 @@ pub fn apply_profile_quirks(provider: &OAuthProvider, profile: &Value, user: &mu
             .map(str::to_owned)
             .or(user.image.take());
     }
+    if Quirk::NameFromParts.applies_to(provider) && user.name.is_none() {
+        user.name = name_from_parts(profile);
+    }
+    if Quirk::EmailFromEmails.applies_to(provider) && user.email.is_none() {
+        user.email = profile
+            .pointer("/emails/0")
+            .and_then(Value::as_str)
+            .map(str::to_lowercase);
+    }
+    if Quirk::YandexAvatar.applies_to(provider) {
+        user.image = yandex_avatar(profile);
+    }
+    if Quirk::EveOnlinePortrait.applies_to(provider) {
+        user.image = profile
+            .get("CharacterID")
+            .filter(|id| id.is_number() || id.is_string())
+            .map(|id| {
+                let id = id.as_str().map_or_else(|| id.to_string(), str::to_owned);
+                format!("https://image.eveonline.com/Character/{id}_128.jpg")
+            });
+    }
+    if Quirk::EventbriteEmailImage.applies_to(provider) {
+        user.email = profile
+            .get("emails")
+            .and_then(Value::as_array)
+            .and_then(|emails| {
+                emails
+                    .iter()
+                    .find(|e| e.get("primary").and_then(Value::as_bool) == Some(true))
+            })
+            .and_then(|e| e.get("email"))
+            .and_then(Value::as_str)
+            .map(str::to_lowercase);
+        user.image = profile
+            .get("image_id")
+            .and_then(Value::as_str)
+            .filter(|id| !id.is_empty())
+            .map(|id| {
+                format!(
+                    "https://img.evbuc.com/https%3A%2F%2Fcdn.evbuc.com%2Fimages%2F{id}%2F1%2Foriginal.jpg"
+                )
+            });
+    }
+}
+
+/// The members `name-from-parts` joins, in this order: each provider names its parts one of
+/// these ways (`given_name`/`middle_name`/`family_name`, `first_name`/`last_name`,
+/// `firstname`/`lastname`, `First_Name`/`Last_Name`).
+const NAME_PARTS: [&str; 9] = [
+    "given_name",
+    "first_name",
+    "firstname",
+    "First_Name",
+    "middle_name",
+    "family_name",
+    "last_name",
+    "lastname",
+    "Last_Name",
+];
+
+/// `name-from-parts`: the non-empty name parts of the profile joined by a space; `None` when it
+/// has none.
+fn name_from_parts(profile: &Value) -> Option<String> {
+    let parts: Vec<&str> = NAME_PARTS
+        .iter()
+        .filter_map(|key| profile.get(key).and_then(Value::as_str))
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .collect();
+    (!parts.is_empty()).then(|| parts.join(" "))
+}
+
+/// `yandex-avatar`: the 200-pixel avatar of `default_avatar_id`, unless `is_avatar_empty`.
+fn yandex_avatar(profile: &Value) -> Option<String> {
+    if profile.get("is_avatar_empty").and_then(Value::as_bool) == Some(true) {
+        return None;
+    }
+    let id = profile
+        .get("default_avatar_id")
+        .and_then(Value::as_str)
+        .filter(|id| !id.is_empty())?;
+    Some(format!(
+        "https://avatars.yandex.net/get-yapic/{id}/islands-200"
+    ))
 }
 
 /// `github-emails`: when the profile has no public email, the primary address of
@@ -265,6 +374,121 @@ mod tests {
         let mut user = User::default();
         apply_profile_quirks(&provider(&[]), &profile, &mut user);
         assert_eq!(user.image, None);
+    }
+
+    #[test]
+    fn name_from_parts_joins_the_parts_only_when_the_mapping_found_no_name() {
+        let quirk = provider(&["name-from-parts"]);
+        let mut user = User::default();
+        let zoom = json!({"first_name": "Ada", "last_name": "Lovelace"});
+        apply_profile_quirks(&quirk, &zoom, &mut user);
+        assert_eq!(user.name.as_deref(), Some("Ada Lovelace"));
+        let mut user = User::default();
+        let fusion = json!({"given_name": "Ada", "middle_name": "", "family_name": "King"});
+        apply_profile_quirks(&quirk, &fusion, &mut user);
+        assert_eq!(user.name.as_deref(), Some("Ada King"));
+        let mut user = User::default();
+        apply_profile_quirks(&quirk, &json!({"Last_Name": "Byron"}), &mut user);
+        assert_eq!(user.name.as_deref(), Some("Byron"));
+        let mut user = User::default();
+        apply_profile_quirks(&quirk, &json!({"username": "ada"}), &mut user);
+        assert_eq!(user.name, None, "no parts, no name");
+        let mut user = User {
+            name: Some("Mapped".into()),
+            ..User::default()
+        };
+        apply_profile_quirks(&quirk, &zoom, &mut user);
+        assert_eq!(user.name.as_deref(), Some("Mapped"), "a mapped name stays");
+        let mut user = User::default();
+        apply_profile_quirks(&provider(&[]), &zoom, &mut user);
+        assert_eq!(user.name, None, "only for the providers that name it");
+    }
+
+    #[test]
+    fn email_from_emails_takes_the_first_address_lower_cased_when_none_was_mapped() {
+        let quirk = provider(&["email-from-emails"]);
+        let profile = json!({"emails": ["First@Example.COM", "second@example.com"]});
+        let mut user = User::default();
+        apply_profile_quirks(&quirk, &profile, &mut user);
+        assert_eq!(user.email.as_deref(), Some("first@example.com"));
+        let mut user = User {
+            email: Some("default@example.com".into()),
+            ..User::default()
+        };
+        apply_profile_quirks(&quirk, &profile, &mut user);
+        assert_eq!(user.email.as_deref(), Some("default@example.com"));
+        let mut user = User::default();
+        apply_profile_quirks(&quirk, &json!({"emails": []}), &mut user);
+        assert_eq!(user.email, None);
+    }
+
+    #[test]
+    fn yandex_eve_and_eventbrite_images_are_built_from_their_ids() {
+        let mut user = User::default();
+        let yandex = json!({"default_avatar_id": "131652443", "is_avatar_empty": false});
+        apply_profile_quirks(&provider(&["yandex-avatar"]), &yandex, &mut user);
+        assert_eq!(
+            user.image.as_deref(),
+            Some("https://avatars.yandex.net/get-yapic/131652443/islands-200")
+        );
+        let empty = json!({"default_avatar_id": "0/0-0", "is_avatar_empty": true});
+        apply_profile_quirks(&provider(&["yandex-avatar"]), &empty, &mut user);
+        assert_eq!(user.image, None);
+
+        let mut user = User::default();
+        let eve = json!({"CharacterID": 95465499, "CharacterName": "CCP Bartender"});
+        apply_profile_quirks(&provider(&["eveonline-portrait"]), &eve, &mut user);
+        assert_eq!(
+            user.image.as_deref(),
+            Some("https://image.eveonline.com/Character/95465499_128.jpg")
+        );
+
+        let mut user = User::default();
+        let eventbrite = json!({
+            "emails": [
+                {"email": "old@example.com", "verified": true, "primary": false},
+                {"email": "Main@Example.com", "verified": true, "primary": true}
+            ],
+            "image_id": "1234"
+        });
+        apply_profile_quirks(
+            &provider(&["eventbrite-email-image"]),
+            &eventbrite,
+            &mut user,
+        );
+        assert_eq!(user.email.as_deref(), Some("main@example.com"));
+        assert_eq!(
+            user.image.as_deref(),
+            Some(
+                "https://img.evbuc.com/https%3A%2F%2Fcdn.evbuc.com%2Fimages%2F1234%2F1%2Foriginal.jpg"
+            )
+        );
+        let no_primary =
+            json!({"emails": [{"email": "a@example.com", "primary": false}], "image_id": null});
+        apply_profile_quirks(
+            &provider(&["eventbrite-email-image"]),
+            &no_primary,
+            &mut user,
+        );
+        assert_eq!((user.email, user.image), (None, None));
+    }
+
+    #[test]
+    fn apple_name_comes_from_the_posted_user() {
+        let apple = provider(&["apple-form-post-user"]);
+        let mut user = User {
+            name: Some("a@privaterelay.example".into()),
+            ..User::default()
+        };
+        let profile = json!({"user": {"name": {"firstName": "Ada", "lastName": "Lovelace"}}});
+        apply_profile_quirks(&apple, &profile, &mut user);
+        assert_eq!(user.name.as_deref(), Some("Ada Lovelace"));
+        let mut user = User {
+            name: Some("a@privaterelay.example".into()),
+            ..User::default()
+        };
+        apply_profile_quirks(&apple, &json!({"sub": "1"}), &mut user);
+        assert_eq!(user.name.as_deref(), Some("a@privaterelay.example"));
     }
 
     #[test]
