@@ -497,6 +497,44 @@ fn migrate_creates_a_sqlite_file_and_is_idempotent() {
     );
 }
 
+/// `--user-column` adds the users columns of the app's `#[auth(user)]` fields, once.
+#[test]
+fn migrate_adds_the_apps_user_columns() {
+    let db = common::databases::FreshDb::sqlite();
+    let url = db.url.as_str();
+    auth_ok(&["migrate", "--database-url", url], "");
+    let with_columns = [
+        "migrate",
+        "--database-url",
+        url,
+        "--user-column",
+        "role:text",
+        "--user-column=beta:boolean:is_beta",
+    ];
+    assert_eq!(auth_ok(&with_columns, ""), "applied: user columns");
+    assert_eq!(auth_ok(&with_columns, ""), "up to date: nothing to apply");
+    let path = url.trim_start_matches("sqlite://");
+    let columns = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import sqlite3,sys; print(','.join(r[1] for r in sqlite3.connect(sys.argv[1]).execute('pragma table_info(users)')))",
+            path,
+        ])
+        .output()
+        .unwrap();
+    let columns = String::from_utf8(columns.stdout).unwrap();
+    assert!(columns.trim().ends_with(",role,is_beta"), "{columns}");
+    for (spec, message) in [
+        ("role", "write FIELD:KIND[:COLUMN]"),
+        ("role:string", "unknown kind `string`"),
+        ("role:text:a:b", "write FIELD:KIND[:COLUMN]"),
+        ("email:text", "`email` is a member of every user already"),
+    ] {
+        let err = auth_fails(&["migrate", "--database-url", url, "--user-column", spec]);
+        assert!(err.contains(message), "{spec}: {err}");
+    }
+}
+
 #[test]
 fn migrate_errors_are_one_line() {
     let unknown = auth_fails(&["migrate", "--database-url", "mongodb://127.0.0.1/x"]);

@@ -22,8 +22,10 @@ const USAGE: &str = "usage:
   auth jwt decode --secret S [--secret S2 ...] [--salt NAME] TOKEN
       print the claims of a session token as JSON
   auth migrate --database-url URL [--schema pg-adapter|drizzle|prisma|embedded]
+               [--user-column FIELD:text|integer|boolean|json[:COLUMN] ...]
       create the adapter's tables that are missing (sqlite:, postgres:, mysql: URLs; the URL
-      may come from DATABASE_URL); a second run changes nothing
+      may come from DATABASE_URL), and the users columns of the app's #[auth(user)] fields;
+      a second run changes nothing
 --salt defaults to authjs.session-token (use __Secure-authjs.session-token for HTTPS sites)";
 
 fn main() -> ExitCode {
@@ -174,6 +176,7 @@ fn run(args: &[String]) -> Result<String, String> {
 fn migrate(args: &[String]) -> Result<String, String> {
     let mut url = std::env::var("DATABASE_URL").ok();
     let mut schema = None;
+    let mut columns = Vec::new();
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -189,18 +192,48 @@ fn migrate(args: &[String]) -> Result<String, String> {
         match flag {
             "--database-url" => url = Some(value("--database-url")?),
             "--schema" => schema = Some(value("--schema")?),
+            "--user-column" => columns.push(value("--user-column")?),
             other => return Err(format!("unknown argument `{other}` for migrate")),
         }
     }
     let url = url.ok_or("migrate needs --database-url URL (or DATABASE_URL)")?;
-    sql::migrate(&url, schema.as_deref())
+    sql::migrate(&url, schema.as_deref(), &columns)
 }
 
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod sql {
-    use auth_runtime::adapter::sql::{Dialect, Schema, SqlAdapter, SqlOptions};
+    use auth_runtime::adapter::sql::{
+        ColumnKind, Dialect, Schema, SqlAdapter, SqlOptions, UserColumn,
+    };
 
-    pub fn migrate(url: &str, schema: Option<&str>) -> Result<String, String> {
+    /// `FIELD:KIND[:COLUMN]`, as `--user-column` takes it.
+    fn user_column(spec: &str) -> Result<UserColumn, String> {
+        let mut parts = spec.split(':');
+        let (Some(field), Some(kind)) = (parts.next(), parts.next()) else {
+            return Err(format!(
+                "--user-column `{spec}`: write FIELD:KIND[:COLUMN], KIND one of text, integer, boolean, json"
+            ));
+        };
+        let kind = match kind {
+            "text" => ColumnKind::Text,
+            "integer" => ColumnKind::Integer,
+            "boolean" => ColumnKind::Boolean,
+            "json" => ColumnKind::Json,
+            other => {
+                return Err(format!(
+                    "--user-column `{spec}`: unknown kind `{other}`; use text, integer, boolean or json"
+                ));
+            }
+        };
+        let column = UserColumn::new(field, kind);
+        match (parts.next(), parts.next()) {
+            (None, _) => Ok(column),
+            (Some(name), None) => Ok(column.stored_in(name)),
+            _ => Err(format!("--user-column `{spec}`: write FIELD:KIND[:COLUMN]")),
+        }
+    }
+
+    pub fn migrate(url: &str, schema: Option<&str>, columns: &[String]) -> Result<String, String> {
         let dialect = Dialect::from_url(url).ok_or_else(|| {
             let scheme = url.split_once(':').map_or(url, |(s, _)| s);
             format!("unsupported database URL scheme `{scheme}`: use sqlite:, postgres: or mysql:")
@@ -211,6 +244,9 @@ mod sql {
                 format!("unknown schema `{name}`: use pg-adapter, drizzle, prisma or embedded")
             })?,
         };
+        let schema = columns.iter().try_fold(schema, |schema, spec| {
+            Ok::<_, String>(schema.with_user_column(user_column(spec)?))
+        })?;
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -241,7 +277,11 @@ mod sql {
 
 #[cfg(not(any(feature = "sqlite", feature = "postgres", feature = "mysql")))]
 mod sql {
-    pub fn migrate(_url: &str, _schema: Option<&str>) -> Result<String, String> {
+    pub fn migrate(
+        _url: &str,
+        _schema: Option<&str>,
+        _columns: &[String],
+    ) -> Result<String, String> {
         Err("this build of auth has no database driver: build it with --features sqlite,postgres,mysql".into())
     }
 }
