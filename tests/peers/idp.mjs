@@ -4,8 +4,9 @@
 //   CLIENT_ID=rust-client CLIENT_SECRET=rust-secret ACCESS_TOKEN_TTL=60 node idp.mjs [PORT]
 //
 // Clients: CLIENT_ID (client_secret_basic), CLIENT_ID-post (client_secret_post),
-// CLIENT_ID-secret-jwt (client_secret_jwt, HS256 with JWT_CLIENT_SECRET) and, when CLIENT_JWKS
-// holds a JWK set of public keys, CLIENT_ID-key-jwt (private_key_jwt).
+// CLIENT_ID-public (none: a public client, PKCE required), CLIENT_ID-secret-jwt
+// (client_secret_jwt, HS256 with JWT_CLIENT_SECRET) and, when CLIENT_JWKS holds a JWK set of
+// public keys, CLIENT_ID-key-jwt (private_key_jwt).
 //
 // PORT 0 (the default) picks a free port; the first line on stdout is the port. The issuer is
 // http://127.0.0.1:<port>. Any login/password signs in; the account id is the login, its email
@@ -43,6 +44,13 @@ server.listen(port, "127.0.0.1", () => {
         grant_types: ["authorization_code", "refresh_token"],
         response_types: ["code"],
         token_endpoint_auth_method: "client_secret_post",
+      },
+      {
+        client_id: `${clientId}-public`,
+        redirect_uris: redirectUris,
+        grant_types: ["authorization_code", "refresh_token"],
+        response_types: ["code"],
+        token_endpoint_auth_method: "none",
       },
       {
         client_id: `${clientId}-secret-jwt`,
@@ -89,7 +97,7 @@ server.listen(port, "127.0.0.1", () => {
     issueRefreshToken: async () => true,
     ttl: { AccessToken: accessTtl, IdToken: 3600, Interaction: 600, Session: 600, Grant: 600 },
     cookies: { keys: ["test-cookie-key-not-secret"] },
-    pkce: { required: () => false },
+    pkce: { required: (_ctx, client) => client.tokenEndpointAuthMethod === "none" },
     features: { devInteractions: { enabled: true } },
   });
   provider.proxy = false;

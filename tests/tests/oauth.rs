@@ -1168,3 +1168,58 @@ async fn jwt_client_authentication_against_a_real_provider() {
         assert_eq!(browser.session(&app.origin).await, Value::Null, "{id}");
     }
 }
+
+/// A public client (`token_endpoint_auth_method: none`): no secret is sent, and PKCE, which the
+/// provider requires of such a client, is what binds the code to this browser. Without PKCE the
+/// provider refuses the authorization request itself.
+#[tokio::test]
+async fn a_public_client_signs_in_with_pkce_only() {
+    use auth_runtime::providers::TokenAuthMethod;
+    let (listener, origin) = bind().await;
+    let idp = Peer::start(
+        "idp.mjs",
+        &[(
+            "REDIRECT_URIS",
+            format!("{origin}/auth/callback/public,{origin}/auth/callback/no-pkce"),
+        )],
+    );
+    let public = |id: &str, pkce: bool| {
+        let mut p = OAuthProvider::new(id, id, ProviderKind::Oidc)
+            .issuer(idp.url(""))
+            .client_id("rust-client-public")
+            .checks(Checks {
+                pkce,
+                state: true,
+                nonce: true,
+            });
+        p.token_auth_method = TokenAuthMethod::None;
+        p
+    };
+    let config = base_config()
+        .provider(public("public", true))
+        .provider(public("no-pkce", false));
+    let app = serve(listener, origin.clone(), config);
+
+    let mut browser = Browser::new();
+    let authorize = browser.start_sign_in(&app.origin, "public").await;
+    assert!(authorize.contains("code_challenge="), "{authorize}");
+    let callback = interact(&mut browser, &authorize, &app.origin, "dave").await;
+    let res = browser.get(&callback).await;
+    assert_eq!(location(&res), format!("{origin}/after"));
+    assert_eq!(
+        browser.session(&app.origin).await["user"]["email"],
+        "dave@example.com"
+    );
+
+    // Without a code challenge the provider answers with an error, back at our callback.
+    let mut browser = Browser::new();
+    let authorize = browser.start_sign_in(&app.origin, "no-pkce").await;
+    assert!(!authorize.contains("code_challenge="), "{authorize}");
+    let callback = interact(&mut browser, &authorize, &app.origin, "dave").await;
+    assert!(callback.contains("error=invalid_request"), "{callback}");
+    let res = browser.get(&callback).await;
+    assert_eq!(
+        location(&res),
+        format!("{origin}/auth/signin?error=OAuthCallbackError")
+    );
+}
