@@ -5,7 +5,7 @@
 //! | quirk | step | what it does |
 //! |---|---|---|
 //! | `github-emails` | userinfo | no public email: the primary address from `/user/emails` |
-//! | `apple-form-post-user` | callback | the `user` field Apple posts (name on first sign-in) joins the profile |
+//! | `apple-form-post-user` | callback, profile | the `user` field Apple posts (name on first sign-in) joins the profile and names the user |
 //! | `apple-no-userinfo` | — | nothing to do: the profile comes from the ID token |
 //! | `entra-tenant-issuer` | discovery, ID token | `{tenantid}` issuers resolved from the token's `tid` |
 //! | `discord-avatar` | profile | the avatar URL from the id and hash |
