@@ -101,7 +101,10 @@ impl DeclaredProvider {
                 (format!("AUTH_{env}_SECRET"), true),
                 (format!("AUTH_{env}_ISSUER"), self.issuer_required),
             ],
-            "email" if self.id == "email" => vec![(format!("AUTH_{env}_SERVER"), false)],
+            // `email` and `nodemailer` send through SMTP; the others through their HTTP API.
+            "email" if crate::providers::email_api::EmailApi::for_provider(self.id).is_none() => {
+                vec![(format!("AUTH_{env}_SERVER"), false)]
+            }
             "email" if self.id == "loops" => vec![
                 (format!("AUTH_{env}_KEY"), true),
                 ("AUTH_LOOPS_TRANSACTIONAL_ID".to_owned(), true),

@@ -45,6 +45,7 @@ use serde_json::Value;
     facebook,
     faceit,
     figma,
+    freshbooks,
     fusionauth,
     github,
     gitlab,

@@ -365,6 +365,14 @@ fn providers_lists_the_builtin_registry_with_its_variables() {
         .find(|l| l.starts_with("email "))
         .expect("email row");
     assert!(email.contains("AUTH_EMAIL_SERVER"), "{email}");
+    let nodemailer = lines
+        .iter()
+        .find(|l| l.starts_with("nodemailer "))
+        .expect("nodemailer row");
+    assert!(
+        nodemailer.contains("AUTH_NODEMAILER_SERVER"),
+        "{nodemailer}"
+    );
     let keycloak = lines
         .iter()
         .find(|l| l.starts_with("keycloak "))

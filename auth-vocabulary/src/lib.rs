@@ -12,7 +12,7 @@ pub const CHECKS: [&str; 4] = ["pkce", "state", "nonce", "none"];
 pub const TOKEN_AUTH_METHODS: [&str; 3] = ["client_secret_basic", "client_secret_post", "none"];
 
 /// `quirks`: behaviours data cannot say, each a named hook of the runtime.
-pub const QUIRKS: [&str; 13] = [
+pub const QUIRKS: [&str; 14] = [
     "github-emails",
     "apple-form-post-user",
     "apple-no-userinfo",
@@ -26,6 +26,7 @@ pub const QUIRKS: [&str; 13] = [
     "yandex-avatar",
     "eveonline-portrait",
     "eventbrite-email-image",
+    "freshbooks-name",
 ];
 
 /// A profile -> user mapping: per `User` field, the alternatives of `a ?? b`, each a key path.

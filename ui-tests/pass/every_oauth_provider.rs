@@ -28,6 +28,7 @@ use auth_runtime::prelude::*;
     facebook,
     faceit,
     figma,
+    freshbooks,
     fusionauth,
     github,
     gitlab,
@@ -102,8 +103,13 @@ fn main() {
         _ => None,
     })
     .into_config();
-    assert_eq!(config.providers.len(), 70);
-    assert_eq!(Auth::PROVIDER_IDS.len(), 70);
+    assert_eq!(config.providers.len(), 71);
+    // A provider added to the registry and not named above fails here.
+    let registry_oauth = auth_runtime::registry_support::BUILTIN_PROVIDERS
+        .iter()
+        .filter(|(_, _, kind, _, _)| matches!(*kind, "oauth" | "oidc"))
+        .count();
+    assert_eq!(Auth::PROVIDER_IDS.len(), registry_oauth);
     assert_eq!(config.providers[0].id(), "42-school");
     config.assert_valid().expect("valid configuration");
     let _typed: Option<AuthProfile> = None;

@@ -104,7 +104,9 @@ fn providers_table() -> String {
                 };
                 format!("AUTH_{{E}}_ID AUTH_{{E}}_SECRET{issuer}").replace("{E}", env)
             }
-            "email" if *id == "email" => format!("AUTH_{env}_SERVER (an SMTP URL)"),
+            "email" if auth_runtime::providers::email_api::EmailApi::for_provider(id).is_none() => {
+                format!("AUTH_{env}_SERVER (an SMTP URL)")
+            }
             "email" if *id == "loops" => format!("AUTH_{env}_KEY AUTH_{env}_TRANSACTIONAL_ID"),
             "email" => format!("AUTH_{env}_KEY"),
             "credentials" => "none: an authorize callback in code".to_owned(),

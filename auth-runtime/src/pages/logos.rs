@@ -89,6 +89,10 @@ const LOGOS: &[(&str, &str)] = &[
     ("faceit.svg", include_str!("../../assets/logos/faceit.svg")),
     ("figma.svg", include_str!("../../assets/logos/figma.svg")),
     (
+        "freshbooks.svg",
+        include_str!("../../assets/logos/freshbooks.svg"),
+    ),
+    (
         "fusionauth.svg",
         include_str!("../../assets/logos/fusionauth.svg"),
     ),

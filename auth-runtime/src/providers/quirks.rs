@@ -17,6 +17,7 @@
 //! | `yandex-avatar` | profile | the avatar URL from `default_avatar_id` |
 //! | `eveonline-portrait` | profile | the character portrait URL from `CharacterID` |
 //! | `eventbrite-email-image` | profile | the primary address of `emails`, the image URL from `image_id` |
+//! | `freshbooks-name` | profile | the name parts of `response` joined |
 
 use serde_json::{Map, Value};
 
@@ -55,6 +56,8 @@ pub enum Quirk {
     EveOnlinePortrait,
     /// `eventbrite-email-image`
     EventbriteEmailImage,
+    /// `freshbooks-name`
+    FreshbooksName,
 }
 
 impl Quirk {
@@ -73,6 +76,7 @@ impl Quirk {
         Self::YandexAvatar,
         Self::EveOnlinePortrait,
         Self::EventbriteEmailImage,
+        Self::FreshbooksName,
     ];
 
     /// The name the registry uses (the shared vocabulary's, which the macro checks registry
@@ -93,6 +97,7 @@ impl Quirk {
             Self::YandexAvatar => QUIRKS[10],
             Self::EveOnlinePortrait => QUIRKS[11],
             Self::EventbriteEmailImage => QUIRKS[12],
+            Self::FreshbooksName => QUIRKS[13],
         }
     }
 
@@ -145,6 +150,9 @@ pub fn apply_profile_quirks(provider: &OAuthProvider, profile: &Value, user: &mu
                 format!("https://image.eveonline.com/Character/{id}_128.jpg")
             });
     }
+    if Quirk::FreshbooksName.applies_to(provider) {
+        user.name = profile.get("response").and_then(name_from_parts);
+    }
     if Quirk::EventbriteEmailImage.applies_to(provider) {
         user.email = profile
             .get("emails")
@@ -169,7 +177,7 @@ pub fn apply_profile_quirks(provider: &OAuthProvider, profile: &Value, user: &mu
     }
 }
 
-/// The members `name-from-parts` joins, in this order: each provider names its parts one of
+/// The members `name-from-parts` (top level) and `freshbooks-name` (in `response`) join, in this order: each provider names its parts one of
 /// these ways (`given_name`/`middle_name`/`family_name`, `first_name`/`last_name`,
 /// `firstname`/`lastname`, `First_Name`/`Last_Name`).
 const NAME_PARTS: [&str; 9] = [
@@ -471,6 +479,17 @@ mod tests {
             &mut user,
         );
         assert_eq!((user.email, user.image), (None, None));
+    }
+
+    #[test]
+    fn freshbooks_name_joins_the_parts_of_the_response() {
+        let quirk = provider(&["freshbooks-name"]);
+        let mut user = User::default();
+        let profile = json!({"response": {"id": 7, "first_name": "Ada", "last_name": "Lovelace"}});
+        apply_profile_quirks(&quirk, &profile, &mut user);
+        assert_eq!(user.name.as_deref(), Some("Ada Lovelace"));
+        apply_profile_quirks(&quirk, &json!({"first_name": "Top"}), &mut user);
+        assert_eq!(user.name, None, "only the parts under `response`");
     }
 
     #[test]
