@@ -112,6 +112,27 @@ fn bench(c: &mut Criterion) {
         });
     }
 
+    // What the load script sends: only the session cookie, so every answer makes a new CSRF token
+    // and callback-url cookie, as Auth.js does.
+    let handler = auth_runtime::AuthHandler::new(config()).expect("handler");
+    let new_visitor = || {
+        http::Request::get("http://localhost:3000/auth/session")
+            .header("host", "localhost:3000")
+            .header("cookie", format!("authjs.session-token={cookie_token}"))
+            .body(bytes::Bytes::new())
+            .expect("request")
+    };
+    let probe = runtime.block_on(handler.handle(new_visitor()));
+    assert!(probe.body().starts_with(b"{\"user\""));
+    assert_eq!(probe.headers().get_all("set-cookie").iter().count(), 2);
+    c.bench_function("engine/get_session_new_visitor", |b| {
+        b.iter(|| {
+            let response = runtime.block_on(handler.handle(new_visitor()));
+            assert_eq!(response.status(), 200);
+            response
+        })
+    });
+
     // A protected JSON route behind the axum layer and the Session extractor, in process (no
     // sockets), against the same route returning the same JSON without authentication.
     let handler = auth_runtime::AuthHandler::new(config()).expect("handler");

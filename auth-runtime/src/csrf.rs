@@ -16,7 +16,6 @@
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-use crate::jose::fill_random;
 
 /// The hash Auth.js stores beside the token: lowercase SHA-256 hex of `token` followed by the
 /// secrets joined with `,` (Auth.js stringifies its secret array that way).
@@ -33,9 +32,14 @@ pub fn csrf_hash(token: &str, secrets: &[String]) -> String {
 }
 
 /// 32 random bytes as 64 lowercase hex characters (Auth.js's `randomString(32)`).
+///
+/// The bytes come from the thread's ChaCha12 generator (`rand::rng()`), seeded from the operating
+/// system and reseeded every 64 KiB, as Node's `crypto.getRandomValues` serves Auth.js's tokens
+/// from a user-space generator: a CSRF token is made for every visitor without one, and a system
+/// call for each is measurable. Keys, IVs and the OAuth checks still read the system's source.
 pub fn random_hex_32() -> String {
     let mut bytes = [0u8; 32];
-    fill_random(&mut bytes);
+    rand::Rng::fill_bytes(&mut rand::rng(), &mut bytes);
     lower_hex(&bytes)
 }
 
