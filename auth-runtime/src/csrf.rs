@@ -16,7 +16,6 @@
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-
 /// The hash Auth.js stores beside the token: lowercase SHA-256 hex of `token` followed by the
 /// secrets joined with `,` (Auth.js stringifies its secret array that way).
 pub fn csrf_hash(token: &str, secrets: &[String]) -> String {

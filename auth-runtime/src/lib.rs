@@ -147,6 +147,7 @@ pub mod __private {
         AuthExtension, ExtensionCodec, ExtensionError, ExtensionField, ExtensionSchema,
         TypedSession, extension_codec, read_field, read_field_or_default, write_field,
     };
+    pub use crate::providers::quirks::apply_named_profile_quirks;
     pub use crate::registry_support::{
         AdapterGiven, AuthorizeGiven, EnvLookup, Given, Missing, ProviderOptions, StaticOAuth,
         UserMapping, user_from_profile,

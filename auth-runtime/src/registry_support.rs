@@ -91,9 +91,12 @@ impl StaticOAuth {
                 .push(("response_mode".to_owned(), "form_post".to_owned()));
         }
         if !self.user.is_empty() {
-            let mapping = self.user;
-            provider =
-                provider.profile(move |profile, _tokens| Ok(user_from_profile(profile, mapping)));
+            let (mapping, quirks) = (self.user, self.quirks);
+            provider = provider.profile(move |profile, _tokens| {
+                let mut user = user_from_profile(profile, mapping);
+                crate::providers::quirks::apply_named_profile_quirks(quirks, profile, &mut user);
+                Ok(user)
+            });
         }
         provider
     }

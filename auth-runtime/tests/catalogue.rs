@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use auth_runtime::callbacks::ProviderProfile;
 use auth_runtime::prelude::*;
-use auth_runtime::providers::{TokenSet, default_profile, quirks};
+use auth_runtime::providers::TokenSet;
 use serde_json::Value;
 
 /// Every OAuth/OIDC id of the registry in one attribute (`catalogue_names_every_registry_id`
@@ -138,16 +138,11 @@ fn catalogue_providers() -> BTreeMap<String, OAuthProvider> {
         .collect()
 }
 
-/// What the sign-in makes of a profile: the provider's mapping (Auth.js's default without one),
-/// the email lower-cased, then the provider's profile quirks.
+/// What the sign-in makes of a profile: the callback's own step ([`OAuthProvider::user_of`]).
 fn sign_in_user(provider: &OAuthProvider, profile: &Value) -> User {
-    let mut user = match &provider.profile {
-        Some(map) => map(profile, &TokenSet::default()).expect("the mapping accepts the profile"),
-        None => default_profile(profile),
-    };
-    user.email = user.email.map(|e| e.to_lowercase());
-    quirks::apply_profile_quirks(provider, profile, &mut user);
-    user
+    provider
+        .user_of(profile, &TokenSet::default())
+        .expect("the mapping accepts the profile")
 }
 
 fn read_fixture(path: &Path) -> (Value, Value) {
@@ -297,4 +292,31 @@ fn a_wrong_expected_user_is_caught() {
     assert_ne!(user.name.as_deref(), Some("wrong"));
     let typed = CatalogueProfile::from_profile("github", serde_json::json!({"id": "not a number"}));
     assert!(matches!(typed, CatalogueProfile::Other(_)));
+}
+
+/// The typed profile's `to_user()` (what a `profile` mapping of the app's own can start from)
+/// gives the user the sign-in gives, quirks included, for every provider with profile quirks.
+#[test]
+fn typed_profiles_map_to_the_same_user_as_the_sign_in() {
+    use auth_runtime::profiles::*;
+    fn same<P: serde::de::DeserializeOwned>(id: &str, to_user: fn(&P) -> User) {
+        let providers = catalogue_providers();
+        let (profile, _) = read_fixture(&fixtures_dir().join(format!("{id}.json")));
+        let typed: P = serde_json::from_value(profile.clone()).expect("typed profile");
+        assert_eq!(
+            to_user(&typed),
+            sign_in_user(&providers[id], &profile),
+            "{id}: to_user() and the sign-in disagree"
+        );
+    }
+    same::<DiscordProfile>("discord", DiscordProfile::to_user);
+    same::<SpotifyProfile>("spotify", SpotifyProfile::to_user);
+    same::<AppleProfile>("apple", AppleProfile::to_user);
+    same::<ZoomProfile>("zoom", ZoomProfile::to_user);
+    same::<YandexProfile>("yandex", YandexProfile::to_user);
+    same::<EVEOnlineProfile>("eveonline", EVEOnlineProfile::to_user);
+    same::<EventbriteProfile>("eventbrite", EventbriteProfile::to_user);
+    same::<FreshbooksProfile>("freshbooks", FreshbooksProfile::to_user);
+    same::<WebexProfile>("webex", WebexProfile::to_user);
+    same::<GitHubProfile>("github", GitHubProfile::to_user);
 }

@@ -195,6 +195,7 @@ pub fn profile(spec: &ProviderSpec) -> Result<TokenStream, String> {
         });
     }
     let mapping = user_mapping(spec);
+    let quirks = &spec.quirks;
     let doc = format!(
         " The profile {} sends, as the provider registry describes it. Members it does not list are kept in `extra`.",
         spec.name
@@ -215,10 +216,15 @@ pub fn profile(spec: &ProviderSpec) -> Result<TokenStream, String> {
             /// The registry's profile -> user mapping (`[<id>.user]`).
             pub const USER_MAPPING: ::auth_runtime::__private::UserMapping = &[#(#mapping),*];
 
-            /// The user this profile signs in as.
+            /// The registry's quirks (`quirks`) that complete the mapping.
+            pub const QUIRKS: &'static [&'static str] = &[#(#quirks),*];
+
+            /// The user this profile signs in as: the registry's mapping, then its quirks.
             pub fn to_user(&self) -> ::auth_runtime::types::User {
                 let value = ::auth_runtime::__private::serde_json::to_value(self).unwrap_or_default();
-                ::auth_runtime::__private::user_from_profile(&value, Self::USER_MAPPING)
+                let mut user = ::auth_runtime::__private::user_from_profile(&value, Self::USER_MAPPING);
+                ::auth_runtime::__private::apply_named_profile_quirks(Self::QUIRKS, &value, &mut user);
+                user
             }
         }
     })

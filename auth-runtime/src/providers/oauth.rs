@@ -398,6 +398,23 @@ impl OAuthProvider {
         self.quirks.iter().any(|q| q == name)
     }
 
+    /// The user a profile signs in as, as the callback makes it: the provider's mapping (or
+    /// Auth.js's default mapping followed by the provider's profile quirks), the email
+    /// lower-cased. A mapping of the app's own replaces the quirks, as a custom `profile`
+    /// replaces the provider's in Auth.js.
+    pub fn user_of(&self, profile: &Value, tokens: &TokenSet) -> Result<User, BoxError> {
+        let mut user = match &self.profile {
+            Some(map) => map(profile, tokens)?,
+            None => {
+                let mut user = default_profile(profile);
+                super::quirks::apply_profile_quirks(self, profile, &mut user);
+                user
+            }
+        };
+        user.email = user.email.map(|e| e.to_lowercase());
+        Ok(user)
+    }
+
     /// Whether the endpoints are known: an issuer (discovery) or all three URLs. Auth.js's
     /// `InvalidEndpoints` otherwise.
     pub fn has_endpoints(&self) -> bool {

@@ -112,36 +112,48 @@ impl Quirk {
     }
 }
 
-/// Profile hooks: fills in profile-derived fields the mapping could not express.
+/// Profile hooks: fills in profile-derived fields the registry's mapping could not express. They
+/// are part of the provider's own mapping (Auth.js's `profile()` of the provider): the registry's
+/// mapping and the default one run them, and a mapping of the app's own replaces them, as a
+/// custom `profile` replaces the provider's in Auth.js.
 pub fn apply_profile_quirks(provider: &OAuthProvider, profile: &Value, user: &mut User) {
-    if Quirk::AppleFormPostUser.applies_to(provider)
+    profile_quirks(&|quirk| quirk.applies_to(provider), profile, user);
+}
+
+/// [`apply_profile_quirks`] for the quirks named in `names` (a registry entry's `quirks`).
+pub fn apply_named_profile_quirks(names: &[&str], profile: &Value, user: &mut User) {
+    profile_quirks(&|quirk| names.contains(&quirk.name()), profile, user);
+}
+
+fn profile_quirks(applies: &dyn Fn(Quirk) -> bool, profile: &Value, user: &mut User) {
+    if applies(Quirk::AppleFormPostUser)
         && let Some(name) = profile.pointer("/user/name").and_then(apple_full_name)
     {
         user.name = Some(name);
     }
-    if Quirk::DiscordAvatar.applies_to(provider) {
+    if applies(Quirk::DiscordAvatar) {
         user.image = discord_avatar(profile);
     }
-    if Quirk::SpotifyFirstImage.applies_to(provider) {
+    if applies(Quirk::SpotifyFirstImage) {
         user.image = profile
             .pointer("/images/0/url")
             .and_then(Value::as_str)
             .map(str::to_owned)
             .or(user.image.take());
     }
-    if Quirk::NameFromParts.applies_to(provider) && user.name.is_none() {
+    if applies(Quirk::NameFromParts) && user.name.is_none() {
         user.name = name_from_parts(profile);
     }
-    if Quirk::EmailFromEmails.applies_to(provider) && user.email.is_none() {
+    if applies(Quirk::EmailFromEmails) && user.email.is_none() {
         user.email = profile
             .pointer("/emails/0")
             .and_then(Value::as_str)
             .map(str::to_lowercase);
     }
-    if Quirk::YandexAvatar.applies_to(provider) {
+    if applies(Quirk::YandexAvatar) {
         user.image = yandex_avatar(profile);
     }
-    if Quirk::EveOnlinePortrait.applies_to(provider) {
+    if applies(Quirk::EveOnlinePortrait) {
         user.image = profile
             .get("CharacterID")
             .filter(|id| id.is_number() || id.is_string())
@@ -150,10 +162,10 @@ pub fn apply_profile_quirks(provider: &OAuthProvider, profile: &Value, user: &mu
                 format!("https://image.eveonline.com/Character/{id}_128.jpg")
             });
     }
-    if Quirk::FreshbooksName.applies_to(provider) {
+    if applies(Quirk::FreshbooksName) {
         user.name = profile.get("response").and_then(name_from_parts);
     }
-    if Quirk::EventbriteEmailImage.applies_to(provider) {
+    if applies(Quirk::EventbriteEmailImage) {
         user.email = profile
             .get("emails")
             .and_then(Value::as_array)

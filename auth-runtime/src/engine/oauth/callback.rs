@@ -10,7 +10,7 @@ use super::{checks, discovery, token};
 use crate::error::{AuthError, Endpoint, ErrorType, Reason};
 use crate::providers::oidc::{self, IdTokenExpectations};
 use crate::providers::quirks::{self, Quirk};
-use crate::providers::{OAuthProvider, ProviderKind, default_profile};
+use crate::providers::{OAuthProvider, ProviderKind};
 use crate::redirect_proxy as proxy;
 use crate::types::{Account, User};
 
@@ -204,11 +204,9 @@ pub async fn callback(
         )
         .with_reason(Reason::ProfileNotObject));
     }
-    let mut user = match &provider.profile {
-        Some(map) => map(&profile, &tokens)
-            .map_err(|e| AuthError::new(ErrorType::OAuthProfileParseError, e.to_string()))?,
-        None => default_profile(&profile),
-    };
+    let user = provider
+        .user_of(&profile, &tokens)
+        .map_err(|e| AuthError::new(ErrorType::OAuthProfileParseError, e.to_string()))?;
     let provider_account_id = user.id.clone().ok_or_else(|| {
         AuthError::new(
             ErrorType::OAuthProfileParseError,
@@ -216,8 +214,6 @@ pub async fn callback(
         )
         .with_reason(Reason::ProfileIdMissing)
     })?;
-    user.email = user.email.map(|e| e.to_lowercase());
-    quirks::apply_profile_quirks(provider, &profile, &mut user);
     let account = token::account_from_tokens(provider, &tokens, provider_account_id);
     Ok(OAuthResult {
         user,
