@@ -9,7 +9,13 @@ pub const KINDS: [&str; 5] = ["oauth", "oidc", "email", "credentials", "webauthn
 pub const CHECKS: [&str; 4] = ["pkce", "state", "nonce", "none"];
 
 /// `token_endpoint_auth_method` values.
-pub const TOKEN_AUTH_METHODS: [&str; 3] = ["client_secret_basic", "client_secret_post", "none"];
+pub const TOKEN_AUTH_METHODS: [&str; 5] = [
+    "client_secret_basic",
+    "client_secret_post",
+    "client_secret_jwt",
+    "private_key_jwt",
+    "none",
+];
 
 /// `quirks`: behaviours data cannot say, each a named hook of the runtime.
 pub const QUIRKS: [&str; 14] = [

@@ -439,6 +439,15 @@ mod tests {
     }
 
     #[test]
+    fn every_registry_method_name_has_its_method() {
+        for name in auth_vocabulary::TOKEN_AUTH_METHODS {
+            let method = TokenAuthMethod::from_name(name).expect(name);
+            assert_eq!(method.name(), name);
+        }
+        assert_eq!(TokenAuthMethod::from_name("tls_client_auth"), None);
+    }
+
+    #[test]
     fn a_key_that_is_not_pem_is_a_clear_error_that_quotes_nothing() {
         let err = ClientKey::ec_pem("-----BEGIN PRIVATE KEY-----\nc2VjcmV0\n", None).unwrap_err();
         assert!(err.to_string().contains("not a ES256 key in PEM"), "{err}");
