@@ -891,11 +891,30 @@ impl AuthConfig {
                             ),
                         ));
                     }
-                    let configured = [&p.issuer, &p.authorization_url, &p.token_url]
+                    let endpoints = [&p.authorization_url, &p.token_url]
                         .into_iter()
                         .chain([&p.userinfo_url, &p.jwks_url])
                         .flatten();
+                    let templated = endpoints
+                        .clone()
+                        .any(|url| url.contains(crate::providers::ISSUER_PLACEHOLDER));
+                    if templated && p.issuer.is_none() {
+                        return Err(AuthError::new(
+                            ErrorType::InvalidEndpoints,
+                            format!(
+                                "provider `{}` has its endpoints on each deployment's instance: set AUTH_{}_ISSUER to the instance's URL (or `issuer(..)` in its options)",
+                                p.id,
+                                env::env_provider_id(&p.id)
+                            ),
+                        ));
+                    }
+                    let configured = p
+                        .issuer
+                        .iter()
+                        .cloned()
+                        .chain(endpoints.filter_map(|url| p.endpoint_url(Some(url))));
                     for url in configured {
+                        let url = url.as_str();
                         if Self::plain_http_refused(url, !cfg!(debug_assertions)) {
                             return Err(AuthError::new(
                                 ErrorType::InvalidEndpoints,
@@ -1254,6 +1273,44 @@ mod tests {
         assert!(config.has_http_client(&own, false));
         assert!(shared.has_http_client(&bare, false));
         assert!(config.has_http_client(&bare, true));
+    }
+
+    #[test]
+    fn endpoints_on_the_deployments_instance_need_its_issuer() {
+        let instance = || {
+            let mut p = OAuthProvider::new("mastodon", "Mastodon", ProviderKind::OAuth);
+            p.authorization_url = Some("{issuer}/oauth/authorize".into());
+            p.token_url = Some("{issuer}/oauth/token".into());
+            p.userinfo_url = Some("{issuer}/api/v1/accounts/verify_credentials".into());
+            p
+        };
+        let base = || AuthConfig::new().secret("s").trust_host(true);
+        let err = base().provider(instance()).assert_valid().unwrap_err();
+        assert_eq!(err.error_type(), ErrorType::InvalidEndpoints);
+        assert!(err.message().contains("set AUTH_MASTODON_ISSUER"), "{err}");
+        let p = instance().issuer("https://social.example/");
+        assert_eq!(
+            p.endpoint_url(p.token_url.as_deref()).as_deref(),
+            Some("https://social.example/oauth/token")
+        );
+        assert_eq!(
+            p.endpoint_url(Some("https://fixed.example/x")).as_deref(),
+            Some("https://fixed.example/x")
+        );
+        assert_eq!(instance().endpoint_url(Some("{issuer}/x")), None);
+        base().provider(p).assert_valid().unwrap();
+        // The expanded endpoints get the plain-http check.
+        if !cfg!(debug_assertions) {
+            let err = base()
+                .provider(instance().issuer("http://social.example"))
+                .assert_valid()
+                .unwrap_err();
+            assert_eq!(err.error_type(), ErrorType::InvalidEndpoints);
+        }
+        assert!(AuthConfig::plain_http_refused(
+            "http://social.example/oauth/token",
+            true
+        ));
     }
 
     #[test]

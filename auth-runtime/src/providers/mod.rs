@@ -19,8 +19,8 @@ pub use apple::apple_client_secret;
 pub use credentials::{Authorize, AuthorizeRequest, CredentialField, CredentialsProvider};
 pub use email::{EmailProvider, EmailSender, StdoutSender, VerificationRequest};
 pub use oauth::{
-    Checks, ClientKey, OAuthProvider, ProfileFn, ProviderStyle, TokenAuthMethod, TokenSet,
-    default_profile, user_from_profile,
+    Checks, ClientKey, ISSUER_PLACEHOLDER, OAuthProvider, ProfileFn, ProviderStyle,
+    TokenAuthMethod, TokenSet, default_profile, user_from_profile,
 };
 pub use options::ProviderOptions;
 pub use webauthn::{RelyingParty, WebAuthnProvider};

@@ -65,6 +65,9 @@ impl Checks {
     }
 }
 
+/// The placeholder an endpoint URL may hold for the provider's issuer (`{issuer}/oauth/token`).
+pub const ISSUER_PLACEHOLDER: &str = "{issuer}";
+
 /// How the client authenticates at the token endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum TokenAuthMethod {
@@ -396,6 +399,19 @@ impl OAuthProvider {
     /// Whether a named quirk is on.
     pub fn has_quirk(&self, name: &str) -> bool {
         self.quirks.iter().any(|q| q == name)
+    }
+
+    /// A configured endpoint with `{issuer}` replaced by the issuer (without a trailing `/`):
+    /// providers whose endpoints live on each deployment's own instance (Mastodon, Nextcloud)
+    /// name them relative to `AUTH_<ID>_ISSUER`. `None` when the endpoint is not set, or is a
+    /// template and the issuer is not.
+    pub fn endpoint_url(&self, url: Option<&str>) -> Option<String> {
+        let url = url?;
+        if !url.contains(ISSUER_PLACEHOLDER) {
+            return Some(url.to_owned());
+        }
+        let issuer = self.issuer.as_deref()?.trim_end_matches('/');
+        Some(url.replace(ISSUER_PLACEHOLDER, issuer))
     }
 
     /// The user a profile signs in as, as the callback makes it: the provider's mapping (or

@@ -57,8 +57,11 @@ pub(crate) async fn endpoints(
         ),
         _ => None,
     };
-    let pick =
-        |own: &Option<String>, found: Option<&String>| own.clone().or_else(|| found.cloned());
+    let pick = |own: &Option<String>, found: Option<&String>| {
+        provider
+            .endpoint_url(own.as_deref())
+            .or_else(|| found.cloned())
+    };
     let missing = |what: &str, endpoint: Endpoint| {
         AuthError::new(
             ErrorType::InvalidEndpoints,
