@@ -336,6 +336,12 @@ async fn a_token_of_an_older_schema_reads_as_signed_out_with_the_cookie_kept() {
             && logged.contains("typed_extension::Claims"),
         "the log names the type and the field: {logged}"
     );
+    // Read again (the decoded token is cached, with the outcome of the check): the same answer,
+    // logged again.
+    let again = browser.get("https://app.test/auth/session").await;
+    assert_eq!(again.json(), Value::Null);
+    assert!(seen.all().is_empty(), "no callback saw the token");
+    assert!(format!("{:?}", browser.log.take()).contains("JWTSessionError"));
 
     let app = app(&browser.handler);
     assert_eq!(get(&app, "/me", &cookie).await.0, StatusCode::UNAUTHORIZED);

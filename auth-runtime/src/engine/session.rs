@@ -342,6 +342,9 @@ struct Decoded {
     token: Box<str>,
     claims: Arc<Map<String, Value>>,
     times: crate::jose::TimeClaims,
+    /// Whether the claims hold the app's extension (checked once: the schema is the
+    /// configuration's, and the cache is too).
+    holds: bool,
 }
 
 /// Most tokens held at once; the cache starts over when full.
@@ -376,30 +379,39 @@ fn same_token(a: &str, b: &str) -> bool {
 }
 
 impl DecodedTokens {
-    /// The claims of `token`, decoded now or earlier; an error for a token that does not decode
-    /// or whose `exp`/`nbf` do not hold at `now`.
+    /// The claims of `token`, decoded now or earlier, and whether they hold the app's extension;
+    /// an error for a token that does not decode or whose `exp`/`nbf` do not hold at `now`.
     fn decode(
         &self,
         ctx: &Ctx<'_>,
         token: &str,
         now: i64,
-    ) -> Result<Arc<Map<String, Value>>, crate::jose::JoseError> {
+    ) -> Result<(Arc<Map<String, Value>>, bool), crate::jose::JoseError> {
+        let holds = |claims: &Map<String, Value>| {
+            ctx.config
+                .extension
+                .as_ref()
+                .is_none_or(|schema| schema.check(claims).is_ok())
+        };
         if ctx.config.jwt.codec.is_some() {
             // A custom codec may decide differently on every call (revocation lists, ...).
-            return ctx.decode_session(token).map(Arc::new);
+            let claims = ctx.decode_session(token)?;
+            let holds = holds(&claims);
+            return Ok((Arc::new(claims), holds));
         }
         let key = token_key(token);
         let hit = self.0.read().ok().and_then(|map| {
             map.get(&key)
                 .filter(|d| same_token(&d.token, token))
-                .map(|d| (d.claims.clone(), d.times))
+                .map(|d| (d.claims.clone(), d.times, d.holds))
         });
-        if let Some((claims, times)) = hit {
+        if let Some((claims, times, holds)) = hit {
             times.check(now)?;
-            return Ok(claims);
+            return Ok((claims, holds));
         }
         let claims = ctx.decode_session(token)?;
         let times = crate::jose::TimeClaims::read(&claims)?;
+        let holds = holds(&claims);
         let claims = Arc::new(claims);
         if let Ok(mut map) = self.0.write() {
             if map.len() >= DECODED_TOKENS_LIMIT {
@@ -411,10 +423,11 @@ impl DecodedTokens {
                     token: token.into(),
                     claims: claims.clone(),
                     times,
+                    holds,
                 },
             );
         }
-        Ok(claims)
+        Ok((claims, holds))
     }
 }
 
@@ -440,8 +453,8 @@ async fn jwt_session(
         return Ok(None);
     };
     let now = OffsetDateTime::now_utc();
-    let decoded = match ctx.tokens.decode(ctx, raw, now.unix_timestamp()) {
-        Ok(claims) => claims,
+    let (decoded, holds) = match ctx.tokens.decode(ctx, raw, now.unix_timestamp()) {
+        Ok(decoded) => decoded,
         Err(err) => {
             ctx.config
                 .logger
@@ -451,8 +464,9 @@ async fn jwt_session(
         }
     };
     // A token of an older schema is signed out before any callback sees it (a typed `jwt`
-    // callback could not read it either).
-    if !extension_holds(ctx, &decoded, ErrorType::JWTSessionError) {
+    // callback could not read it either). The check ran when the token was decoded; it runs
+    // again here only to log why.
+    if !holds && !extension_holds(ctx, &decoded, ErrorType::JWTSessionError) {
         return Ok(None);
     }
     let is_update = update.is_some();
@@ -654,13 +668,13 @@ mod tests {
             claims.insert("sub".into(), "a".into());
             let token = ctx.encode_session(&claims).unwrap_or_default();
             let now = crate::jose::now_unix();
-            let first = ctx.tokens.decode(ctx, &token, now).unwrap_or_default();
-            let again = ctx.tokens.decode(ctx, &token, now).unwrap_or_default();
+            let first = ctx.tokens.decode(ctx, &token, now).unwrap_or_default().0;
+            let again = ctx.tokens.decode(ctx, &token, now).unwrap_or_default().0;
             assert!(Arc::ptr_eq(&first, &again), "the second read is a hit");
             // Two tokens are kept side by side: reading another does not push the first out.
             let other = ctx.encode_session(&claims).unwrap_or_default();
             assert!(ctx.tokens.decode(ctx, &other, now).is_ok());
-            let third = ctx.tokens.decode(ctx, &token, now).unwrap_or_default();
+            let third = ctx.tokens.decode(ctx, &token, now).unwrap_or_default().0;
             assert!(Arc::ptr_eq(&first, &third), "still a hit");
             // Same tail, other token: not the cached one, and refused.
             let forged = format!("x{}", &token[1..]);
@@ -688,6 +702,7 @@ mod tests {
                             claims: Arc::new(Map::new()),
                             times: crate::jose::TimeClaims::read(&Map::new())
                                 .unwrap_or_else(|_| unreachable!()),
+                            holds: true,
                         },
                     );
                 }
