@@ -7,6 +7,8 @@
 // discovery, /authorize (redirects straight back with a code), /token, /userinfo and /jwks.
 // Modes: ok, access-denied, wrong-state, no-state, wrong-iss, wrong-aud, expired, bad-signature,
 // alg-none, unknown-kid, nonce-mismatch, token-500, token-garbage, token-hang, userinfo-down,
+// hs256 (ID token signed with the client secret "rust-secret", HS256 advertised), hs256-wrong-secret,
+// hs256-unadvertised (HS256 token, only RS256 advertised),
 // form-post (answers with an HTML form to POST to the callback, like Apple), entra and
 // entra-forged-tid (multi-tenant discovery with a {tenantid} issuer template).
 // GitHub-like: /gh/login/oauth/authorize, /gh/login/oauth/access_token, /gh/user, /gh/user/emails.
@@ -53,10 +55,15 @@ async function idToken(mode, baseIssuer, clientId, nonce) {
     const body = b64(JSON.stringify({ ...claims, sub: "alice", iss: issuer, aud: clientId, iat: now, exp: now + 300 }));
     return `${header}.${body}.`;
   }
-  const key = mode === "unknown-kid" ? rogue.privateKey : good.privateKey;
+  let key = mode === "unknown-kid" ? rogue.privateKey : good.privateKey;
   const kid = mode === "unknown-kid" ? "k-unknown" : "k1";
+  let header = { alg: "RS256", kid };
+  if (mode.startsWith("hs256")) {
+    key = new TextEncoder().encode(mode === "hs256-wrong-secret" ? "not-the-secret" : "rust-secret");
+    header = { alg: "HS256" };
+  }
   let jwt = await new SignJWT(claims)
-    .setProtectedHeader({ alg: "RS256", kid })
+    .setProtectedHeader(header)
     .setSubject("alice")
     .setIssuer(mode === "wrong-iss" ? "http://127.0.0.1:1/evil" : issuer)
     .setAudience(mode === "wrong-aud" ? "someone-else" : clientId)
@@ -80,7 +87,7 @@ async function oidc(req, res, url, mode, rest) {
       token_endpoint: `${base}/token`,
       userinfo_endpoint: mode === "userinfo-down" ? "http://127.0.0.1:1/userinfo" : `${base}/userinfo`,
       jwks_uri: `${base}/jwks`,
-      id_token_signing_alg_values_supported: ["RS256"],
+      id_token_signing_alg_values_supported: mode === "hs256-unadvertised" ? ["RS256"] : ["RS256", "HS256"],
       response_types_supported: ["code"],
       subject_types_supported: ["public"],
     });

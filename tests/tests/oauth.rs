@@ -468,6 +468,26 @@ async fn provider_errors_and_broken_checks_redirect_like_authjs() {
         "the fake provider's happy path works"
     );
 
+    // An ID token signed with the client secret (HS256, LINE's way), when the provider
+    // advertises it; refused without a client secret to verify it with.
+    let (loc, origin) = fake_flow("hs256", |p| p, None).await;
+    assert_eq!(
+        loc,
+        format!("{origin}/after"),
+        "HS256 with the client secret"
+    );
+    let (loc, origin) = fake_flow(
+        "hs256",
+        |mut p| {
+            p.client_secret = None;
+            p.token_auth_method = auth_runtime::providers::TokenAuthMethod::None;
+            p
+        },
+        None,
+    )
+    .await;
+    assert_eq!(loc, configuration(&origin), "HS256 without a secret");
+
     let (loc, origin) = fake_flow("access-denied", |p| p, None).await;
     assert_eq!(
         loc,
@@ -489,6 +509,8 @@ async fn provider_errors_and_broken_checks_redirect_like_authjs() {
         ("unknown-kid", None),
         ("token-500", None),
         ("token-garbage", None),
+        ("hs256-wrong-secret", None),
+        ("hs256-unadvertised", None),
     ] {
         let (loc, origin) = fake_flow(mode, |p| p, drop_cookie).await;
         assert_eq!(loc, configuration(&origin), "{mode} {drop_cookie:?}");

@@ -272,6 +272,14 @@ pub struct IdTokenExpectations<'a> {
     pub algorithms: &'a [String],
     /// JWKS endpoint.
     pub jwks_uri: &'a str,
+    /// The client secret: the key of an ID token the provider signs with HMAC (HS256, HS384,
+    /// HS512), which is accepted only when the provider advertises the algorithm and a secret is
+    /// configured (OpenID Connect Core §10.1).
+    pub client_secret: Option<&'a str>,
+}
+
+fn is_symmetric(alg: Algorithm) -> bool {
+    matches!(alg, Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512)
 }
 
 /// Validates an ID token and returns its claims.
@@ -286,6 +294,7 @@ pub async fn validate_id_token(
             Reason::IdTokenMalformed,
         )
     })?;
+    let secret = expect.client_secret.filter(|s| !s.is_empty());
     let allowed: Vec<Algorithm> = if expect.algorithms.is_empty() {
         vec![Algorithm::RS256]
     } else {
@@ -293,7 +302,8 @@ pub async fn validate_id_token(
             .algorithms
             .iter()
             .filter_map(|a| a.parse::<Algorithm>().ok())
-            .filter(|a| !matches!(a, Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512))
+            // HMAC only with a client secret to verify it with.
+            .filter(|a| !is_symmetric(*a) || secret.is_some())
             .collect()
     };
     if !allowed.contains(&header.alg) {
@@ -302,23 +312,30 @@ pub async fn validate_id_token(
             Reason::IdTokenAlgorithm,
         ));
     }
-    let mut set = key_set(client, expect.jwks_uri, false).await?;
-    if pick_key(&set, header.kid.as_deref(), header.alg).is_none() {
-        // The provider may have rotated its keys since the set was cached.
-        set = key_set(client, expect.jwks_uri, true).await?;
-    }
-    let jwk = pick_key(&set, header.kid.as_deref(), header.alg).ok_or_else(|| {
-        callback_error(
-            "ID token is signed with an unknown key (kid)",
-            Reason::IdTokenUnknownKey,
-        )
-    })?;
-    let key = DecodingKey::from_jwk(jwk).map_err(|e| {
-        callback_error(
-            format!("unusable JWK: {e}"),
-            Reason::EndpointResponseInvalid(Endpoint::Jwks),
-        )
-    })?;
+    let key = match secret {
+        // The client secret's octets are the key; the JWKS (public keys) plays no part, so a
+        // public key can never be used as an HMAC secret.
+        Some(secret) if is_symmetric(header.alg) => DecodingKey::from_secret(secret.as_bytes()),
+        _ => {
+            let mut set = key_set(client, expect.jwks_uri, false).await?;
+            if pick_key(&set, header.kid.as_deref(), header.alg).is_none() {
+                // The provider may have rotated its keys since the set was cached.
+                set = key_set(client, expect.jwks_uri, true).await?;
+            }
+            let jwk = pick_key(&set, header.kid.as_deref(), header.alg).ok_or_else(|| {
+                callback_error(
+                    "ID token is signed with an unknown key (kid)",
+                    Reason::IdTokenUnknownKey,
+                )
+            })?;
+            DecodingKey::from_jwk(jwk).map_err(|e| {
+                callback_error(
+                    format!("unusable JWK: {e}"),
+                    Reason::EndpointResponseInvalid(Endpoint::Jwks),
+                )
+            })?
+        }
+    };
     let mut validation = Validation::new(header.alg);
     validation.set_issuer(&[expect.issuer]);
     validation.set_audience(&[expect.client_id]);

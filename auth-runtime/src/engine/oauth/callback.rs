@@ -153,6 +153,7 @@ pub async fn callback(
                 nonce: nonce.as_deref(),
                 algorithms: &endpoints.algorithms,
                 jwks_uri: &jwks,
+                client_secret: provider.client_secret.as_ref().map(|s| s.expose()),
             },
         )
         .await?;
