@@ -15,6 +15,10 @@ pub const BUILTIN: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../
 /// The name the built-in registry is reported under.
 pub const BUILTIN_NAME: &str = "providers.toml (built in)";
 
+/// What an endpoint URL starts with when the endpoints live on each deployment's own instance
+/// (`{issuer}/oauth/token`): the runtime puts the configured issuer there.
+pub const ISSUER_PLACEHOLDER: &str = "{issuer}";
+
 /// `kind` of a provider.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -342,6 +346,53 @@ impl Reader<'_> {
             .collect()
     }
 
+    /// Endpoints relative to the deployment's instance: `{issuer}` first, then the path, and only
+    /// where the issuer is the deployment's own (`issuer_required = true`).
+    fn instance_endpoints(
+        &self,
+        spec: &ProviderSpec,
+        endpoints: &Endpoints,
+        span: std::ops::Range<usize>,
+        key: &str,
+    ) -> Result<(), RegistryError> {
+        let urls = [
+            ("authorization", &endpoints.authorization),
+            ("token", &endpoints.token),
+            ("userinfo", &endpoints.userinfo),
+        ];
+        for (name, url) in urls {
+            let Some(url) = url.as_deref() else { continue };
+            if !url.contains(ISSUER_PLACEHOLDER) {
+                continue;
+            }
+            let key = format!("{key}.{name}");
+            let rest = url.strip_prefix(ISSUER_PLACEHOLDER).unwrap_or(url);
+            if !url.starts_with(ISSUER_PLACEHOLDER)
+                || rest.contains(ISSUER_PLACEHOLDER)
+                || !(rest.is_empty() || rest.starts_with('/'))
+            {
+                return Err(self.error(
+                    span,
+                    &key,
+                    format!(
+                        "`{ISSUER_PLACEHOLDER}` stands for the instance's URL: write it once, first, followed by the path (\"{ISSUER_PLACEHOLDER}/oauth/token\")"
+                    ),
+                ));
+            }
+            if !spec.issuer_required {
+                return Err(self.error(
+                    span,
+                    &key,
+                    format!(
+                        "an endpoint relative to `{ISSUER_PLACEHOLDER}` needs `issuer_required = true` (the instance's URL comes from AUTH_{}_ISSUER)",
+                        spec.id.to_ascii_uppercase().replace('-', "_")
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
     fn provider(
         &self,
         id: &str,
@@ -351,6 +402,7 @@ impl Reader<'_> {
         let mut name = None;
         let mut kind = None;
         let mut user_lines: Vec<(String, String)> = Vec::new();
+        let mut endpoints_at = None;
         let mut spec = ProviderSpec::new(id, "", Kind::OAuth, self.file);
         for (k, v) in table {
             let field = k.get_ref().as_ref();
@@ -470,6 +522,7 @@ impl Reader<'_> {
                         }
                     }
                     spec.endpoints = Some(endpoints);
+                    endpoints_at = Some((v.span(), key.clone()));
                 }
                 "authorization_params" => spec.authorization_params = self.string_map(v, &key)?,
                 "profile" => spec.profile = self.string_map(v, &key)?,
@@ -522,6 +575,9 @@ impl Reader<'_> {
                 "missing (oauth, oidc, email, credentials or webauthn)",
             )
         })?;
+        if let (Some((span, key)), Some(endpoints)) = (endpoints_at, &spec.endpoints) {
+            self.instance_endpoints(&spec, endpoints, span, &key)?;
+        }
         let profile_keys: Vec<String> = spec.profile.iter().map(|(k, _)| k.clone()).collect();
         for (field, expression) in user_lines {
             let alternatives = expression
@@ -865,6 +921,18 @@ mod tests {
                 )
                 .flatten();
             for url in urls {
+                // An endpoint on the deployment's own instance is checked as it will be used,
+                // with a sample instance in place of `{issuer}`.
+                let url = if url.contains(ISSUER_PLACEHOLDER) {
+                    assert!(
+                        spec.issuer_required,
+                        "{}: {url} is relative to the issuer, which only an issuer_required provider reads from the deployment",
+                        spec.id
+                    );
+                    url.replace(ISSUER_PLACEHOLDER, "https://instance.example")
+                } else {
+                    url.clone()
+                };
                 let rest = url
                     .strip_prefix("https://")
                     .unwrap_or_else(|| panic!("{}: {url} is not https", spec.id));
@@ -912,6 +980,51 @@ mod tests {
                     spec.id
                 );
             }
+        }
+    }
+
+    #[test]
+    fn endpoints_relative_to_the_instance_read_as_written_and_need_issuer_required() {
+        let registry = Registry::builtin().expect("built-in registry");
+        let mastodon = registry.providers["mastodon"].endpoints.clone();
+        assert_eq!(
+            mastodon.and_then(|e| e.token).as_deref(),
+            Some("{issuer}/oauth/token")
+        );
+        let entry = |required: bool, token: &str| {
+            format!(
+                "[acme]\nname = \"Acme\"\nkind = \"oauth\"\nissuer_required = {required}\n\n\
+                 [acme.endpoints]\nauthorization = \"{{issuer}}/authorize\"\ntoken = \"{token}\"\n\
+                 userinfo = \"https://api.acme.example/me\"\n"
+            )
+        };
+        let registry = Registry::parse(&entry(true, "{issuer}"), "x.toml").expect("parses");
+        let acme = registry.providers["acme"]
+            .endpoints
+            .clone()
+            .unwrap_or_default();
+        assert_eq!(acme.authorization.as_deref(), Some("{issuer}/authorize"));
+        assert_eq!(acme.token.as_deref(), Some("{issuer}"));
+        let error = Registry::parse(&entry(false, "{issuer}/token"), "x.toml")
+            .expect_err("no issuer_required");
+        assert!(
+            error.to_string().contains("needs `issuer_required = true`")
+                && error.to_string().contains("AUTH_ACME_ISSUER"),
+            "{error}"
+        );
+        assert_eq!(error.line, 6, "{error}");
+        for misplaced in [
+            "https://acme.example/{issuer}/token",
+            "{issuer}token",
+            "{issuer}/{issuer}/token",
+        ] {
+            let error = Registry::parse(&entry(true, misplaced), "x.toml")
+                .expect_err("a misplaced placeholder");
+            assert!(
+                error.to_string().contains("key `acme.endpoints.token`")
+                    && error.to_string().contains("write it once, first"),
+                "{misplaced}: {error}"
+            );
         }
     }
 

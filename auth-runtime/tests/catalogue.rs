@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use auth_runtime::callbacks::ProviderProfile;
 use auth_runtime::prelude::*;
-use auth_runtime::providers::TokenSet;
+use auth_runtime::providers::{ISSUER_PLACEHOLDER, TokenSet};
 use serde_json::Value;
 
 /// Every OAuth/OIDC id of the registry in one attribute (`catalogue_names_every_registry_id`
@@ -60,12 +60,15 @@ use serde_json::Value;
     logto,
     mailchimp,
     mailru,
+    mastodon,
+    mattermost,
     medium,
     microsoft_entra_id,
     naver,
     netlify,
     okta,
     onelogin,
+    osso,
     osu,
     passage,
     patreon,
@@ -264,8 +267,26 @@ fn every_provider_url_is_https_and_well_formed() {
             ("token", &provider.token_url),
             ("userinfo", &provider.userinfo_url),
         ];
-        for (what, url) in urls {
-            let Some(url) = url else { continue };
+        let issuer_required = registry_oauth_ids()
+            .iter()
+            .any(|(p, _, required)| *p == id && *required);
+        for (what, written) in urls {
+            let Some(written) = written else { continue };
+            // An endpoint relative to the instance is checked as the sign-in uses it: with the
+            // configured issuer (the test's `https://<id>.tenant.example`) in its place.
+            let url = &provider
+                .endpoint_url(Some(written))
+                .unwrap_or_else(|| panic!("{id}: {what} {written} without its issuer"));
+            if written.contains(ISSUER_PLACEHOLDER) {
+                assert!(
+                    what != "issuer" && issuer_required,
+                    "{id}: {what} {written} is relative to an issuer the deployment does not give"
+                );
+                assert!(
+                    !url.contains(ISSUER_PLACEHOLDER) && url.starts_with("https://"),
+                    "{id}: {what} {written} became {url}"
+                );
+            }
             let parsed = url::Url::parse(url).unwrap_or_else(|e| panic!("{id}: {what} {url}: {e}"));
             assert_eq!(parsed.scheme(), "https", "{id}: {what} {url}");
             assert!(

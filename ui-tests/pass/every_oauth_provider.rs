@@ -43,12 +43,15 @@ use auth_runtime::prelude::*;
     logto,
     mailchimp,
     mailru,
+    mastodon,
+    mattermost,
     medium,
     microsoft_entra_id,
     naver,
     netlify,
     okta,
     onelogin,
+    osso,
     osu,
     passage,
     patreon,
@@ -95,15 +98,18 @@ fn main() {
         "AUTH_KEYCLOAK_ISSUER" => Some("https://keycloak.tenant.example".to_owned()),
         "AUTH_KINDE_ISSUER" => Some("https://kinde.tenant.example".to_owned()),
         "AUTH_LOGTO_ISSUER" => Some("https://logto.tenant.example".to_owned()),
+        "AUTH_MASTODON_ISSUER" => Some("https://mastodon.tenant.example".to_owned()),
+        "AUTH_MATTERMOST_ISSUER" => Some("https://mattermost.tenant.example".to_owned()),
         "AUTH_OKTA_ISSUER" => Some("https://okta.tenant.example".to_owned()),
         "AUTH_ONELOGIN_ISSUER" => Some("https://onelogin.tenant.example".to_owned()),
+        "AUTH_OSSO_ISSUER" => Some("https://osso.tenant.example/".to_owned()),
         "AUTH_PASSAGE_ISSUER" => Some("https://passage.tenant.example".to_owned()),
         "AUTH_PING_ID_ISSUER" => Some("https://ping-id.tenant.example".to_owned()),
         "AUTH_ZITADEL_ISSUER" => Some("https://zitadel.tenant.example".to_owned()),
         _ => None,
     })
     .into_config();
-    assert_eq!(config.providers.len(), 71);
+    assert_eq!(config.providers.len(), 74);
     // A provider added to the registry and not named above fails here.
     let registry_oauth = auth_runtime::registry_support::BUILTIN_PROVIDERS
         .iter()

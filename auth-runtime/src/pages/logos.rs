@@ -124,6 +124,14 @@ const LOGOS: &[(&str, &str)] = &[
         include_str!("../../assets/logos/mailchimp.svg"),
     ),
     ("mailru.svg", include_str!("../../assets/logos/mailru.svg")),
+    (
+        "mastodon.svg",
+        include_str!("../../assets/logos/mastodon.svg"),
+    ),
+    (
+        "mattermost.svg",
+        include_str!("../../assets/logos/mattermost.svg"),
+    ),
     ("medium.svg", include_str!("../../assets/logos/medium.svg")),
     (
         "microsoft-entra-id.svg",
@@ -139,6 +147,7 @@ const LOGOS: &[(&str, &str)] = &[
         "onelogin.svg",
         include_str!("../../assets/logos/onelogin.svg"),
     ),
+    ("osso.svg", include_str!("../../assets/logos/osso.svg")),
     ("osu.svg", include_str!("../../assets/logos/osu.svg")),
     (
         "passage.svg",
