@@ -23,7 +23,7 @@
 use std::sync::Arc;
 
 use auth_runtime::adapter::Adapter;
-use auth_runtime::adapter::sql::SqlAdapter;
+use auth_runtime::adapter::sql::{Dialect, Schema, SqlAdapter, SqlOptions, UserColumn};
 use auth_runtime::axum::{AuthContext, AuthLayer, Redirected, RequireSession, SignInRedirect};
 use auth_runtime::engine::SignOutOptions;
 use auth_runtime::pages::escape;
@@ -101,12 +101,25 @@ async fn authorize_demo(
 /// The demo user's address.
 const DEMO_EMAIL: &str = "demo@example.com";
 
-/// Creates the demo user at start when the database does not have it yet.
+/// Creates the demo user at start when the database does not have it yet, and makes it an
+/// admin (also in a database from before the `role` column).
 async fn ensure_demo_user(adapter: &SqlAdapter) -> Result<(), auth_runtime::adapter::AdapterError> {
-    if adapter.get_user_by_email(DEMO_EMAIL).await?.is_none() {
-        adapter
-            .create_user(User::default().name("Demo User").email(DEMO_EMAIL))
-            .await?;
+    let admin = serde_json::json!(Role::Admin);
+    match adapter.get_user_by_email(DEMO_EMAIL).await? {
+        None => {
+            let mut user = User::default().name("Demo User").email(DEMO_EMAIL);
+            user.extra.insert("role".into(), admin);
+            adapter.create_user(user).await?;
+        }
+        Some(user) if user.extra.get("role") != Some(&admin) => {
+            let mut change = User {
+                id: user.id,
+                ..User::default()
+            };
+            change.extra.insert("role".into(), admin);
+            adapter.update_user(change).await?;
+        }
+        Some(_) => {}
     }
     Ok(())
 }
@@ -272,7 +285,16 @@ async fn main() -> Result<std::process::ExitCode, Box<dyn std::error::Error>> {
     }
     let database_url =
         std::env::var("DATABASE_URL").unwrap_or_else(|_| DEFAULT_DATABASE.to_owned());
-    let adapter = Arc::new(SqlAdapter::connect(&database_url).await?);
+    // The users table also holds the `#[auth(user)]` field of `Claims` (`role`), which a sign-in
+    // copies from the stored user into the token.
+    let schema = Dialect::from_url(&database_url)
+        .map(Schema::default_for)
+        .map(|schema| schema.with_user_column(UserColumn::text("role")));
+    let options = SqlOptions {
+        schema,
+        ..SqlOptions::default()
+    };
+    let adapter = Arc::new(SqlAdapter::connect_with(&database_url, options).await?);
     let applied = adapter.migrate().await?;
     if !applied.is_empty() {
         eprintln!("demo: database migrated ({})", applied.join("; "));
